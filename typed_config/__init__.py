@@ -1,0 +1,33 @@
+"""typed_config: experiment configuration as typed, validated, traceable data.
+
+Declare hyperparameters once as ``HyperParams`` models; fill them from ``config-defaults.yaml``,
+config files and command-line overrides; get one ``ConfigError`` naming every problem with its
+file, line and column; hand training code an object mypy and pyright understand.
+"""
+
+from typed_config._defaults import dump_defaults
+from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._fingerprint import fingerprint
+from typed_config._keys import flatten, unflatten
+from typed_config._load import load, loads
+from typed_config._model import Field, HyperParams
+
+__all__ = [
+    "ConfigError",
+    "Field",
+    "HyperParams",
+    "Origin",
+    "Problem",
+    "dump_defaults",
+    "fingerprint",
+    "flatten",
+    "load",
+    "loads",
+    "unflatten",
+]
+
+__version__ = "0.1.0"
+
+for _name in ("ConfigError", "HyperParams", "Origin", "Problem"):
+    globals()[_name].__module__ = __name__
+del _name

@@ -1,0 +1,110 @@
+"""Writing ``config-defaults.yaml`` (desc/value wrappers, descriptions as comments) and its JSON Schema."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Final
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from typed_config._fs import atomic_write
+from typed_config._introspect import is_model, members
+from typed_config._keys import Path, field_keys, to_plain
+from typed_config._layers import check_schema
+from typed_config._sources.files import WANDB_KEYS
+from typed_config._yaml_io import dump_mapping
+
+_REQUIRED_NOTE: Final = "required: this key has no default; set its value"
+
+
+def dump_defaults(config: BaseModel | type[BaseModel], path: str | os.PathLike[str] | None = None) -> str:
+    """Write a config, or a schema's defaults, in the ``config-defaults.yaml`` format.
+
+    Every top-level key is written as a ``{desc, value}`` wrapper (``desc`` from the field's
+    description), nested fields' descriptions as comments, and every value so that typed_config,
+    plain PyYAML (YAML 1.1) and wandb's loader all read it back the same.
+
+    Args:
+        config: a config instance, or a schema class (its defaults; required keys get a note).
+        path: when given, the file to write, atomically.
+
+    Returns:
+        The YAML text.
+    """
+    schema = config if isinstance(config, type) else type(config)
+    check_schema(schema)
+    values = None if isinstance(config, type) else config
+    document: dict[str, Any] = {}
+    comments: dict[Path, str] = {}
+    for name, key in field_keys(schema):
+        info = schema.model_fields[name]
+        entry: dict[str, Any] = {}
+        if info.description:
+            entry["desc"] = info.description
+        if values is not None:
+            value = to_plain(values.__dict__[name])
+        elif info.is_required():
+            entry.setdefault("desc", "required")
+            comments[(key,)] = _REQUIRED_NOTE
+            document[key] = entry
+            continue
+        else:
+            value = to_plain(info.get_default(call_default_factory=True, validated_data={}))
+        entry["value"] = value
+        document[key] = entry
+        _describe(info.annotation, value, (key, "value"), comments)
+    header = f"# config-defaults.yaml for {schema.__name__}, written by typed_config\n"
+    text = header + dump_mapping(document, comments)
+    if path is not None:
+        atomic_write(path, text)
+    return text
+
+
+def _describe(annotation: Any, value: Any, path: Path, comments: dict[Path, str]) -> None:
+    """Add the descriptions of nested model fields as comments above their keys."""
+    models = [m for m in members(annotation) if is_model(m)]
+    if len(models) != 1 or not isinstance(value, dict):
+        return
+    model = models[0]
+    for name, key in field_keys(model):
+        info: FieldInfo = model.model_fields[name]
+        if key not in value:
+            continue
+        if info.description:
+            comments[(*path, key)] = info.description
+        _describe(info.annotation, value[key], (*path, key), comments)
+
+
+def defaults_json_schema(schema: type[BaseModel]) -> dict[str, Any]:
+    """A JSON Schema for ``config-defaults.yaml`` files of ``schema``, for editors' YAML servers.
+
+    Each top-level key may be a ``{desc, value}`` wrapper or a plain value; wandb's own keys are
+    allowed; no key is required (a defaults file need not set everything).
+    """
+    check_schema(schema)
+    base = schema.model_json_schema(by_alias=True)
+    properties: dict[str, Any] = {}
+    for key, prop in base.get("properties", {}).items():
+        wrapper = {
+            "type": "object",
+            "properties": {"desc": {"type": "string"}, "value": prop},
+            "additionalProperties": False,
+            "minProperties": 1,
+        }
+        entry: dict[str, Any] = {"anyOf": [wrapper, prop]}
+        if "description" in prop:
+            entry["description"] = prop["description"]
+        properties[key] = entry
+    for key in sorted(WANDB_KEYS):
+        properties[key] = {"description": "written by wandb; ignored"}
+    result: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"config-defaults.yaml for {schema.__name__}",
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    if "$defs" in base:
+        result["$defs"] = base["$defs"]
+    return result

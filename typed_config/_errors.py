@@ -1,0 +1,94 @@
+"""The one exception for bad configuration, and the records it carries.
+
+Exception tree::
+
+    ValueError
+     └── ConfigError      every problem found in one pass, each a Problem with an Origin
+
+Programmer mistakes (a non-model passed as a schema, wrong argument types) stay ``TypeError``.
+``ConfigError`` deliberately does not subclass ``KeyError``: its ``str()`` would add quotes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+_MAX_SHOWN: Final = 80
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a value came from.
+
+    A file origin has ``path`` and, when the format gives them, a 1-based ``line`` and ``column``.
+    Every other source (a command-line argument, a dict passed by code, a flag, a default) is
+    described by ``text`` alone, e.g. ``--batch-size=abc`` or ``config={...}['lr']``.
+    """
+
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+    text: str | None = None
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return self.text if self.text is not None else "<unknown>"
+        if self.line is None:
+            return self.path
+        return f"{self.path}:{self.line}:{self.column if self.column is not None else 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a configuration: which key, what is wrong, and where it came from."""
+
+    key: str | None
+    message: str
+    origin: Origin
+
+    def __str__(self) -> str:
+        if self.key is None:
+            return f"{self.origin}: {self.message}"
+        return f"{self.origin}: {self.key}: {self.message}"
+
+
+class ConfigError(ValueError):
+    """A configuration has problems; ``problems`` lists every one of them.
+
+    ``str()`` gives one line per problem, ``FILE:LINE:COL: KEY: MESSAGE``.
+    """
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        if not self.problems:
+            raise TypeError("ConfigError needs at least one problem")
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[type[ConfigError], tuple[tuple[Problem, ...]]]:
+        # Exceptions are pickled by their args; ours are the problems.
+        return (type(self), (self.problems,))
+
+
+def show(value: object) -> str:
+    """Render a value for a message: control characters escaped, long values cut."""
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a user object's __repr__ may fail; a message must not
+        text = f"<{type(value).__name__} object>"
+    # repr() already escapes control characters inside strings; a user __repr__ may not.
+    text = text.translate(_CONTROL_ESCAPES)
+    if len(text) > _MAX_SHOWN:
+        text = text[: _MAX_SHOWN - 3] + "..."
+    return text
+
+
+_CONTROL_ESCAPES: Final = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F]}
+
+
+def single(message: str, origin: Origin, key: str | None = None) -> ConfigError:
+    """A ConfigError holding one problem."""
+    return ConfigError([Problem(key, message, origin)])

@@ -1,0 +1,29 @@
+"""Fingerprints of configs: sha256 of the canonical JSON of the flat dot-key dict."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from typed_config._keys import flatten
+
+
+def fingerprint(config: BaseModel | Mapping[str, Any]) -> str:
+    """The sha256 (hex) of a config's canonical flat JSON.
+
+    Keys are sorted and floats written by Python's shortest round-trip repr, so the result is the
+    same across processes, Python versions and key order; ``1`` and ``1.0`` differ only when the
+    schema gives them different types.
+
+    Args:
+        config: a config, or a nested or flat mapping.
+
+    Returns:
+        64 hex digits.
+    """
+    canonical = json.dumps(flatten(config), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -1,0 +1,171 @@
+"""Reading a schema's types: the field behind a key, whether it takes text, the keys it knows."""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import pathlib
+import types
+import typing
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, SecretStr
+from typing_extensions import TypeIs
+
+from typed_config._keys import field_keys
+
+_UNIONS = (Union, types.UnionType)
+
+
+def is_model(tp: object) -> TypeIs[type[BaseModel]]:
+    """Whether ``tp`` is a pydantic model class."""
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def strip(tp: Any) -> Any:
+    """The type without ``Annotated`` wrappers."""
+    while typing.get_origin(tp) is Annotated:
+        tp = typing.get_args(tp)[0]
+    return tp
+
+
+def members(tp: Any) -> list[Any]:
+    """The members of a union (``Optional`` included), or ``[tp]``; ``Annotated`` removed."""
+    tp = strip(tp)
+    if typing.get_origin(tp) in _UNIONS:
+        return [m for arg in typing.get_args(tp) for m in members(arg)]
+    return [tp]
+
+
+def model_fields_by_key(model: type[BaseModel]) -> dict[str, Any]:
+    """The annotation of each field, by its key in data (the alias when set)."""
+    fields = model.model_fields
+    return {key: fields[name].annotation for name, key in field_keys(model)}
+
+
+def child_type(tp: Any, part: str | int) -> Any | None:
+    """The type one step down from ``tp`` along a path part, or None when there is none."""
+    found: list[Any] = []
+    for member in members(tp):
+        if is_model(member) and isinstance(part, str):
+            annotation = model_fields_by_key(member).get(part)
+            if annotation is not None:
+                found.append(annotation)
+            continue
+        origin, args = typing.get_origin(member), typing.get_args(member)
+        if origin in (dict, Mapping, typing.Dict) and len(args) == 2 and isinstance(part, str):  # noqa: UP006 - the runtime origin
+            found.append(args[1])
+        elif origin in (list, tuple, Sequence, set, frozenset) and args and isinstance(part, int):
+            found.append(args[0])
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else Union[tuple(found)]  # noqa: UP007 - built at run time
+
+
+def type_at(schema: type[BaseModel], path: Sequence[str | int]) -> Any | None:
+    """The annotation of the field at ``path`` in ``schema``, or None when no field is there."""
+    tp: Any = schema
+    for part in path:
+        tp = child_type(tp, part)
+        if tp is None:
+            return None
+    return tp
+
+
+def takes_text(tp: Any) -> bool:
+    """Whether every non-None member of ``tp`` accepts a string as it is (so text stays text)."""
+    found = [m for m in members(tp) if m is not type(None)]
+    return bool(found) and all(_is_text_type(m) for m in found)
+
+
+def _is_text_type(tp: Any) -> bool:
+    if tp is str or tp is SecretStr:
+        return True
+    if typing.get_origin(tp) is Literal:
+        return all(isinstance(v, str) for v in typing.get_args(tp))
+    if isinstance(tp, type):
+        if issubclass(tp, (str, pathlib.PurePath)):
+            return True
+        if issubclass(tp, enum.Enum):
+            return all(isinstance(m.value, str) for m in tp)
+    return False
+
+
+def is_bool(tp: Any) -> bool:
+    """Whether ``tp`` is ``bool`` or ``Optional[bool]``."""
+    found = [m for m in members(tp) if m is not type(None)]
+    return found == [bool]
+
+
+def is_sequence(tp: Any) -> bool:
+    """Whether ``tp`` (or a member of it) is a list, tuple or set type."""
+    return any(
+        typing.get_origin(m) in (list, tuple, Sequence, set, frozenset) or m in (list, tuple, set)
+        for m in members(tp)
+    )
+
+
+def known_keys(schema: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    """The keys a mapping at ``loc`` may hold, for did-you-mean; ``loc`` may hold union tags."""
+    tp: Any = schema
+    for part in loc:
+        step = child_type(tp, part)
+        if step is None:
+            # A union member's tag in a pydantic loc (a class name or a discriminator value).
+            step = _member_by_tag(tp, part)
+        if step is None:
+            return []
+        tp = step
+    return [key for member in members(tp) if is_model(member) for key in model_fields_by_key(member)]
+
+
+def _member_by_tag(tp: Any, tag: str | int) -> Any | None:
+    for member in members(tp):
+        if is_model(member) and (member.__name__ == tag or tag in _literal_values(member)):
+            return member
+    return None
+
+
+def _literal_values(model: type[BaseModel]) -> Iterator[object]:
+    for info in model.model_fields.values():
+        if typing.get_origin(strip(info.annotation)) is Literal:
+            yield from typing.get_args(strip(info.annotation))
+
+
+def closest(key: str, candidates: Sequence[str]) -> str | None:
+    """The candidate closest to ``key`` (dashes and underscores alike), if one is close."""
+    folded = {c.replace("-", "_").lower(): c for c in candidates}
+    match = difflib.get_close_matches(key.replace("-", "_").lower(), list(folded), n=1, cutoff=0.6)
+    return folded[match[0]] if match else None
+
+
+def suggest(key: str, candidates: Sequence[str]) -> str:
+    """``; did you mean 'x'?`` for the closest candidate, or nothing."""
+    match = closest(key, candidates)
+    return f"; did you mean {match!r}?" if match else ""
+
+
+def dotted_aliases(model: type[BaseModel]) -> list[str]:
+    """Fields of ``model`` whose alias has a dot, as ``Class.field``."""
+    return [
+        f"{model.__name__}.{name}"
+        for name, info in model.model_fields.items()
+        if any(isinstance(a, str) and "." in a for a in (info.alias, info.validation_alias, info.serialization_alias))
+    ]
+
+
+def nested_models(tp: Any) -> Iterator[type[BaseModel]]:
+    """Every model class reachable from ``tp`` (itself included), each once."""
+    seen: set[type[BaseModel]] = set()
+    stack: list[Any] = [tp]
+    while stack:
+        current = strip(stack.pop())
+        if is_model(current):
+            if current in seen:
+                continue
+            seen.add(current)
+            yield current
+            stack.extend(info.annotation for info in current.model_fields.values())
+        else:
+            stack.extend(typing.get_args(current))

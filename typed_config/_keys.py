@@ -1,0 +1,203 @@
+"""Dot-key rules: what a key may be, ``flatten`` and ``unflatten``, and paths rendered as keys."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final
+
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
+
+from typed_config._errors import ConfigError, Origin, Problem, show
+
+Path = tuple[str | int, ...]
+"""A path into nested data: mapping keys and list indices."""
+
+_SCALARS: Final = frozenset({int, float, str, bool, type(None)})
+
+
+def segment_problem(key: object) -> str | None:
+    """Say what is wrong with ``key`` as one segment of a dot-key, or None when it is fine."""
+    if not isinstance(key, str):
+        return f"keys must be strings, got {type(key).__name__} {show(key)}"
+    if not key:
+        return "keys must not be empty"
+    if "." in key:
+        return f"key {show(key)} contains '.'; nest it as a mapping instead"
+    return None
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """Render a path as a key: ``("schedule", 0, "lr")`` becomes ``schedule[0].lr``."""
+    out: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        else:
+            out.append(f".{part}" if out else part)
+    return "".join(out)
+
+
+def split_key(key: str) -> list[str]:
+    """Split a dot-key into its segments (the caller checks them)."""
+    return key.split(".")
+
+
+def field_keys(model_type: type[BaseModel]) -> list[tuple[str, str]]:
+    """The (attribute name, key in data) pairs of a model: the key is the alias when one is set."""
+    cached: list[tuple[str, str]] | None = model_type.__dict__.get("__typed_config_keys__")
+    if cached is None:
+        cached = [(name, info.alias or name) for name, info in model_type.model_fields.items()]
+        # A plain attribute on the class: cheaper than a dict keyed by type on every call.
+        type.__setattr__(model_type, "__typed_config_keys__", cached)
+    return cached
+
+
+def to_plain(value: object) -> Any:
+    """Turn a value into JSON-like data: models and mappings to dicts, tuples to lists, enums to values."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if isinstance(value, BaseModel):
+        return {key: to_plain(value.__dict__[name]) for name, key in field_keys(type(value))}
+    if isinstance(value, Mapping):
+        return {k: to_plain(v) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(value, enum.Enum):
+        return to_plain(value.value)
+    return to_jsonable_python(value, fallback=_fallback)
+
+
+def _fallback(value: Any) -> Any:
+    # numpy scalars and arrays, and anything else that knows how to become a Python value.
+    for method in ("item", "tolist"):
+        convert: Callable[[], Any] | None = getattr(value, method, None)
+        if callable(convert):
+            return convert()
+    return str(value)
+
+
+def flatten(data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
+    """Flatten a config or a nested mapping to dot-keys with JSON-compatible values.
+
+    Nested models and mappings become dot-keys; lists are values and are never expanded (models
+    inside them become dicts); tuples become lists; enums become their values; an empty mapping
+    is a leaf.
+
+    Args:
+        data: a pydantic model instance or a mapping with string keys.
+
+    Returns:
+        A new flat ``dict`` such as ``{"optimizer.lr": 0.001}``.
+
+    Raises:
+        ConfigError: a mapping key is not a string, is empty or contains a dot.
+    """
+    out: dict[str, Any] = {}
+    problems: list[Problem] = []
+    if isinstance(data, BaseModel):
+        _flatten_model(data, "", out, problems)
+    elif isinstance(data, Mapping):
+        _flatten_mapping(data, "", out, problems)
+    else:
+        raise TypeError(f"flatten() takes a model or a mapping, not {type(data).__name__}")
+    if problems:
+        raise ConfigError(problems)
+    return out
+
+
+def _flatten_model(model: BaseModel, prefix: str, out: dict[str, Any], problems: list[Problem]) -> None:
+    values = model.__dict__
+    for name, key in field_keys(type(model)):
+        value = values[name]
+        if isinstance(value, BaseModel):
+            _flatten_model(value, f"{prefix}{key}.", out, problems)
+        elif isinstance(value, Mapping) and value:
+            _flatten_mapping(value, f"{prefix}{key}.", out, problems)  # pyright: ignore[reportUnknownArgumentType]
+        else:
+            out[prefix + key] = value if type(value) in _SCALARS else to_plain(value)
+
+
+def _flatten_mapping(
+    mapping: Mapping[Any, Any], prefix: str, out: dict[str, Any], problems: list[Problem]
+) -> None:
+    for key, value in mapping.items():
+        if type(key) is not str or not key or "." in key:
+            reason = segment_problem(key)
+            if reason is not None:
+                problems.append(Problem(prefix[:-1] or None, reason, Origin(text="flatten() argument")))
+                continue
+        if isinstance(value, BaseModel):
+            _flatten_model(value, f"{prefix}{key}.", out, problems)
+        elif isinstance(value, Mapping) and value:
+            _flatten_mapping(value, f"{prefix}{key}.", out, problems)  # pyright: ignore[reportUnknownArgumentType]
+        else:
+            out[prefix + key] = value if type(value) in _SCALARS else to_plain(value)
+
+
+def unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn dot-keys back into nested dicts: the inverse of ``flatten``.
+
+    Args:
+        flat: a mapping of dot-keys to values.
+
+    Returns:
+        A new nested ``dict``.
+
+    Raises:
+        ConfigError: a key is malformed, or two keys collide (``a`` and ``a.b``); both are named.
+    """
+    origin = Origin(text="unflatten() argument")
+    root: dict[str, Any] = {}
+    made: set[int] = {id(root)}  # dicts this call created, as opposed to dict values it was given
+    problems: list[Problem] = []
+    for key, value in flat.items():
+        reason = _dot_key_problem(key)
+        if reason is not None:
+            problems.append(Problem(key if isinstance(key, str) else None, reason, origin))
+            continue
+        *parents, last = key.split(".")
+        node = root
+        clash: str | None = None
+        for depth, part in enumerate(parents):
+            child = node.get(part)
+            if child is None and part not in node:
+                child = node[part] = {}
+                made.add(id(child))
+            elif not (isinstance(child, dict) and id(child) in made):
+                clash = ".".join(parents[: depth + 1])
+                break
+            node = child  # pyright: ignore[reportUnknownVariableType]
+        else:
+            if last in node:
+                existing = node[last]
+                clash = key
+                if isinstance(existing, dict) and id(existing) in made:
+                    clash = _first_key_under(existing, key)  # pyright: ignore[reportUnknownArgumentType]
+            else:
+                node[last] = value
+                continue
+        problems.append(Problem(key, f"collides with key {clash!r}", origin))
+    if problems:
+        raise ConfigError(problems)
+    return root
+
+
+def _dot_key_problem(key: object) -> str | None:
+    if not isinstance(key, str):
+        return segment_problem(key)
+    if not key or "" in key.split("."):
+        return f"key {show(key)} has an empty segment"
+    return None
+
+
+def _first_key_under(node: dict[str, Any], prefix: str) -> str:
+    while isinstance(node, dict) and node:  # pyright: ignore[reportUnnecessaryIsInstance]
+        part, child = next(iter(node.items()))
+        prefix = f"{prefix}.{part}"
+        if not isinstance(child, dict):
+            break
+        node = child  # pyright: ignore[reportUnknownVariableType]
+    return prefix

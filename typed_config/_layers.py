@@ -1,0 +1,249 @@
+"""Layers of values with their origins: merged in order, validated once, errors mapped back.
+
+A layer is one source's values as nested data (dot-keys already expanded), plus a way to say
+where any value in it came from. Layers merge key by key at the level of dot-keys: a later layer
+that sets ``optimizer.lr`` keeps ``optimizer.name`` from an earlier one; lists are replaced; a
+later ``{}`` or ``null`` replaces everything below it. The merged data is validated once, by
+pydantic's strict JSON mode (exactly our strictness rule: lossless widening only), with unknown
+keys forbidden at every depth. Each pydantic error is mapped back to the layer and position of
+the value that caused it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails, to_json
+
+from typed_config._errors import ConfigError, Origin, Problem, show
+from typed_config._introspect import dotted_aliases, known_keys, nested_models, suggest
+from typed_config._keys import Path, format_path, segment_problem, to_plain
+
+M = TypeVar("M", bound=BaseModel)
+
+NO_SOURCE: Final = Origin(text="(no source)")
+
+
+class Layer:
+    """One source's values, as nested data, with the origin of each."""
+
+    __slots__ = ("data", "name")
+
+    def __init__(self, name: str, data: dict[str, Any]) -> None:
+        self.name = name
+        self.data = data
+
+    def origin(self, path: Path, *, at_key: bool = False) -> Origin:  # noqa: ARG002 - for subclasses
+        """Where the value at ``path`` (or its key, when ``at_key``) came from."""
+        return Origin(text=self.name)
+
+    def has(self, path: Path) -> bool:
+        """Whether this layer sets a value at ``path``."""
+        return lookup(self.data, path) is not _MISSING
+
+
+class KeyedLayer(Layer):
+    """A layer whose values were given by dot-key, each with its own origin (argv, dicts)."""
+
+    __slots__ = ("fallback", "origins")
+
+    def __init__(self, name: str, data: dict[str, Any], origins: Mapping[str, Origin], fallback: Origin) -> None:
+        super().__init__(name, data)
+        self.origins = origins
+        self.fallback = fallback
+
+    def origin(self, path: Path, *, at_key: bool = False) -> Origin:  # noqa: ARG002 - same for keys
+        parts = [p for p in path if isinstance(p, str)]
+        for end in range(len(parts), 0, -1):
+            found = self.origins.get(".".join(parts[:end]))
+            if found is not None:
+                return found
+        return self.fallback
+
+
+_MISSING: Final = object()
+
+
+def lookup(data: Any, path: Path) -> Any:
+    """The value at ``path`` in nested data, or a sentinel when there is none."""
+    node = data
+    for part in path:
+        if isinstance(node, dict) and part in node:
+            node = node[part]  # pyright: ignore[reportUnknownVariableType]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):  # pyright: ignore[reportUnknownArgumentType]
+            node = node[part]  # pyright: ignore[reportUnknownVariableType]
+        else:
+            return _MISSING
+    return node  # pyright: ignore[reportUnknownVariableType]
+
+
+def merge(datas: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Merge nested data, later first: key by key, lists replaced, ``{}``/``null`` replacing all below.
+
+    Layers are never mutated: the result owns every dict in it (leaves are shared).
+    """
+    if len(datas) == 1:
+        return datas[0]
+    result: dict[str, Any] = {}
+    for data in datas:
+        _merge_into(result, data)
+    return result
+
+
+def _merge_into(dst: dict[str, Any], src: dict[str, Any]) -> None:
+    for key, value in src.items():
+        if type(value) is dict and value:
+            current = dst.get(key)
+            if type(current) is not dict:
+                current = dst[key] = {}
+            _merge_into(current, value)  # pyright: ignore[reportUnknownArgumentType]
+        else:
+            dst[key] = {} if type(value) is dict else value
+
+
+def check_schema(schema: object) -> None:
+    """Refuse what is not a model class, or a model whose aliases contain dots."""
+    if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
+        raise TypeError(f"a schema must be a pydantic BaseModel subclass, not {schema!r}")
+    dotted = [name for model in nested_models(schema) for name in dotted_aliases(model)]
+    if dotted:
+        raise TypeError(f"field aliases must not contain '.': {', '.join(dotted)}")
+
+
+def validate(schema: type[M], layers: Sequence[Layer]) -> M:
+    """Merge the layers and validate the result against ``schema`` by typed_config's rules.
+
+    Raises:
+        ConfigError: every problem, each with the origin of the value that caused it.
+    """
+    merged = merge([layer.data for layer in layers]) if layers else {}
+    try:
+        return schema.model_validate_json(encode(merged), strict=True, extra="forbid")
+    except ValidationError as exc:
+        raise ConfigError(map_errors(exc.errors(), schema, merged, layers)) from None
+
+
+def encode(data: object) -> bytes:
+    """JSON for validation: enums, paths, dates and numpy scalars become plain JSON values."""
+    return to_json(data, fallback=to_plain)
+
+
+def map_errors(
+    errors: Sequence[ErrorDetails], schema: type[BaseModel], merged: Any, layers: Sequence[Layer]
+) -> list[Problem]:
+    """Turn pydantic errors into problems, each naming its key and origin, ordered by layer and position."""
+    ranked: list[tuple[tuple[int, int, int], Problem]] = []
+    for error, path in _pick_union_members(errors, merged):
+        ranked.append(_to_problem(error, path, schema, layers))
+    ranked.sort(key=lambda item: item[0])
+    return [problem for _, problem in ranked]
+
+
+def _data_path(merged: Any, loc: Sequence[str | int]) -> tuple[Path, tuple[str | int, ...]]:
+    """Split a pydantic loc into the path in the data and the union tags pydantic inserted."""
+    node, path, tags = merged, [], []
+    for index, part in enumerate(loc):
+        if isinstance(node, dict) and part in node:
+            node = node[part]  # pyright: ignore[reportUnknownVariableType]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):  # pyright: ignore[reportUnknownArgumentType]
+            node = node[part]  # pyright: ignore[reportUnknownVariableType]
+            path.append(part)
+        elif isinstance(node, dict) and isinstance(part, str) and index == len(loc) - 1:
+            path.append(part)  # a missing field
+        else:
+            tags.append((len(path), part))
+    return tuple(path), tuple(tags)  # pyright: ignore[reportReturnType]
+
+
+def _pick_union_members(errors: Sequence[ErrorDetails], merged: Any) -> list[tuple[ErrorDetails, Path]]:
+    """Keep, for each union, only the errors of the member with the fewest problems."""
+    buckets: dict[tuple[Path, int], dict[object, list[tuple[ErrorDetails, Path]]]] = {}
+    kept: list[tuple[ErrorDetails, Path]] = []
+    for error in errors:
+        path, tags = _data_path(merged, error["loc"])
+        if not tags:
+            kept.append((error, path))
+            continue
+        depth, tag = tags[0]  # type: ignore[misc]
+        buckets.setdefault((path[:depth], depth), {}).setdefault(tag, []).append((error, path))
+    for members in buckets.values():
+        kept.extend(min(members.values(), key=len))
+    return kept
+
+
+def _to_problem(
+    error: ErrorDetails, path: Path, schema: type[BaseModel], layers: Sequence[Layer]
+) -> tuple[tuple[int, int, int], Problem]:
+    kind = error["type"]
+    key = format_path(path) or None
+    if kind == "extra_forbidden":
+        parent_loc = list(error["loc"][:-1])
+        message = "unknown key" + suggest(str(path[-1]), known_keys(schema, parent_loc))
+        index, origin = _origin(layers, path, at_key=True)
+    elif kind == "missing":
+        message = "required value is missing"
+        index, origin = _origin(layers, path, at_key=True)
+    else:
+        message = f"{error['msg']} (got {show(error['input'])})"
+        index, origin = _origin(layers, path, at_key=False)
+    rank = (index, origin.line or 0, origin.column or 0)
+    return rank, Problem(key, message, origin)
+
+
+def _origin(layers: Sequence[Layer], path: Path, *, at_key: bool) -> tuple[int, Origin]:
+    # The highest layer that sets the value; else the highest that sets its nearest parent; for
+    # the root itself, the highest file (a file has a position to show, an override has not).
+    for end in range(len(path), 0, -1):
+        for index in range(len(layers) - 1, -1, -1):
+            if layers[index].has(path[:end]):
+                return index, layers[index].origin(path[:end], at_key=at_key and end == len(path))
+    for index in range(len(layers) - 1, -1, -1):
+        origin = layers[index].origin(path[:1], at_key=True)
+        if origin.path is not None:
+            return index, origin
+    return (len(layers) - 1, layers[-1].origin(())) if layers else (0, NO_SOURCE)
+
+
+def keyed_layer(
+    name: str, entries: Sequence[tuple[str, Any, Origin]], fallback: Origin
+) -> tuple[KeyedLayer, list[Problem]]:
+    """Build a layer from (dot-key, value, origin) entries; a key set twice, or set both as a
+    value and as a parent of another key, is a problem naming both origins."""
+    data: dict[str, Any] = {}
+    origins: dict[str, Origin] = {}
+    parents: dict[str, str] = {}  # each interior dot-key -> the first leaf key under it
+    problems: list[Problem] = []
+    for key, value, origin in entries:
+        parts = key.split(".")
+        bad = next((reason for part in parts if (reason := segment_problem(part))), None)
+        if bad is not None:
+            problems.append(Problem(key, bad, origin))
+            continue
+        prefixes = [".".join(parts[:end]) for end in range(1, len(parts))]
+        other = origins.get(key) or next((origins[p] for p in prefixes if p in origins), None)
+        if other is None and key in parents:
+            other = origins[parents[key]]
+        if other is not None:
+            problems.append(Problem(key, f"is also set by {other}", origin))
+            continue
+        origins[key] = origin
+        for prefix in prefixes:
+            parents.setdefault(prefix, key)
+        node = data
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return KeyedLayer(name, data, origins, fallback), problems
+
+
+def provenance(layers: Sequence[Layer], path: Path) -> list[tuple[Layer, Any, Origin]]:
+    """Every layer that sets ``path``, lowest first, with its value and origin."""
+    chain: list[tuple[Layer, Any, Origin]] = []
+    for layer in layers:
+        value = lookup(layer.data, path)
+        if value is not _MISSING:
+            chain.append((layer, value, layer.origin(path)))
+    return chain

@@ -1,0 +1,86 @@
+"""``load`` and ``loads``: validate config files and overrides against a schema, without a run."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from typed_config._errors import ConfigError, Problem
+from typed_config._layers import Layer, check_schema, validate
+from typed_config._sources.argv import parse_overrides
+from typed_config._sources.files import file_layer, text_layer
+from typed_config._sources.mapping import mapping_layer
+
+M = TypeVar("M", bound=BaseModel)
+
+Overrides = Sequence[str] | Mapping[str, Any]
+"""Command-line style strings (``["--optimizer.lr=0.01"]``) or a mapping of dot-keys to values."""
+
+
+def load(schema: type[M], *paths: str | os.PathLike[str], overrides: Overrides | None = None) -> M:
+    """Load config files in order (later wins, key by key), apply overrides, and validate once.
+
+    Args:
+        schema: any pydantic model class; typed_config's rules apply whatever its config says.
+        *paths: config files in the ``config-defaults.yaml`` format (desc/value wrappers or plain values).
+        overrides: command-line style strings, or a mapping of dot-keys to values.
+
+    Returns:
+        The validated config, an instance of ``schema``.
+
+    Raises:
+        ConfigError: every problem in every source, each with its file, line and column or argument.
+        TypeError: ``schema`` is not a model class.
+    """
+    check_schema(schema)
+    layers: list[Layer] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            layers.append(file_layer(path))
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    return _finish(schema, layers, problems, overrides)
+
+
+def loads(schema: type[M], text: str | bytes, source: str = "<string>", *, overrides: Overrides | None = None) -> M:
+    """Like ``load``, for config text; ``source`` names it in messages.
+
+    Raises:
+        ConfigError: every problem, each with ``source``, line and column.
+        TypeError: ``schema`` is not a model class.
+    """
+    check_schema(schema)
+    return _finish(schema, [text_layer(text, source)], [], overrides)
+
+
+def override_layers(schema: type[BaseModel], overrides: Overrides | None) -> tuple[list[Layer], list[Problem]]:
+    """The layer for ``overrides`` (none when there are none) and the problems found reading them."""
+    if overrides is None:
+        return [], []
+    if isinstance(overrides, Mapping):
+        layer, problems = mapping_layer(overrides, "overrides", lambda key: f"overrides[{key!r}]")
+        return [layer], problems
+    if isinstance(overrides, str):
+        raise TypeError("overrides must be a list of arguments or a mapping, not a single string")
+    parsed = parse_overrides(schema, list(overrides), name="overrides")
+    return [parsed.layer], parsed.problems
+
+
+def _finish(schema: type[M], layers: list[Layer], problems: list[Problem], overrides: Overrides | None) -> M:
+    if problems:  # a file that could not be read: validating the rest would report its keys missing
+        raise ConfigError(problems + override_layers(schema, overrides)[1])
+    extra, bad_overrides = override_layers(schema, overrides)
+    try:
+        config = validate(schema, [*layers, *extra])
+    except ConfigError as exc:
+        # File problems first (by file and position), then everything from the overrides.
+        in_files = [p for p in exc.problems if p.origin.path is not None]
+        rest = [p for p in exc.problems if p.origin.path is None]
+        raise ConfigError([*in_files, *bad_overrides, *rest]) from None
+    if bad_overrides:
+        raise ConfigError(bad_overrides)
+    return config

@@ -1,0 +1,210 @@
+"""``HyperParams``, the base class for schemas, and ``Field``: validated assignment, dot-key access."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Final
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
+from typing_extensions import Self
+
+from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._fingerprint import fingerprint
+from typed_config._introspect import closest, dotted_aliases, suggest
+from typed_config._keys import field_keys, flatten, to_plain
+from typed_config._layers import encode, map_errors, validate
+from typed_config._sources.mapping import mapping_layer
+
+__all__ = ["Field", "HyperParams"]
+
+_OWN_METHODS: Final = frozenset({"update", "setdefaults", "to_flat", "from_flat", "fingerprint"})
+
+
+def code_location(skip_prefix: str = "typed_config") -> str:
+    """``file:line`` of the nearest caller outside typed_config and pydantic."""
+    frame = sys._getframe(1)  # noqa: SLF001 - the documented way to find the caller's line cheaply
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if not module.startswith((skip_prefix, "pydantic")):
+            return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+        frame = frame.f_back  # type: ignore[assignment]
+    return "<unknown>"
+
+
+class HyperParams(BaseModel):
+    """Base class for hyperparameter schemas: a pydantic model with typed_config's rules.
+
+    Assignment is validated by the same strictness rule as files (lossless widening only) and
+    raises ``ConfigError``; ``cfg["optimizer.lr"]`` reads and writes by dot-key; ``to_flat()``
+    gives the flat dict trackers expect. Field names that would hide these methods (and pydantic's
+    ``model_*`` names) are refused when the class is defined, as are aliases containing a dot.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    __typed_config_adapters__: ClassVar[dict[str, TypeAdapter[Any]]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Runs before pydantic collects the fields, so a bad name never reaches its warnings.
+        names = cls.__dict__.get("__annotations__", {})
+        reserved = [n for n in names if n in _OWN_METHODS or n.startswith("model_")]
+        if reserved:
+            raise TypeError(
+                f"{cls.__name__}: field name {reserved[0]!r} is reserved: it would hide "
+                f"HyperParams.{reserved[0]}; rename the field (an alias can keep the key)"
+            )
+        super().__init_subclass__(**kwargs)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        dotted = dotted_aliases(cls)
+        if dotted:
+            raise TypeError(f"field aliases must not contain '.': {', '.join(dotted)}")
+        cls.__typed_config_adapters__ = {}
+        super().__pydantic_init_subclass__(**kwargs)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_"):
+            super().__setattr__(name, value)
+            return
+        fields = type(self).model_fields
+        if name not in fields:
+            origin = Origin(text=f"assignment at {code_location()}")
+            message = "unknown key" + suggest(name, list(fields))
+            raise ConfigError([Problem(name, message, origin)])
+        self._assign(name, value)
+
+    def _assign(self, name: str, value: Any) -> None:
+        """Validate ``value`` for field ``name`` by typed_config's rule, then set it."""
+        cls = type(self)
+        adapter = cls.__typed_config_adapters__.get(name)
+        if adapter is None:
+            info = cls.model_fields[name]
+            adapter = TypeAdapter(Annotated[info.annotation, info])  # type: ignore[name-defined]
+            cls.__typed_config_adapters__[name] = adapter
+        key = cls.model_fields[name].alias or name
+        try:
+            converted = adapter.validate_json(encode(value), strict=True, extra="forbid")
+            # pydantic's own assignment runs model validators; the value already has its type.
+            self.__pydantic_validator__.validate_assignment(self, name, converted)
+        except ValidationError as exc:
+            origin = Origin(text=f"assignment at {code_location()}")
+            errors = [_under(key, name, error) for error in exc.errors()]
+            problems = map_errors(errors, cls, {key: to_plain(value)}, [])
+            raise ConfigError([Problem(p.key, p.message, origin) for p in problems]) from None
+
+    def __eq__(self, other: object) -> bool:
+        """Configs are equal when their values are: state such as provenance is not compared."""
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like dict
+
+    def __getitem__(self, key: str) -> Any:
+        """The value at a dot-key: ``cfg["optimizer.lr"]``."""
+        owner, last = self._walk(key)
+        if isinstance(owner, BaseModel):
+            return getattr(owner, _attribute(owner, last))
+        return owner[last]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        """Set the value at a dot-key, validated: ``cfg["optimizer.lr"] = 0.1``."""
+        parts = key.split(".")
+        model: BaseModel = self
+        index = 0
+        for index, part in enumerate(parts[:-1]):  # noqa: B007 - index is used after the loop
+            child = getattr(model, _attribute(model, part, key))
+            if not isinstance(child, BaseModel):
+                # Inside a dict-valued field: validate the whole field with the one change made.
+                value = _replaced(child, parts[index + 1 :], value, key)
+                break
+            model = child
+        else:
+            index = len(parts) - 1
+        try:
+            setattr(model, _attribute(model, parts[index], key), value)
+        except ConfigError as exc:
+            prefix = ".".join(parts[:index])
+            raise ConfigError(
+                [Problem(f"{prefix}.{p.key}" if prefix and p.key else p.key, p.message, p.origin) for p in exc.problems]
+            ) from None
+
+    def __contains__(self, key: object) -> bool:
+        """Whether ``key`` is a dot-key of this config: ``"optimizer.lr" in cfg``."""
+        if not isinstance(key, str):
+            return False
+        try:
+            self._walk(key)
+        except KeyError:
+            return False
+        return True
+
+    def _walk(self, key: str) -> tuple[Any, str]:
+        parts = key.split(".")
+        node: Any = self
+        for part in parts[:-1]:
+            node = self._step(node, part, key)
+        last = parts[-1]
+        if isinstance(node, BaseModel):
+            _attribute(node, last, key)
+        elif not (isinstance(node, Mapping) and last in node):
+            raise KeyError(key)
+        return node, last
+
+    @staticmethod
+    def _step(node: Any, part: str, key: str) -> Any:
+        if isinstance(node, BaseModel):
+            return getattr(node, _attribute(node, part, key))
+        if isinstance(node, Mapping) and part in node:
+            return node[part]  # pyright: ignore[reportUnknownVariableType]
+        raise KeyError(key)
+
+    def to_flat(self) -> dict[str, Any]:
+        """The flat dot-key dict with JSON-compatible values, as wandb, MLflow and TensorBoard take it."""
+        return flatten(self)
+
+    @classmethod
+    def from_flat(cls, flat: Mapping[str, Any]) -> Self:
+        """Validate a flat dot-key dict (such as ``to_flat()`` gives) into a config.
+
+        Raises:
+            ConfigError: every problem, each naming its key.
+        """
+        layer, problems = mapping_layer(flat, "from_flat", lambda key: f"from_flat()[{key!r}]")
+        if problems:
+            raise ConfigError(problems)
+        return validate(cls, [layer])
+
+    def fingerprint(self) -> str:
+        """The sha256 of this config's canonical flat JSON: equal values, equal fingerprints."""
+        return fingerprint(self)
+
+
+def _attribute(model: BaseModel, key: str, full_key: str | None = None) -> str:
+    """The attribute name of the field whose key is ``key``."""
+    for name, field_key in field_keys(type(model)):
+        if field_key == key:
+            return name
+    match = closest(key, [k for _, k in field_keys(type(model))])
+    hint = f"; did you mean {match!r}?" if match else ""
+    raise KeyError(f"{full_key or key}: no such key{hint}")
+
+
+def _replaced(container: Any, parts: list[str], value: Any, key: str) -> Any:
+    if not parts:
+        return value
+    if not isinstance(container, Mapping):
+        raise KeyError(key)
+    copy: dict[str, Any] = dict(container)  # pyright: ignore[reportUnknownArgumentType]
+    copy[parts[0]] = _replaced(copy.get(parts[0], {}), parts[1:], value, key)
+    return copy
+
+
+def _under(key: str, name: str, error: ErrorDetails) -> ErrorDetails:
+    """The error with its loc starting at the field's key (pydantic's assignment loc has the name)."""
+    loc = error["loc"]
+    loc = loc[1:] if loc[:1] == (name,) else loc
+    return {**error, "loc": (key, *loc)}

@@ -1,0 +1,198 @@
+"""Command-line overrides to a layer: ``--optimizer.lr=0.01``, ``--epochs 4``, ``--no-use-amp``.
+
+Text is converted by the target field's type: when every non-None member of the type accepts a
+string (``str``, string ``Literal``s and enums, paths) the text is taken as it is, so
+``--dataset=NO`` is ``"NO"``; otherwise it is parsed by the YAML 1.2 rules files follow, plus the
+Python spellings a wandb sweep agent writes (``None``, ``True``, ``inf``, ``{'lr': 0.01}``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from pydantic import BaseModel
+
+from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._introspect import child_type, is_bool, is_model, is_sequence, members, model_fields_by_key, closest, takes_text
+from typed_config._keys import Path, flatten
+from typed_config._layers import KeyedLayer, keyed_layer
+from typed_config._yaml_io import parse_value
+
+_PYTHON_SPELLINGS: Final[dict[str, Any]] = {"None": None, "inf": math.inf, "-inf": -math.inf, "nan": math.nan}
+_BOOL_WORDS: Final = {"true": True, "false": False}
+
+
+@dataclass
+class Overrides:
+    """What a command line said: the layer of values, and what was left for the script."""
+
+    layer: KeyedLayer
+    problems: list[Problem] = field(default_factory=list[Problem])
+    unknown: list[str] = field(default_factory=list[str])
+
+
+def resolve_key(schema: type[BaseModel], name: str) -> tuple[Path, Any] | None:
+    """The path and type behind an option name; ``-`` and ``_`` fold; keys of dict fields are literal."""
+    tp: Any = schema
+    path: list[str | int] = []
+    for part in name.split("."):
+        models = [m for m in members(tp) if is_model(m)]
+        if models:
+            fields = {k.replace("-", "_"): k for m in models for k in model_fields_by_key(m)}
+            key = fields.get(part.replace("-", "_"))
+            if key is None:
+                return None
+        else:
+            key = part
+        step = child_type(tp, key)
+        if step is None:
+            return None
+        path.append(key)
+        tp = step
+    return tuple(path), tp
+
+
+def _option_names(schema: type[BaseModel], prefix: str = "") -> list[str]:
+    names: list[str] = []
+    for key, annotation in model_fields_by_key(schema).items():
+        names.append(prefix + key)
+        for member in members(annotation):
+            if is_model(member):
+                names.extend(_option_names(member, f"{prefix}{key}."))
+    return names
+
+
+def convert(tp: Any, text: str) -> Any:
+    """Convert command-line text to a value for a field of type ``tp``.
+
+    Raises:
+        ValueError: the text is not a value.
+    """
+    if takes_text(tp):
+        return text
+    if text in _PYTHON_SPELLINGS:
+        return _PYTHON_SPELLINGS[text]
+    return parse_value(text)
+
+
+def _is_value_token(token: str) -> bool:
+    """A token that cannot start an option: anything not starting with '-', or a number."""
+    if not token.startswith("-"):
+        return True
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_overrides(
+    schema: type[BaseModel], argv: Sequence[str], *, name: str = "command line", allow_unknown: bool = False
+) -> Overrides:
+    """Parse override arguments into a layer.
+
+    Args:
+        schema: the model whose fields the options name.
+        argv: the arguments, without the program name.
+        name: the layer's name.
+        allow_unknown: leave unknown options (and their values) in ``unknown`` instead of failing.
+    """
+    entries: list[tuple[str, Any, Origin]] = []
+    problems: list[Problem] = []
+    unknown: list[str] = []
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        index += 1
+        if token == "--":
+            unknown.extend(argv[index:])
+            break
+        if not token.startswith("--") or _is_value_token(token):
+            if allow_unknown:
+                unknown.append(token)
+            else:
+                problems.append(Problem(None, "unexpected argument", Origin(text=token)))
+            continue
+        option, has_text, text = token[2:].partition("=")
+        target = resolve_key(schema, option)
+        negated = False
+        if target is None and option.startswith("no-") and not has_text:
+            target = resolve_key(schema, option[3:])
+            negated = target is not None and is_bool(target[1])
+            target = target if negated else None
+        if target is None:
+            values_after = index
+            while values_after < len(argv) and _is_value_token(argv[values_after]):
+                values_after += 1
+            if allow_unknown:
+                unknown.extend(argv[index - 1 : values_after])
+            else:
+                match = closest(option, _option_names(schema))
+                hint = f"; did you mean '--{match}'?" if match else ""
+                problems.append(Problem(None, f"unknown option{hint}", Origin(text=token)))
+            index = values_after
+            continue
+        path, tp = target
+        key = ".".join(str(p) for p in path)
+        if negated:
+            entries.append((key, False, Origin(text=token)))
+            continue
+        if has_text:
+            origin = Origin(text=token)
+            texts = None
+        elif is_bool(tp):
+            if index < len(argv) and argv[index].lower() in _BOOL_WORDS:
+                entries.append((key, _BOOL_WORDS[argv[index].lower()], Origin(text=f"{token} {argv[index]}")))
+                index += 1
+            else:
+                entries.append((key, True, Origin(text=token)))
+            continue
+        elif is_sequence(tp) and not _scalar_text(tp):
+            start = index
+            while index < len(argv) and _is_value_token(argv[index]):
+                index += 1
+            texts = list(argv[start:index])
+            origin = Origin(text=" ".join([token, *texts]))
+            if not texts:
+                problems.append(Problem(key, "expected one or more values", origin))
+                continue
+            if len(texts) == 1 and texts[0].lstrip().startswith("["):
+                text, texts = texts[0], None
+        elif index < len(argv) and _is_value_token(argv[index]):
+            text = argv[index]
+            origin = Origin(text=f"{token} {text}")
+            index += 1
+            texts = None
+        else:
+            problems.append(Problem(key, "expected a value", Origin(text=token)))
+            continue
+        try:
+            if texts is not None:
+                item_type = child_type(tp, 0)
+                value: Any = [convert(item_type, t) for t in texts]
+            else:
+                value = convert(tp, text)
+            entries.extend(_expand(key, value, origin, tp))
+        except ValueError as exc:
+            problems.append(Problem(key, f"cannot read the value: {exc}", origin))
+    layer, more = keyed_layer(name, entries, Origin(text=name))
+    return Overrides(layer, problems + more, unknown)
+
+
+def _scalar_text(tp: Any) -> bool:
+    # A str-or-list union: one token is taken as the string itself.
+    return takes_text(tp) and not is_sequence(tp)
+
+
+def _expand(key: str, value: Any, origin: Origin, tp: Any) -> list[tuple[str, Any, Origin]]:
+    """A mapping given for a model field merges key by key, so it becomes one entry per leaf."""
+    if isinstance(value, dict) and value and any(is_model(m) for m in members(tp)):
+        try:
+            flat = flatten(value)  # pyright: ignore[reportUnknownArgumentType]
+        except ConfigError as exc:
+            raise ValueError(exc.problems[0].message) from None
+        return [(f"{key}.{sub}", leaf, origin) for sub, leaf in flat.items()]
+    return [(key, value, origin)]

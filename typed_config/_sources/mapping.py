@@ -1,0 +1,53 @@
+"""Mappings passed by code to a layer: nested dicts, dot-keys at the top level, or a mix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from typed_config._errors import Origin, Problem
+from typed_config._keys import field_keys, segment_problem
+from typed_config._layers import KeyedLayer, keyed_layer
+
+
+def mapping_layer(
+    data: Mapping[Any, Any], name: str, describe: Callable[[str], str]
+) -> tuple[KeyedLayer, list[Problem]]:
+    """Turn a mapping into a layer; ``describe(key)`` names where each value came from.
+
+    A dot in a top-level key is a path (``{"optimizer.lr": 0.1}``); deeper keys must not contain
+    dots and every key must be a string. Nested mappings and models merge key by key.
+    """
+    entries: list[tuple[str, Any, Origin]] = []
+    problems: list[Problem] = []
+    for key, value in data.items():
+        if not isinstance(key, str):
+            problems.append(Problem(None, segment_problem(key) or "bad key", Origin(text=name)))
+            continue
+        _collect(key, value, describe, entries, problems)
+    layer, more = keyed_layer(name, entries, Origin(text=name))
+    return layer, problems + more
+
+
+def _collect(
+    key: str,
+    value: Any,
+    describe: Callable[[str], str],
+    entries: list[tuple[str, Any, Origin]],
+    problems: list[Problem],
+) -> None:
+    if isinstance(value, BaseModel):
+        value = {k: value.__dict__[n] for n, k in field_keys(type(value)) if n in value.model_fields_set}
+        if not value:
+            return
+    if isinstance(value, Mapping) and value:
+        for sub, item in value.items():  # pyright: ignore[reportUnknownVariableType]
+            reason = segment_problem(sub)
+            if reason is not None:
+                problems.append(Problem(key, reason, Origin(text=describe(key))))
+                continue
+            _collect(f"{key}.{sub}", item, describe, entries, problems)
+        return
+    entries.append((key, dict(value) if isinstance(value, Mapping) else value, Origin(text=describe(key))))  # pyright: ignore[reportUnknownArgumentType]

@@ -1,0 +1,511 @@
+"""Safe, bounded, position-aware YAML 1.2 loading and dumping: the only module that imports PyYAML.
+
+Loading composes the document with libyaml (``CSafeLoader``'s C parser and composer) and builds
+Python values from the node tree with a lean constructor of our own. PyYAML's generic Python
+constructor is most of the cost of ``yaml.load``; ours does less (only the core tags exist) and
+checks more (duplicate keys, key grammar, tags, bounds). The node tree is kept, so positions
+cost nothing until an error asks for one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from typed_config._errors import ConfigError, Origin, Problem, show
+from typed_config._keys import Path, format_path, segment_problem
+
+MAX_BYTES: Final = 16 * 1024 * 1024
+"""The largest document read, in bytes."""
+MAX_DEPTH: Final = 100
+"""The deepest nesting of mappings and sequences."""
+MAX_ALIAS_NODES: Final = 100_000
+"""How many nodes aliases and merge keys may add to a document when expanded."""
+MAX_INT_DIGITS: Final = 4_000
+"""The longest integer, in digits (CPython refuses to convert longer ones)."""
+
+_PLAIN: Final = "?plain"  # our resolver's tag for plain scalars: resolved later by YAML 1.2 rules
+_STR: Final = "tag:yaml.org,2002:str"
+_MAP: Final = "tag:yaml.org,2002:map"
+_SEQ: Final = "tag:yaml.org,2002:seq"
+_SCALAR_TAGS: Final = frozenset(
+    {_STR} | {f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null")}
+)
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """libyaml's parser and composer with a resolver that defers scalar typing to us.
+
+    PyYAML's resolver applies YAML 1.1 (``NO`` is false, ``1e-3`` a string, ``010`` octal) with a
+    regex per scalar; ours only marks plain and quoted scalars, which is cheaper and lets the
+    constructor apply YAML 1.2's core schema.
+    """
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A loaded YAML document: its data, and its node tree for positions."""
+
+    source: str
+    data: dict[str, Any]
+    root: Node | None
+
+    def origin(self, path: Path, *, at_key: bool = False) -> Origin:
+        """The position of the value at ``path`` (or of its key), or of the nearest parent."""
+        node, key_node = _locate(self.root, path)
+        mark_node = key_node if at_key and key_node is not None else node
+        if mark_node is None:
+            return Origin(path=self.source, line=1, column=1)
+        mark = mark_node.start_mark
+        return Origin(path=self.source, line=mark.line + 1, column=mark.column + 1)
+
+
+def load_document(raw: str | bytes, source: str) -> Document:
+    """Parse one YAML document whose top level is a mapping (or nothing).
+
+    Raises:
+        ConfigError: every problem, each with ``source``, line and column.
+    """
+    data = _checked_bytes(raw, source)
+    try:
+        root: Node | None = _Loader(data).get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, source) from None
+    except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
+        raise _reader_error(exc, data, source) from None
+    except RecursionError:  # the pure-Python composer, without libyaml, on deep nesting
+        raise _at(source, 1, 1, f"nesting deeper than {MAX_DEPTH} levels") from None
+    if root is None or (type(root) is ScalarNode and root.tag == _PLAIN and _resolve_plain(root.value) is None):
+        return Document(source, {}, None)
+    if type(root) is not MappingNode:
+        kind = "a sequence" if type(root) is SequenceNode else f"the value {show(_scalar(root, []))}"
+        raise _at_node(source, root, f"the top level must be a mapping of keys to values, not {kind}")
+    if b"*" in data:  # only aliases can expand a document beyond its size
+        _check_expansion(root, source)
+    problems: list[Problem] = []
+    built = _Builder(source, problems).mapping(root, (), 0)
+    if problems:
+        raise ConfigError(problems)
+    return Document(source, built, root)
+
+
+def parse_value(text: str) -> Any:
+    """Parse one value written in YAML 1.2 flow style, as on a command line: ``[a, b]``, ``1e-3``.
+
+    Raises:
+        ValueError: the text is not one YAML value.
+    """
+    if "\n" not in text and not text.startswith(("[", "{", "'", '"', "!", "&", "*")):
+        return _resolve_plain(text.strip()) if text.strip() else text
+    try:
+        node = _Loader(text).get_single_node()
+    except yaml.YAMLError as exc:
+        raise ValueError(str(exc).splitlines()[0]) from None
+    if node is None:
+        return None
+    problems: list[Problem] = []
+    value = _Builder("<value>", problems).value(node, (), 0)
+    if problems:
+        raise ValueError(problems[0].message)
+    return value
+
+
+# --- bytes and errors -------------------------------------------------------------------------
+
+
+def _checked_bytes(raw: str | bytes, source: str) -> bytes:
+    if isinstance(raw, str):
+        try:
+            data = raw.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            line, col = _line_col(raw, exc.start)
+            raise _at(source, line, col, f"lone surrogate {show(raw[exc.start])} is not valid text") from None
+    else:
+        data = raw
+    if len(data) > MAX_BYTES:
+        raise _at(source, 1, 1, f"file too large: {len(data)} bytes (the limit is {MAX_BYTES})")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data[: exc.start].decode("utf-8", "replace"), exc.start)
+        raise _at(source, line, col, f"invalid UTF-8 byte 0x{data[exc.start]:02x}") from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line, col = _line_col(text, nul)
+        raise _at(source, line, col, "NUL character is not allowed")
+    return data
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    index = min(index, len(text))
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _at(source: str, line: int, column: int, message: str) -> ConfigError:
+    return ConfigError([Problem(None, message, Origin(path=source, line=line, column=column))])
+
+
+def _at_node(source: str, node: Node, message: str, key: str | None = None) -> ConfigError:
+    return ConfigError([_problem(source, node, message, key)])
+
+
+def _problem(source: str, node: Node, message: str, key: str | None = None) -> Problem:
+    mark = node.start_mark
+    return Problem(key, message, Origin(path=source, line=mark.line + 1, column=mark.column + 1))
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> ConfigError:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    if "expected a single document" in (exc.context or ""):
+        problem = "a config file holds one YAML document; a second one starts here"
+    elif "maximum nesting depth" in problem or "nesting depth" in (exc.context or ""):
+        problem = f"nesting deeper than {MAX_DEPTH} levels"
+    elif exc.context and "found undefined alias" not in problem:
+        problem = f"{problem} ({exc.context})"
+    return _at(source, line, col, f"YAML syntax error: {problem}")
+
+
+def _reader_error(exc: yaml.YAMLError, data: bytes, source: str) -> ConfigError:
+    position: int = getattr(exc, "position", 0)
+    reason: str = getattr(exc, "reason", "unacceptable character")
+    char: object = getattr(exc, "character", None)
+    text = data.decode("utf-8")
+    line, col = _line_col(text, position)
+    shown = f" {show(chr(char) if isinstance(char, int) else char)}" if char is not None else ""
+    return _at(source, line, col, f"character{shown} is not allowed in YAML ({reason})")
+
+
+# --- bounds ---------------------------------------------------------------------------------
+
+
+def _check_expansion(root: Node, source: str) -> None:
+    """Refuse alias bombs and recursive aliases before anything is built.
+
+    Sizes are memoised per node, so this costs one visit per distinct node however much the
+    aliases would expand; the first subtree found over the budget is the one reported.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Node, depth: int) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if depth > MAX_DEPTH:
+            raise _at_node(source, node, f"nesting deeper than {MAX_DEPTH} levels")
+        if id(node) in active:
+            raise _at_node(source, node, "an alias refers to the node that contains it (a recursive alias)")
+        total = 1
+        if type(node) is not ScalarNode:
+            active.add(id(node))
+            children = node.value if type(node) is SequenceNode else [n for pair in node.value for n in pair]
+            for child in children:
+                total += size(child, depth + 1)
+            active.discard(id(node))
+        sizes[id(node)] = total
+        if total - len(sizes) > MAX_ALIAS_NODES:
+            raise _at_node(
+                source,
+                node,
+                f"aliases expand this document by more than {MAX_ALIAS_NODES} nodes "
+                "(an alias bomb?)",
+            )
+        return total
+
+    size(root, 0)
+
+
+# --- construction ------------------------------------------------------------------------------
+
+_INT_RE: Final = re.compile(r"[-+]?[0-9]+")
+_FLOAT_RE: Final = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_SPECIAL: Final[dict[str, Any]] = {
+    "~": None, "null": None, "Null": None, "NULL": None, "": None,
+    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+    ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf,
+    "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
+    "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
+    ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
+}  # fmt: skip
+_MAYBE_TYPED: Final = frozenset("0123456789+-.~nNtTfF")
+
+
+def _resolve_plain(text: str) -> Any:
+    """Type a plain scalar by YAML 1.2's core schema (``010`` is 10, ``NO`` and ``1:30`` strings)."""
+    if text and text[0] not in _MAYBE_TYPED:
+        return text
+    if text in _SPECIAL:
+        return _SPECIAL[text]
+    if _INT_RE.fullmatch(text):
+        if len(text) > MAX_INT_DIGITS:
+            raise ValueError(f"integer with {len(text)} digits (the limit is {MAX_INT_DIGITS})")
+        return int(text)
+    if text.startswith("0o") and len(text) > 2 and all(c in "01234567" for c in text[2:]):
+        return int(text[2:], 8)
+    if text.startswith("0x") and len(text) > 2 and all(c in "0123456789abcdefABCDEF" for c in text[2:]):
+        return int(text[2:], 16)
+    if _FLOAT_RE.fullmatch(text):
+        return float(text)
+    return text
+
+
+def _scalar(node: Node, problems: list[Problem], source: str = "", path: Path = ()) -> Any:
+    tag = node.tag
+    value: str = node.value
+    try:
+        if tag == _PLAIN:
+            return _resolve_plain(value)
+        if tag == _STR:
+            return value
+        if tag in _SCALAR_TAGS:
+            return _explicit(tag, value)
+    except ValueError as exc:
+        problems.append(_problem(source, node, str(exc), format_path(path) or None))
+        return None
+    problems.append(_problem(source, node, f"tag {show(tag)} is not allowed", format_path(path) or None))
+    return None
+
+
+def _explicit(tag: str, value: str) -> Any:
+    kind = tag.rsplit(":", 1)[1]
+    resolved = _resolve_plain(value)
+    expected: dict[str, Callable[[Any], bool]] = {
+        "int": lambda v: type(v) is int,
+        "float": lambda v: type(v) in (int, float),
+        "bool": lambda v: type(v) is bool,
+        "null": lambda v: v is None,
+    }
+    if not expected[kind](resolved):
+        raise ValueError(f"{show(value)} is not a valid !!{kind}")
+    return float(resolved) if kind == "float" else resolved
+
+
+class _Builder:
+    """Builds Python values from composed nodes, collecting every problem."""
+
+    __slots__ = ("problems", "source")
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+
+    def value(self, node: Node, path: Path, depth: int) -> Any:
+        kind = type(node)
+        if kind is ScalarNode:
+            return _scalar(node, self.problems, self.source, path)
+        if depth >= MAX_DEPTH:
+            raise _at_node(self.source, node, f"nesting deeper than {MAX_DEPTH} levels", format_path(path))
+        if kind is SequenceNode:
+            if node.tag != _SEQ:
+                return self._bad_tag(node, path)
+            return [self.value(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return self.mapping(node, path, depth)
+
+    def mapping(self, node: Node, path: Path, depth: int) -> dict[str, Any]:
+        if node.tag != _MAP:
+            self._bad_tag(node, path)
+            return {}
+        result: dict[str, Any] = {}
+        merges: list[Node] = []
+        for key_node, value_node in node.value:
+            if type(key_node) is not ScalarNode:
+                self.problems.append(_problem(self.source, key_node, "keys must be strings, not collections", format_path(path) or None))
+                continue
+            key = key_node.value
+            if key_node.tag == _PLAIN:
+                if key == "<<":
+                    merges.append(value_node)
+                    continue
+                if key[:1] in _MAYBE_TYPED or not key:
+                    key = _scalar(key_node, self.problems, self.source, path)
+            elif key_node.tag != _STR:
+                key = _scalar(key_node, self.problems, self.source, path)
+            if type(key) is not str or not key or "." in key:
+                reason = segment_problem(key)
+                if reason is not None:
+                    self.problems.append(_problem(self.source, key_node, reason, format_path(path) or None))
+                    continue
+            if key in result:
+                self._duplicate(node, key_node, key, path)
+                continue
+            vkind = type(value_node)
+            if vkind is ScalarNode:
+                tag = value_node.tag
+                if tag == _STR:
+                    result[key] = value_node.value
+                    continue
+                if tag == _PLAIN:
+                    text = value_node.value
+                    if text and text[0] not in _MAYBE_TYPED:
+                        result[key] = text
+                        continue
+                result[key] = _scalar(value_node, self.problems, self.source, (*path, key))
+            else:
+                result[key] = self.value(value_node, (*path, key), depth + 1)
+        if merges:
+            self._merge(result, merges, path, depth)
+        return result
+
+    def _merge(self, result: dict[str, Any], merges: list[Node], path: Path, depth: int) -> None:
+        # Explicit keys win; among merged mappings the earlier one wins (the YAML merge spec).
+        sources: list[Node] = []
+        for merge in merges:
+            items = merge.value if type(merge) is SequenceNode else [merge]
+            for item in items:
+                if type(item) is not MappingNode:
+                    self.problems.append(_problem(self.source, item, "a merge key (<<) takes a mapping or a list of mappings", format_path(path) or None))
+                    continue
+                sources.append(item)
+        merged: dict[str, Any] = {}
+        for item in sources:
+            for key, value in self.mapping(item, path, depth + 1).items():
+                merged.setdefault(key, value)
+        for key, value in merged.items():
+            result.setdefault(key, value)
+
+    def _duplicate(self, node: Node, key_node: Node, key: str, path: Path) -> None:
+        first = next(k for k, _ in node.value if k.value == key_node.value)
+        line = first.start_mark.line + 1
+        name = format_path((*path, key))
+        self.problems.append(_problem(self.source, key_node, f"duplicate key (first defined at line {line})", name))
+
+    def _bad_tag(self, node: Node, path: Path) -> None:
+        self.problems.append(_problem(self.source, node, f"tag {show(node.tag)} is not allowed", format_path(path) or None))
+
+
+def _locate(root: Node | None, path: Sequence[str | int]) -> tuple[Node | None, Node | None]:
+    """The value node at ``path`` and the key node naming it, stopping at the nearest parent."""
+    node, key_node = root, None
+    for part in path:
+        found = _child(node, part)
+        if found is None:
+            break
+        key_node, node = found
+    return node, key_node
+
+
+def _child(node: Node | None, part: str | int) -> tuple[Node | None, Node] | None:
+    if type(node) is SequenceNode and isinstance(part, int) and 0 <= part < len(node.value):
+        return None, node.value[part]
+    if type(node) is not MappingNode:
+        return None
+    merges: list[Node] = []
+    for key_node, value_node in node.value:
+        if type(key_node) is ScalarNode and key_node.value == part:
+            return key_node, value_node
+        if type(key_node) is ScalarNode and key_node.tag == _PLAIN and key_node.value == "<<":
+            merges.extend(value_node.value if type(value_node) is SequenceNode else [value_node])
+    for merged in merges:
+        found = _child(merged, part)
+        if found is not None:
+            return found
+    return None
+
+
+# --- dumping -------------------------------------------------------------------------------------
+
+_PLAIN_SAFE: Final = re.compile(r"[A-Za-z_/][A-Za-z0-9_./-]*(?: [A-Za-z0-9_./-]+)*")
+# Words that YAML 1.1 (plain PyYAML, wandb's loader) reads as booleans or null.
+_YAML11_WORDS: Final = frozenset(
+    {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none", "~"}
+)
+_NON_PRINTABLE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+def dump_scalar(value: object) -> str:
+    """YAML text for a scalar that YAML 1.1 and YAML 1.2 readers both read back as ``value``."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        text = repr(value)
+        mantissa, e, exponent = text.partition("e")
+        # YAML 1.1 reads a float only with a dot and a signed exponent: 1e-05 would be a string.
+        return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else text
+    if isinstance(value, str):
+        return _dump_str(value)
+    raise TypeError(f"cannot write {type(value).__name__} as a YAML scalar")
+
+
+def _dump_str(text: str) -> str:
+    if _PLAIN_SAFE.fullmatch(text) and text.lower() not in _YAML11_WORDS:
+        return text
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+def dump_mapping(data: Mapping[str, Any], comments: Mapping[Path, str] | None = None) -> str:
+    """Block-style YAML for nested data, with ``# comment`` lines above the keys named in ``comments``."""
+    lines: list[str] = []
+    _emit_mapping(data, 0, (), comments or {}, lines)
+    return "\n".join(lines) + "\n" if lines else "{}\n"
+
+
+def _emit_mapping(
+    data: Mapping[str, Any], indent: int, path: Path, comments: Mapping[Path, str], lines: list[str]
+) -> None:
+    pad = " " * indent
+    for key, value in data.items():
+        here = (*path, key)
+        comment = comments.get(here)
+        if comment:
+            lines.extend(f"{pad}# {line}".rstrip() for line in comment.splitlines())
+        head = f"{pad}{_dump_str(key)}:"
+        if isinstance(value, Mapping) and value:
+            lines.append(head)
+            _emit_mapping(value, indent + 2, here, comments, lines)  # pyright: ignore[reportUnknownArgumentType]
+        elif isinstance(value, list) and value:
+            lines.append(head)
+            _emit_sequence(value, indent + 2, here, comments, lines)  # pyright: ignore[reportUnknownArgumentType]
+        else:
+            lines.append(f"{head} {_dump_leaf(value)}")
+
+
+def _emit_sequence(
+    items: list[Any], indent: int, path: Path, comments: Mapping[Path, str], lines: list[str]
+) -> None:
+    pad = " " * indent
+    for index, item in enumerate(items):
+        if isinstance(item, Mapping) and item:
+            start = len(lines)
+            _emit_mapping(item, indent + 2, (*path, index), comments, lines)  # pyright: ignore[reportUnknownArgumentType]
+            lines[start] = f"{pad}- {lines[start][indent + 2 :]}"
+        elif isinstance(item, list) and item:
+            lines.append(f"{pad}-")
+            _emit_sequence(item, indent + 2, (*path, index), comments, lines)  # pyright: ignore[reportUnknownArgumentType]
+        else:
+            lines.append(f"{pad}- {_dump_leaf(item)}")
+
+
+def _dump_leaf(value: object) -> str:
+    if isinstance(value, Mapping):
+        return "{}"
+    if isinstance(value, list):
+        return "[]"
+    return dump_scalar(value)
