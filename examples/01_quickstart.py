@@ -7,7 +7,7 @@ with one message per problem naming the file, line and column (or the argument).
 Usage:
     python 01_quickstart.py
     python 01_quickstart.py --optimizer.lr=0.01 --epochs 4
-    python 01_quickstart.py --batch-size=abc     # exits with a clear error
+    python 01_quickstart.py --batch-size=abc --optimzer.lr=1   # exit 1: one line per problem
 """
 
 from __future__ import annotations

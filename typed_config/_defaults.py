@@ -71,9 +71,10 @@ def _describe(annotation: Any, value: Any, path: Path, comments: dict[Path, str]
         info: FieldInfo = model.model_fields[name]
         if key not in value:
             continue
+        here = (*path, key)
         if info.description:
-            comments[(*path, key)] = info.description
-        _describe(info.annotation, value[key], (*path, key), comments)
+            comments[here] = info.description
+        _describe(info.annotation, value[key], here, comments)
 
 
 def defaults_json_schema(schema: type[BaseModel]) -> dict[str, Any]:

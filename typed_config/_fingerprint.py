@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from typed_config._keys import flatten
+from typed_config._keys import flatten, unflatten
 
 
 def fingerprint(config: BaseModel | Mapping[str, Any]) -> str:
@@ -25,5 +25,6 @@ def fingerprint(config: BaseModel | Mapping[str, Any]) -> str:
     Returns:
         64 hex digits.
     """
-    canonical = json.dumps(flatten(config), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    flat = flatten(config) if isinstance(config, BaseModel) else flatten(unflatten(config))
+    canonical = json.dumps(flat, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

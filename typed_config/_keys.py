@@ -8,6 +8,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
+from typing_extensions import TypeIs
 
 from typed_config._errors import ConfigError, Origin, Problem, show
 
@@ -15,6 +16,26 @@ Path = tuple[str | int, ...]
 """A path into nested data: mapping keys and list indices."""
 
 _SCALARS: Final = frozenset({int, float, str, bool, type(None)})
+
+
+def is_mapping(value: object) -> TypeIs[Mapping[Any, Any]]:
+    """``isinstance(value, Mapping)``, typed for data whose contents are not known."""
+    return isinstance(value, Mapping)
+
+
+def is_dict(value: object) -> TypeIs[dict[Any, Any]]:
+    """``isinstance(value, dict)``, typed for data whose contents are not known."""
+    return isinstance(value, dict)
+
+
+def is_tuple(value: object) -> TypeIs[tuple[Any, ...]]:
+    """``isinstance(value, tuple)``, typed for data whose contents are not known."""
+    return isinstance(value, tuple)
+
+
+def is_list(value: object) -> TypeIs[list[Any]]:
+    """``isinstance(value, list)``, typed for data whose contents are not known."""
+    return isinstance(value, list)
 
 
 def segment_problem(key: object) -> str | None:
@@ -61,10 +82,10 @@ def to_plain(value: object) -> Any:
         return value
     if isinstance(value, BaseModel):
         return {key: to_plain(value.__dict__[name]) for name, key in field_keys(type(value))}
-    if isinstance(value, Mapping):
-        return {k: to_plain(v) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType]
-    if isinstance(value, (list, tuple)):
-        return [to_plain(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
+    if is_mapping(value):
+        return {k: to_plain(v) for k, v in value.items()}
+    if is_list(value) or is_tuple(value):
+        return [to_plain(v) for v in value]
     if isinstance(value, enum.Enum):
         return to_plain(value.value)
     return to_jsonable_python(value, fallback=_fallback)
@@ -99,7 +120,7 @@ def flatten(data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
     problems: list[Problem] = []
     if isinstance(data, BaseModel):
         _flatten_model(data, "", out, problems)
-    elif isinstance(data, Mapping):
+    elif is_mapping(data):
         _flatten_mapping(data, "", out, problems)
     else:
         raise TypeError(f"flatten() takes a model or a mapping, not {type(data).__name__}")
@@ -114,8 +135,8 @@ def _flatten_model(model: BaseModel, prefix: str, out: dict[str, Any], problems:
         value = values[name]
         if isinstance(value, BaseModel):
             _flatten_model(value, f"{prefix}{key}.", out, problems)
-        elif isinstance(value, Mapping) and value:
-            _flatten_mapping(value, f"{prefix}{key}.", out, problems)  # pyright: ignore[reportUnknownArgumentType]
+        elif is_mapping(value) and value:
+            _flatten_mapping(value, f"{prefix}{key}.", out, problems)
         else:
             out[prefix + key] = value if type(value) in _SCALARS else to_plain(value)
 
@@ -131,8 +152,8 @@ def _flatten_mapping(
                 continue
         if isinstance(value, BaseModel):
             _flatten_model(value, f"{prefix}{key}.", out, problems)
-        elif isinstance(value, Mapping) and value:
-            _flatten_mapping(value, f"{prefix}{key}.", out, problems)  # pyright: ignore[reportUnknownArgumentType]
+        elif is_mapping(value) and value:
+            _flatten_mapping(value, f"{prefix}{key}.", out, problems)
         else:
             out[prefix + key] = value if type(value) in _SCALARS else to_plain(value)
 
@@ -156,26 +177,26 @@ def unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in flat.items():
         reason = _dot_key_problem(key)
         if reason is not None:
-            problems.append(Problem(key if isinstance(key, str) else None, reason, origin))
+            problems.append(Problem(key if isinstance(key, str) else None, reason, origin))  # pyright: ignore[reportUnnecessaryIsInstance] - callers may pass anything
             continue
         *parents, last = key.split(".")
-        node = root
+        node: dict[str, Any] = root
         clash: str | None = None
         for depth, part in enumerate(parents):
-            child = node.get(part)
+            child: Any = node.get(part)
             if child is None and part not in node:
                 child = node[part] = {}
                 made.add(id(child))
-            elif not (isinstance(child, dict) and id(child) in made):
+            elif not (is_dict(child) and id(child) in made):
                 clash = ".".join(parents[: depth + 1])
                 break
-            node = child  # pyright: ignore[reportUnknownVariableType]
+            node = child
         else:
             if last in node:
-                existing = node[last]
+                existing: Any = node[last]
                 clash = key
-                if isinstance(existing, dict) and id(existing) in made:
-                    clash = _first_key_under(existing, key)  # pyright: ignore[reportUnknownArgumentType]
+                if is_dict(existing) and id(existing) in made:
+                    clash = _first_key_under(existing, key)
             else:
                 node[last] = value
                 continue
@@ -194,10 +215,8 @@ def _dot_key_problem(key: object) -> str | None:
 
 
 def _first_key_under(node: dict[str, Any], prefix: str) -> str:
-    while isinstance(node, dict) and node:  # pyright: ignore[reportUnnecessaryIsInstance]
-        part, child = next(iter(node.items()))
+    current: Any = node
+    while is_dict(current) and current:
+        part, current = next(iter(current.items()))
         prefix = f"{prefix}.{part}"
-        if not isinstance(child, dict):
-            break
-        node = child  # pyright: ignore[reportUnknownVariableType]
     return prefix

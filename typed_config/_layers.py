@@ -19,7 +19,7 @@ from pydantic_core import ErrorDetails, to_json
 
 from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._introspect import dotted_aliases, known_keys, nested_models, suggest
-from typed_config._keys import Path, format_path, segment_problem, to_plain
+from typed_config._keys import Path, format_path, is_dict, is_list, segment_problem, to_plain
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -49,7 +49,9 @@ class KeyedLayer(Layer):
 
     __slots__ = ("fallback", "origins")
 
-    def __init__(self, name: str, data: dict[str, Any], origins: Mapping[str, Origin], fallback: Origin) -> None:
+    def __init__(
+        self, name: str, data: dict[str, Any], origins: Mapping[str, Origin], fallback: Origin
+    ) -> None:
         super().__init__(name, data)
         self.origins = origins
         self.fallback = fallback
@@ -70,13 +72,15 @@ def lookup(data: Any, path: Path) -> Any:
     """The value at ``path`` in nested data, or a sentinel when there is none."""
     node = data
     for part in path:
-        if isinstance(node, dict) and part in node:
-            node = node[part]  # pyright: ignore[reportUnknownVariableType]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):  # pyright: ignore[reportUnknownArgumentType]
-            node = node[part]  # pyright: ignore[reportUnknownVariableType]
+        if is_dict(node):
+            if part not in node:
+                return _MISSING
+            node = node[part]
+        elif is_list(node) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
         else:
             return _MISSING
-    return node  # pyright: ignore[reportUnknownVariableType]
+    return node
 
 
 def merge(datas: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -94,11 +98,11 @@ def merge(datas: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 def _merge_into(dst: dict[str, Any], src: dict[str, Any]) -> None:
     for key, value in src.items():
-        if type(value) is dict and value:
+        if is_dict(value) and value:
             current = dst.get(key)
-            if type(current) is not dict:
+            if not is_dict(current):
                 current = dst[key] = {}
-            _merge_into(current, value)  # pyright: ignore[reportUnknownArgumentType]
+            _merge_into(current, value)
         else:
             dst[key] = {} if type(value) is dict else value
 
@@ -141,21 +145,21 @@ def map_errors(
     return [problem for _, problem in ranked]
 
 
-def _data_path(merged: Any, loc: Sequence[str | int]) -> tuple[Path, tuple[str | int, ...]]:
+def _data_path(merged: Any, loc: Sequence[str | int]) -> tuple[Path, list[tuple[int, str | int]]]:
     """Split a pydantic loc into the path in the data and the union tags pydantic inserted."""
-    node, path, tags = merged, [], []
+    node: Any = merged
+    path: list[str | int] = []
+    tags: list[tuple[int, str | int]] = []
     for index, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
-            node = node[part]  # pyright: ignore[reportUnknownVariableType]
-            path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):  # pyright: ignore[reportUnknownArgumentType]
-            node = node[part]  # pyright: ignore[reportUnknownVariableType]
+        value = lookup(node, (part,))
+        if value is not _MISSING:
+            node = value
             path.append(part)
         elif isinstance(node, dict) and isinstance(part, str) and index == len(loc) - 1:
             path.append(part)  # a missing field
         else:
             tags.append((len(path), part))
-    return tuple(path), tuple(tags)  # pyright: ignore[reportReturnType]
+    return tuple(path), tags
 
 
 def _pick_union_members(errors: Sequence[ErrorDetails], merged: Any) -> list[tuple[ErrorDetails, Path]]:
@@ -167,11 +171,19 @@ def _pick_union_members(errors: Sequence[ErrorDetails], merged: Any) -> list[tup
         if not tags:
             kept.append((error, path))
             continue
-        depth, tag = tags[0]  # type: ignore[misc]
+        depth, tag = tags[0]
         buckets.setdefault((path[:depth], depth), {}).setdefault(tag, []).append((error, path))
     for members in buckets.values():
-        kept.extend(min(members.values(), key=len))
+        kept.extend(_fewest(list(members.values())))
     return kept
+
+
+def _fewest(groups: list[list[tuple[ErrorDetails, Path]]]) -> list[tuple[ErrorDetails, Path]]:
+    best = groups[0]
+    for group in groups[1:]:
+        if len(group) < len(best):
+            best = group
+    return best
 
 
 def _to_problem(
@@ -210,8 +222,11 @@ def _origin(layers: Sequence[Layer], path: Path, *, at_key: bool) -> tuple[int, 
 def keyed_layer(
     name: str, entries: Sequence[tuple[str, Any, Origin]], fallback: Origin
 ) -> tuple[KeyedLayer, list[Problem]]:
-    """Build a layer from (dot-key, value, origin) entries; a key set twice, or set both as a
-    value and as a parent of another key, is a problem naming both origins."""
+    """Build a layer from (dot-key, value, origin) entries.
+
+    A key set twice, or set both as a value and as a parent of another key, is a problem naming
+    both origins.
+    """
     data: dict[str, Any] = {}
     origins: dict[str, Origin] = {}
     parents: dict[str, str] = {}  # each interior dot-key -> the first leaf key under it

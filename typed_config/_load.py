@@ -38,15 +38,25 @@ def load(schema: type[M], *paths: str | os.PathLike[str], overrides: Overrides |
     check_schema(schema)
     layers: list[Layer] = []
     problems: list[Problem] = []
-    for path in paths:
-        try:
-            layers.append(file_layer(path))
-        except ConfigError as exc:
-            problems.extend(exc.problems)
+    for path in paths:  # every file's problems are reported, not only the first file's
+        read = _read(path)
+        if isinstance(read, ConfigError):
+            problems.extend(read.problems)
+        else:
+            layers.append(read)
     return _finish(schema, layers, problems, overrides)
 
 
-def loads(schema: type[M], text: str | bytes, source: str = "<string>", *, overrides: Overrides | None = None) -> M:
+def _read(path: str | os.PathLike[str]) -> Layer | ConfigError:
+    try:
+        return file_layer(path)
+    except ConfigError as exc:
+        return exc
+
+
+def loads(
+    schema: type[M], text: str | bytes, source: str = "<string>", *, overrides: Overrides | None = None
+) -> M:
     """Like ``load``, for config text; ``source`` names it in messages.
 
     Raises:
@@ -57,7 +67,9 @@ def loads(schema: type[M], text: str | bytes, source: str = "<string>", *, overr
     return _finish(schema, [text_layer(text, source)], [], overrides)
 
 
-def override_layers(schema: type[BaseModel], overrides: Overrides | None) -> tuple[list[Layer], list[Problem]]:
+def override_layers(
+    schema: type[BaseModel], overrides: Overrides | None
+) -> tuple[list[Layer], list[Problem]]:
     """The layer for ``overrides`` (none when there are none) and the problems found reading them."""
     if overrides is None:
         return [], []

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import sys
+import inspect
 from collections.abc import Mapping
+from types import FrameType
 from typing import Annotated, Any, ClassVar, Final
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -13,7 +14,7 @@ from typing_extensions import Self
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._fingerprint import fingerprint
 from typed_config._introspect import closest, dotted_aliases, suggest
-from typed_config._keys import field_keys, flatten, to_plain
+from typed_config._keys import field_keys, flatten, is_mapping, to_plain
 from typed_config._layers import encode, map_errors, validate
 from typed_config._sources.mapping import mapping_layer
 
@@ -24,12 +25,12 @@ _OWN_METHODS: Final = frozenset({"update", "setdefaults", "to_flat", "from_flat"
 
 def code_location(skip_prefix: str = "typed_config") -> str:
     """``file:line`` of the nearest caller outside typed_config and pydantic."""
-    frame = sys._getframe(1)  # noqa: SLF001 - the documented way to find the caller's line cheaply
+    frame: FrameType | None = inspect.currentframe()
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
         if not module.startswith((skip_prefix, "pydantic")):
             return f"{frame.f_code.co_filename}:{frame.f_lineno}"
-        frame = frame.f_back  # type: ignore[assignment]
+        frame = frame.f_back
     return "<unknown>"
 
 
@@ -48,7 +49,7 @@ class HyperParams(BaseModel):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # Runs before pydantic collects the fields, so a bad name never reaches its warnings.
-        names = cls.__dict__.get("__annotations__", {})
+        names = inspect.get_annotations(cls)
         reserved = [n for n in names if n in _OWN_METHODS or n.startswith("model_")]
         if reserved:
             raise TypeError(
@@ -82,7 +83,8 @@ class HyperParams(BaseModel):
         adapter = cls.__typed_config_adapters__.get(name)
         if adapter is None:
             info = cls.model_fields[name]
-            adapter = TypeAdapter(Annotated[info.annotation, info])  # type: ignore[name-defined]
+            dynamic: Any = Annotated[info.annotation, info]  # a type built at run time
+            adapter = TypeAdapter[Any](dynamic)
             cls.__typed_config_adapters__[name] = adapter
         key = cls.model_fields[name].alias or name
         try:
@@ -115,7 +117,7 @@ class HyperParams(BaseModel):
         parts = key.split(".")
         model: BaseModel = self
         index = 0
-        for index, part in enumerate(parts[:-1]):  # noqa: B007 - index is used after the loop
+        for index, part in enumerate(parts[:-1]):
             child = getattr(model, _attribute(model, part, key))
             if not isinstance(child, BaseModel):
                 # Inside a dict-valued field: validate the whole field with the one change made.
@@ -129,7 +131,10 @@ class HyperParams(BaseModel):
         except ConfigError as exc:
             prefix = ".".join(parts[:index])
             raise ConfigError(
-                [Problem(f"{prefix}.{p.key}" if prefix and p.key else p.key, p.message, p.origin) for p in exc.problems]
+                [
+                    Problem(f"{prefix}.{p.key}" if prefix and p.key else p.key, p.message, p.origin)
+                    for p in exc.problems
+                ]
             ) from None
 
     def __contains__(self, key: object) -> bool:
@@ -142,7 +147,7 @@ class HyperParams(BaseModel):
             return False
         return True
 
-    def _walk(self, key: str) -> tuple[Any, str]:
+    def _walk(self, key: str) -> tuple[Any, str]:  # (the owner of the last part, the last part)
         parts = key.split(".")
         node: Any = self
         for part in parts[:-1]:
@@ -150,7 +155,7 @@ class HyperParams(BaseModel):
         last = parts[-1]
         if isinstance(node, BaseModel):
             _attribute(node, last, key)
-        elif not (isinstance(node, Mapping) and last in node):
+        elif not (is_mapping(node) and last in node):
             raise KeyError(key)
         return node, last
 
@@ -158,8 +163,8 @@ class HyperParams(BaseModel):
     def _step(node: Any, part: str, key: str) -> Any:
         if isinstance(node, BaseModel):
             return getattr(node, _attribute(node, part, key))
-        if isinstance(node, Mapping) and part in node:
-            return node[part]  # pyright: ignore[reportUnknownVariableType]
+        if is_mapping(node) and part in node:
+            return node[part]
         raise KeyError(key)
 
     def to_flat(self) -> dict[str, Any]:
@@ -196,9 +201,9 @@ def _attribute(model: BaseModel, key: str, full_key: str | None = None) -> str:
 def _replaced(container: Any, parts: list[str], value: Any, key: str) -> Any:
     if not parts:
         return value
-    if not isinstance(container, Mapping):
+    if not is_mapping(container):
         raise KeyError(key)
-    copy: dict[str, Any] = dict(container)  # pyright: ignore[reportUnknownArgumentType]
+    copy: dict[str, Any] = dict(container)
     copy[parts[0]] = _replaced(copy.get(parts[0], {}), parts[1:], value, key)
     return copy
 

@@ -20,7 +20,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from typed_config._errors import ConfigError, Origin, Problem, show
-from typed_config._keys import Path, format_path, segment_problem
+from typed_config._keys import Path, format_path, is_list, is_mapping, segment_problem
 
 MAX_BYTES: Final = 16 * 1024 * 1024
 """The largest document read, in bytes."""
@@ -35,9 +35,7 @@ _PLAIN: Final = "?plain"  # our resolver's tag for plain scalars: resolved later
 _STR: Final = "tag:yaml.org,2002:str"
 _MAP: Final = "tag:yaml.org,2002:map"
 _SEQ: Final = "tag:yaml.org,2002:seq"
-_SCALAR_TAGS: Final = frozenset(
-    {_STR} | {f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null")}
-)
+_SCALAR_TAGS: Final = frozenset({_STR} | {f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null")})
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -50,7 +48,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     constructor apply YAML 1.2's core schema.
     """
 
-    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:  # noqa: ARG002 - PyYAML's signature
         if kind is ScalarNode:
             return _PLAIN if implicit[0] else _STR
         return _SEQ if kind is SequenceNode else _MAP
@@ -89,7 +87,9 @@ def load_document(raw: str | bytes, source: str) -> Document:
         raise _reader_error(exc, data, source) from None
     except RecursionError:  # the pure-Python composer, without libyaml, on deep nesting
         raise _at(source, 1, 1, f"nesting deeper than {MAX_DEPTH} levels") from None
-    if root is None or (type(root) is ScalarNode and root.tag == _PLAIN and _resolve_plain(root.value) is None):
+    if root is None or (
+        type(root) is ScalarNode and root.tag == _PLAIN and _resolve_plain(root.value) is None
+    ):
         return Document(source, {}, None)
     if type(root) is not MappingNode:
         kind = "a sequence" if type(root) is SequenceNode else f"the value {show(_scalar(root, []))}"
@@ -224,8 +224,7 @@ def _check_expansion(root: Node, source: str) -> None:
             raise _at_node(
                 source,
                 node,
-                f"aliases expand this document by more than {MAX_ALIAS_NODES} nodes "
-                "(an alias bomb?)",
+                f"aliases expand this document by more than {MAX_ALIAS_NODES} nodes (an alias bomb?)",
             )
         return total
 
@@ -326,7 +325,14 @@ class _Builder:
         merges: list[Node] = []
         for key_node, value_node in node.value:
             if type(key_node) is not ScalarNode:
-                self.problems.append(_problem(self.source, key_node, "keys must be strings, not collections", format_path(path) or None))
+                self.problems.append(
+                    _problem(
+                        self.source,
+                        key_node,
+                        "keys must be strings, not collections",
+                        format_path(path) or None,
+                    )
+                )
                 continue
             key = key_node.value
             if key_node.tag == _PLAIN:
@@ -345,8 +351,7 @@ class _Builder:
             if key in result:
                 self._duplicate(node, key_node, key, path)
                 continue
-            vkind = type(value_node)
-            if vkind is ScalarNode:
+            if type(value_node) is ScalarNode:
                 tag = value_node.tag
                 if tag == _STR:
                     result[key] = value_node.value
@@ -370,7 +375,14 @@ class _Builder:
             items = merge.value if type(merge) is SequenceNode else [merge]
             for item in items:
                 if type(item) is not MappingNode:
-                    self.problems.append(_problem(self.source, item, "a merge key (<<) takes a mapping or a list of mappings", format_path(path) or None))
+                    self.problems.append(
+                        _problem(
+                            self.source,
+                            item,
+                            "a merge key (<<) takes a mapping or a list of mappings",
+                            format_path(path) or None,
+                        )
+                    )
                     continue
                 sources.append(item)
         merged: dict[str, Any] = {}
@@ -384,10 +396,14 @@ class _Builder:
         first = next(k for k, _ in node.value if k.value == key_node.value)
         line = first.start_mark.line + 1
         name = format_path((*path, key))
-        self.problems.append(_problem(self.source, key_node, f"duplicate key (first defined at line {line})", name))
+        self.problems.append(
+            _problem(self.source, key_node, f"duplicate key (first defined at line {line})", name)
+        )
 
     def _bad_tag(self, node: Node, path: Path) -> None:
-        self.problems.append(_problem(self.source, node, f"tag {show(node.tag)} is not allowed", format_path(path) or None))
+        self.problems.append(
+            _problem(self.source, node, f"tag {show(node.tag)} is not allowed", format_path(path) or None)
+        )
 
 
 def _locate(root: Node | None, path: Sequence[str | int]) -> tuple[Node | None, Node | None]:
@@ -423,9 +439,7 @@ def _child(node: Node | None, part: str | int) -> tuple[Node | None, Node] | Non
 
 _PLAIN_SAFE: Final = re.compile(r"[A-Za-z_/][A-Za-z0-9_./-]*(?: [A-Za-z0-9_./-]+)*")
 # Words that YAML 1.1 (plain PyYAML, wandb's loader) reads as booleans or null.
-_YAML11_WORDS: Final = frozenset(
-    {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none", "~"}
-)
+_YAML11_WORDS: Final = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none", "~"})
 _NON_PRINTABLE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
@@ -477,12 +491,12 @@ def _emit_mapping(
         if comment:
             lines.extend(f"{pad}# {line}".rstrip() for line in comment.splitlines())
         head = f"{pad}{_dump_str(key)}:"
-        if isinstance(value, Mapping) and value:
+        if is_mapping(value) and value:
             lines.append(head)
-            _emit_mapping(value, indent + 2, here, comments, lines)  # pyright: ignore[reportUnknownArgumentType]
-        elif isinstance(value, list) and value:
+            _emit_mapping(value, indent + 2, here, comments, lines)
+        elif is_list(value) and value:
             lines.append(head)
-            _emit_sequence(value, indent + 2, here, comments, lines)  # pyright: ignore[reportUnknownArgumentType]
+            _emit_sequence(value, indent + 2, here, comments, lines)
         else:
             lines.append(f"{head} {_dump_leaf(value)}")
 
@@ -492,13 +506,13 @@ def _emit_sequence(
 ) -> None:
     pad = " " * indent
     for index, item in enumerate(items):
-        if isinstance(item, Mapping) and item:
+        if is_mapping(item) and item:
             start = len(lines)
-            _emit_mapping(item, indent + 2, (*path, index), comments, lines)  # pyright: ignore[reportUnknownArgumentType]
+            _emit_mapping(item, indent + 2, (*path, index), comments, lines)
             lines[start] = f"{pad}- {lines[start][indent + 2 :]}"
-        elif isinstance(item, list) and item:
+        elif is_list(item) and item:
             lines.append(f"{pad}-")
-            _emit_sequence(item, indent + 2, (*path, index), comments, lines)  # pyright: ignore[reportUnknownArgumentType]
+            _emit_sequence(item, indent + 2, (*path, index), comments, lines)
         else:
             lines.append(f"{pad}- {_dump_leaf(item)}")
 

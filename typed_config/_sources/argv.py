@@ -16,7 +16,16 @@ from typing import Any, Final
 from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Origin, Problem
-from typed_config._introspect import child_type, is_bool, is_model, is_sequence, members, model_fields_by_key, closest, takes_text
+from typed_config._introspect import (
+    child_type,
+    closest,
+    is_bool,
+    is_model,
+    is_sequence,
+    members,
+    model_fields_by_key,
+    takes_text,
+)
 from typed_config._keys import Path, flatten
 from typed_config._layers import KeyedLayer, keyed_layer
 from typed_config._yaml_io import parse_value
@@ -105,18 +114,18 @@ def parse_overrides(
     unknown: list[str] = []
     index = 0
     while index < len(argv):
-        token = argv[index]
+        arg = argv[index]
         index += 1
-        if token == "--":
+        if arg == "--":
             unknown.extend(argv[index:])
             break
-        if not token.startswith("--") or _is_value_token(token):
+        if not arg.startswith("--") or _is_value_token(arg):
             if allow_unknown:
-                unknown.append(token)
+                unknown.append(arg)
             else:
-                problems.append(Problem(None, "unexpected argument", Origin(text=token)))
+                problems.append(Problem(None, "unexpected argument", Origin(text=arg)))
             continue
-        option, has_text, text = token[2:].partition("=")
+        option, has_text, text = arg[2:].partition("=")
         target = resolve_key(schema, option)
         negated = False
         if target is None and option.startswith("no-") and not has_text:
@@ -132,30 +141,30 @@ def parse_overrides(
             else:
                 match = closest(option, _option_names(schema))
                 hint = f"; did you mean '--{match}'?" if match else ""
-                problems.append(Problem(None, f"unknown option{hint}", Origin(text=token)))
+                problems.append(Problem(None, f"unknown option{hint}", Origin(text=arg)))
             index = values_after
             continue
         path, tp = target
         key = ".".join(str(p) for p in path)
         if negated:
-            entries.append((key, False, Origin(text=token)))
+            entries.append((key, False, Origin(text=arg)))
             continue
         if has_text:
-            origin = Origin(text=token)
+            origin = Origin(text=arg)
             texts = None
         elif is_bool(tp):
             if index < len(argv) and argv[index].lower() in _BOOL_WORDS:
-                entries.append((key, _BOOL_WORDS[argv[index].lower()], Origin(text=f"{token} {argv[index]}")))
+                entries.append((key, _BOOL_WORDS[argv[index].lower()], Origin(text=f"{arg} {argv[index]}")))
                 index += 1
             else:
-                entries.append((key, True, Origin(text=token)))
+                entries.append((key, True, Origin(text=arg)))
             continue
         elif is_sequence(tp) and not _scalar_text(tp):
             start = index
             while index < len(argv) and _is_value_token(argv[index]):
                 index += 1
             texts = list(argv[start:index])
-            origin = Origin(text=" ".join([token, *texts]))
+            origin = Origin(text=" ".join([arg, *texts]))
             if not texts:
                 problems.append(Problem(key, "expected one or more values", origin))
                 continue
@@ -163,11 +172,11 @@ def parse_overrides(
                 text, texts = texts[0], None
         elif index < len(argv) and _is_value_token(argv[index]):
             text = argv[index]
-            origin = Origin(text=f"{token} {text}")
+            origin = Origin(text=f"{arg} {text}")
             index += 1
             texts = None
         else:
-            problems.append(Problem(key, "expected a value", Origin(text=token)))
+            problems.append(Problem(key, "expected a value", Origin(text=arg)))
             continue
         try:
             if texts is not None:

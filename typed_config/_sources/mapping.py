@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from typed_config._errors import Origin, Problem
-from typed_config._keys import field_keys, segment_problem
+from typed_config._keys import field_keys, is_mapping, segment_problem
 from typed_config._layers import KeyedLayer, keyed_layer
 
 
@@ -42,12 +42,12 @@ def _collect(
         value = {k: value.__dict__[n] for n, k in field_keys(type(value)) if n in value.model_fields_set}
         if not value:
             return
-    if isinstance(value, Mapping) and value:
-        for sub, item in value.items():  # pyright: ignore[reportUnknownVariableType]
+    if is_mapping(value) and value:
+        for sub, item in value.items():
             reason = segment_problem(sub)
             if reason is not None:
                 problems.append(Problem(key, reason, Origin(text=describe(key))))
                 continue
             _collect(f"{key}.{sub}", item, describe, entries, problems)
         return
-    entries.append((key, dict(value) if isinstance(value, Mapping) else value, Origin(text=describe(key))))  # pyright: ignore[reportUnknownArgumentType]
+    entries.append((key, dict(value) if is_mapping(value) else value, Origin(text=describe(key))))
