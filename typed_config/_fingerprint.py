@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from typed_config._keys import flatten, unflatten
+from typed_config._keys import flatten, is_dict, is_list, unflatten
 
 
 def fingerprint(config: BaseModel | Mapping[str, Any]) -> str:
@@ -26,5 +26,16 @@ def fingerprint(config: BaseModel | Mapping[str, Any]) -> str:
         64 hex digits.
     """
     flat = flatten(config) if isinstance(config, BaseModel) else flatten(unflatten(config))
-    canonical = json.dumps(flat, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    canonical = json.dumps(_canonical(flat), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    """-0.0 as 0.0: configs that compare equal get equal fingerprints."""
+    if type(value) is float and value == 0.0:
+        return 0.0
+    if is_dict(value):
+        return {k: _canonical(v) for k, v in value.items()}
+    if is_list(value):
+        return [_canonical(v) for v in value]
+    return value

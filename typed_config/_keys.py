@@ -6,7 +6,7 @@ import enum
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretBytes, SecretStr
 from pydantic_core import to_jsonable_python
 from typing_extensions import TypeIs
 
@@ -75,19 +75,24 @@ def field_keys(model_type: type[BaseModel]) -> list[tuple[str, str]]:
     return cached
 
 
-def to_plain(value: object) -> Any:
-    """Turn a value into JSON-like data: models and mappings to dicts, tuples to lists, enums to values."""
+def to_plain(value: object, *, reveal: bool = False) -> Any:
+    """Turn a value into JSON-like data: models and mappings to dicts, tuples to lists, enums to values.
+
+    Secrets are redacted unless ``reveal`` (for data that is validated again, never for output).
+    """
     kind = type(value)
     if kind in _SCALARS:
         return value
     if isinstance(value, BaseModel):
-        return {key: to_plain(value.__dict__[name]) for name, key in field_keys(type(value))}
+        return {key: to_plain(value.__dict__[name], reveal=reveal) for name, key in field_keys(type(value))}
     if is_mapping(value):
-        return {k: to_plain(v) for k, v in value.items()}
+        return {k: to_plain(v, reveal=reveal) for k, v in value.items()}
     if is_list(value) or is_tuple(value):
-        return [to_plain(v) for v in value]
+        return [to_plain(v, reveal=reveal) for v in value]
     if isinstance(value, enum.Enum):
-        return to_plain(value.value)
+        return to_plain(value.value, reveal=reveal)
+    if reveal and isinstance(value, (SecretStr, SecretBytes)):
+        return to_plain(value.get_secret_value())
     return to_jsonable_python(value, fallback=_fallback)
 
 
@@ -121,7 +126,7 @@ def flatten(data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(data, BaseModel):
         _flatten_model(data, "", out, problems)
     elif is_mapping(data):
-        _flatten_mapping(data, "", out, problems)
+        _flatten_mapping(data, "", out, problems, lenient=False)
     else:
         raise TypeError(f"flatten() takes a model or a mapping, not {type(data).__name__}")
     if problems:
@@ -132,30 +137,59 @@ def flatten(data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
 def _flatten_model(model: BaseModel, prefix: str, out: dict[str, Any], problems: list[Problem]) -> None:
     values = model.__dict__
     for name, key in field_keys(type(model)):
-        value = values[name]
-        if isinstance(value, BaseModel):
-            _flatten_model(value, f"{prefix}{key}.", out, problems)
-        elif is_mapping(value) and value:
-            _flatten_mapping(value, f"{prefix}{key}.", out, problems)
-        else:
-            out[prefix + key] = value if type(value) in _SCALARS else to_plain(value)
+        _flatten_value(values[name], prefix + key, out, problems, lenient=True)
 
 
 def _flatten_mapping(
-    mapping: Mapping[Any, Any], prefix: str, out: dict[str, Any], problems: list[Problem]
+    mapping: Mapping[Any, Any], prefix: str, out: dict[str, Any], problems: list[Problem], *, lenient: bool
 ) -> None:
     for key, value in mapping.items():
         if type(key) is not str or not key or "." in key:
-            reason = segment_problem(key)
-            if reason is not None:
-                problems.append(Problem(prefix[:-1] or None, reason, Origin(text="flatten() argument")))
-                continue
-        if isinstance(value, BaseModel):
-            _flatten_model(value, f"{prefix}{key}.", out, problems)
-        elif is_mapping(value) and value:
-            _flatten_mapping(value, f"{prefix}{key}.", out, problems)
+            if lenient and type(key) is int:  # a validated dict[int, ...] field: JSON's spelling
+                key = str(key)  # noqa: PLW2901 - the key, respelled
+            else:
+                reason = segment_problem(key)
+                if reason is not None:
+                    problems.append(Problem(prefix[:-1] or None, reason, Origin(text="flatten() argument")))
+                    continue
+        _flatten_value(value, prefix + key, out, problems, lenient=lenient)
+
+
+def _flatten_value(
+    value: Any, key: str, out: dict[str, Any], problems: list[Problem], *, lenient: bool
+) -> None:
+    if type(value) in _SCALARS:
+        out[key] = value
+    elif isinstance(value, BaseModel):
+        if type(value).model_fields:
+            _flatten_model(value, key + ".", out, problems)
         else:
-            out[prefix + key] = value if type(value) in _SCALARS else to_plain(value)
+            out[key] = {}  # a model with no fields is an empty mapping: a leaf
+    elif is_mapping(value) and value:
+        _flatten_mapping(value, key + ".", out, problems, lenient=lenient)
+    else:
+        out[key] = _checked_keys(to_plain(value), key, problems, lenient=lenient)
+
+
+def _checked_keys(value: Any, key: str, problems: list[Problem], *, lenient: bool) -> Any:
+    """Check (or, for validated data, respell) the keys of mappings inside a list value."""
+    if is_list(value):
+        return [
+            _checked_keys(item, f"{key}[{index}]", problems, lenient=lenient)
+            for index, item in enumerate(value)
+        ]
+    if is_dict(value):
+        fixed: dict[str, Any] = {}
+        for sub, item in value.items():
+            if lenient and type(sub) is int:
+                sub = str(sub)  # noqa: PLW2901 - the key, respelled
+            reason = segment_problem(sub)
+            if reason is not None:
+                problems.append(Problem(key, reason, Origin(text="flatten() argument")))
+                continue
+            fixed[sub] = _checked_keys(item, f"{key}.{sub}", problems, lenient=lenient)
+        return fixed
+    return value
 
 
 def unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
@@ -170,6 +204,8 @@ def unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
     Raises:
         ConfigError: a key is malformed, or two keys collide (``a`` and ``a.b``); both are named.
     """
+    if not is_mapping(flat):
+        raise TypeError(f"unflatten() takes a mapping, not {type(flat).__name__}")
     origin = Origin(text="unflatten() argument")
     root: dict[str, Any] = {}
     made: set[int] = {id(root)}  # dicts this call created, as opposed to dict values it was given

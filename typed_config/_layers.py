@@ -114,6 +114,11 @@ def check_schema(schema: object) -> None:
     dotted = [name for model in nested_models(schema) for name in dotted_aliases(model)]
     if dotted:
         raise TypeError(f"field aliases must not contain '.': {', '.join(dotted)}")
+    keys = {info.alias or name for name, info in schema.model_fields.items()}
+    if keys & {"wandb_version", "_wandb"}:
+        raise TypeError(
+            f"{schema.__name__}: 'wandb_version' and '_wandb' are wandb's keys; config files drop them"
+        )
 
 
 def validate(schema: type[M], layers: Sequence[Layer]) -> M:

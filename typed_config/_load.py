@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Problem
+from typed_config._keys import is_mapping
 from typed_config._layers import Layer, check_schema, validate
 from typed_config._sources.argv import parse_overrides
 from typed_config._sources.files import file_layer, text_layer
 from typed_config._sources.mapping import mapping_layer
+from typed_config._sources.objects import attributes
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -80,6 +82,42 @@ def override_layers(
         raise TypeError("overrides must be a list of arguments or a mapping, not a single string")
     parsed = parse_overrides(schema, list(overrides), name="overrides")
     return [parsed.layer], parsed.problems
+
+
+def source_layer(
+    schema: type[BaseModel],
+    source: object,
+    *,
+    role: str,
+    include: Iterable[str] | None = None,
+    exclude: Iterable[str] | None = None,
+) -> tuple[Layer, list[Problem]]:
+    """A layer from anything ``init(config=...)`` and ``update`` take.
+
+    A path is a config file; a mapping gives nested values or dot-keys; a model instance its
+    explicitly set fields; a ``Namespace`` its attributes that are not None; absl ``FlagValues``
+    every flag's value but absl's own; any other object its ``__dict__``.
+
+    Args:
+        schema: the model whose keys attribute names fold onto.
+        source: the values.
+        role: how messages name a dict, e.g. ``config={...}`` gives ``config={...}['lr']``.
+        include: take only these top-level names.
+        exclude: leave these top-level names out.
+
+    Raises:
+        ConfigError: a config file cannot be read or has problems.
+        TypeError: ``source`` is of no kind above.
+    """
+    if isinstance(source, (str, os.PathLike)):
+        return file_layer(source), []  # pyright: ignore[reportUnknownArgumentType]
+    if is_mapping(source):
+        wanted = None if include is None else set(include)
+        unwanted = set(exclude or ())
+        chosen = {k: v for k, v in source.items() if (wanted is None or k in wanted) and k not in unwanted}
+        return mapping_layer(chosen, role, lambda key: f"{role}[{key!r}]")
+    found = attributes(source, schema, include=include, exclude=exclude)
+    return mapping_layer(found.values, found.name, found.describe)
 
 
 def _finish(schema: type[M], layers: list[Layer], problems: list[Problem], overrides: Overrides | None) -> M:

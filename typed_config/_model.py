@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import FrameType
 from typing import Annotated, Any, ClassVar, Final
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 from typing_extensions import Self
 
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._fingerprint import fingerprint
 from typed_config._introspect import closest, dotted_aliases, suggest
-from typed_config._keys import field_keys, flatten, is_mapping, to_plain
-from typed_config._layers import encode, map_errors, validate
+from typed_config._keys import field_keys, flatten, is_mapping, to_plain, unflatten
+from typed_config._layers import KeyedLayer, Layer, encode, map_errors, validate
+from typed_config._load import source_layer
 from typed_config._sources.mapping import mapping_layer
+from typed_config._state import ConfigState, diff
 
 __all__ = ["Field", "HyperParams"]
 
 _OWN_METHODS: Final = frozenset({"update", "setdefaults", "to_flat", "from_flat", "fingerprint"})
+_WANDB_KEYS: Final = frozenset({"wandb_version", "_wandb"})  # config files drop these: a field would vanish
 
 
 def code_location(skip_prefix: str = "typed_config") -> str:
@@ -46,6 +49,9 @@ class HyperParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     __typed_config_adapters__: ClassVar[dict[str, TypeAdapter[Any]]]
+    # A run's bookkeeping, shared by every model in the config's tree, and where this one sits.
+    _tc_state: ConfigState | None = PrivateAttr(default=None)
+    _tc_prefix: str = PrivateAttr(default="")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # Runs before pydantic collects the fields, so a bad name never reaches its warnings.
@@ -55,6 +61,11 @@ class HyperParams(BaseModel):
             raise TypeError(
                 f"{cls.__name__}: field name {reserved[0]!r} is reserved: it would hide "
                 f"HyperParams.{reserved[0]}; rename the field (an alias can keep the key)"
+            )
+        wandbs = [n for n in names if n in _WANDB_KEYS]
+        if wandbs:
+            raise TypeError(
+                f"{cls.__name__}: field name {wandbs[0]!r} is reserved: config files written by wandb use it"
             )
         super().__init_subclass__(**kwargs)
 
@@ -87,15 +98,43 @@ class HyperParams(BaseModel):
             adapter = TypeAdapter[Any](dynamic)
             cls.__typed_config_adapters__[name] = adapter
         key = cls.model_fields[name].alias or name
+        origin = Origin(text=f"assignment at {code_location()}")
         try:
-            converted = adapter.validate_json(encode(value), strict=True, extra="forbid")
-            # pydantic's own assignment runs model validators; the value already has its type.
-            self.__pydantic_validator__.validate_assignment(self, name, converted)
+            converted = adapter.validate_json(
+                encode(to_plain(value, reveal=True)), strict=True, extra="forbid"
+            )
         except ValidationError as exc:
-            origin = Origin(text=f"assignment at {code_location()}")
             errors = [_under(key, name, error) for error in exc.errors()]
             problems = map_errors(errors, cls, {key: to_plain(value)}, [])
             raise ConfigError([Problem(p.key, p.message, origin) for p in problems]) from None
+        state = self._tc_state
+        if state is None:
+            self._set_validated(name, converted, key, origin)
+            return
+        full = self._tc_prefix + key
+        old = flatten({key: to_plain(self.__dict__[name])})
+        new = flatten({key: to_plain(converted)})
+        changed = {self._tc_prefix + k: v for k, v in diff(old, new).items()}
+        problems = state.check(changed, lambda _: origin, allow_val_change=True, deliberate=True)
+        if problems:
+            raise ConfigError(problems)
+        self._set_validated(name, converted, key, origin)
+        state.record(
+            "assignment",
+            {self._tc_prefix + k: v for k, v in new.items()} if changed else {},
+            lambda _: origin,
+        )
+        del full
+
+    def _set_validated(self, name: str, converted: Any, key: str, origin: Origin) -> None:
+        try:
+            # pydantic's own assignment runs model validators; the value already has its type.
+            self.__pydantic_validator__.validate_assignment(self, name, converted)
+        except ValidationError as exc:
+            errors = [_under(key, name, error) for error in exc.errors()]
+            problems = map_errors(errors, type(self), {key: to_plain(converted)}, [])
+            raise ConfigError([Problem(p.key, p.message, origin) for p in problems]) from None
+        _attach(self.__dict__[name], self._tc_state, f"{self._tc_prefix}{key}.")
 
     def __eq__(self, other: object) -> bool:
         """Configs are equal when their values are: state such as provenance is not compared."""
@@ -167,6 +206,95 @@ class HyperParams(BaseModel):
             return node[part]
         raise KeyError(key)
 
+    def update(
+        self,
+        source: object,
+        allow_val_change: bool = False,
+        include: Iterable[str] | None = None,
+        exclude: Iterable[str] | None = None,
+    ) -> None:
+        """Change several values at once, from any source ``init(config=...)`` takes.
+
+        Every key is checked before any is applied: a failed update changes nothing. After
+        ``init``, changing a value that was already set needs ``allow_val_change=True``; values
+        from the command line cannot be changed at all.
+
+        Args:
+            source: a dict (nested or dot-keys), a model instance, an argparse ``Namespace``, absl
+                ``FlagValues``, any object with ``__dict__``, or a path to a config file.
+            allow_val_change: allow replacing values that are already set.
+            include: take only these top-level names (of a Namespace, flag set, object or dict).
+            exclude: leave these top-level names out.
+
+        Raises:
+            ConfigError: every problem, each naming its key and where the value came from.
+        """
+        self._change(source, "update", allow_val_change=allow_val_change, include=include, exclude=exclude)
+
+    def setdefaults(self, source: object) -> None:
+        """Set the keys of ``source`` that are not set yet; keys already set keep their values.
+
+        Raises:
+            ConfigError: every problem, each naming its key and where the value came from.
+        """
+        self._change(source, "setdefaults", defaults_only=True)
+
+    def _change(
+        self,
+        source: object,
+        verb: str,
+        *,
+        allow_val_change: bool = False,
+        include: Iterable[str] | None = None,
+        exclude: Iterable[str] | None = None,
+        defaults_only: bool = False,
+    ) -> None:
+        cls = type(self)
+        where = code_location()
+        role = f"{verb}({{...}}) at {where}"
+        try:
+            layer, problems = source_layer(cls, source, role=role, include=include, exclude=exclude)
+        except ConfigError as exc:
+            raise ConfigError(exc.problems) from None
+        if problems:
+            raise ConfigError(problems)
+        state, prefix = self._tc_state, self._tc_prefix
+        if defaults_only and state is not None:
+            layer = _unset_only(layer, state, prefix)
+        base = Layer("current", to_plain(self, reveal=True))
+        updated = validate(cls, [base, layer])
+        old, new = self.to_flat(), updated.to_flat()
+        changed = {prefix + k: v for k, v in diff(old, new).items()}
+        if state is not None:
+
+            def origin_of(key: str) -> Origin:
+                return layer.origin(tuple(key[len(prefix) :].split(".")))
+
+            problems = state.check(changed, origin_of, allow_val_change=allow_val_change, deliberate=False)
+            if problems:
+                raise ConfigError(problems)
+            given = {prefix + k: v for k, v in new.items() if prefix + k in changed or _given(layer, k)}
+            state.record(
+                verb, {k: v for k, v in given.items() if k in changed or not state.is_set(k)}, origin_of
+            )
+        _adopt(self, updated)
+
+    def _share(self, state: ConfigState | None, prefix: str) -> None:
+        self._tc_state = state
+        self._tc_prefix = prefix
+        for name, key in field_keys(type(self)):
+            _attach(self.__dict__[name], state, f"{prefix}{key}.")
+
+    def _adopt(self, source: BaseModel) -> None:
+        for name, key in field_keys(type(self)):
+            old, new = self.__dict__[name], source.__dict__[name]
+            if isinstance(old, HyperParams) and type(old) is type(new):
+                old._adopt(new)  # noqa: SLF001 - the same class
+            else:
+                object.__setattr__(self, name, new)
+                _attach(new, self._tc_state, f"{self._tc_prefix}{key}.")
+        self.__pydantic_fields_set__.update(source.__pydantic_fields_set__)
+
     def to_flat(self) -> dict[str, Any]:
         """The flat dot-key dict with JSON-compatible values, as wandb, MLflow and TensorBoard take it."""
         return flatten(self)
@@ -213,3 +341,31 @@ def _under(key: str, name: str, error: ErrorDetails) -> ErrorDetails:
     loc = error["loc"]
     loc = loc[1:] if loc[:1] == (name,) else loc
     return {**error, "loc": (key, *loc)}
+
+
+def _attach(value: object, state: ConfigState | None, prefix: str) -> None:
+    """Share ``state`` with a nested model tree (lists and dicts of models stay values)."""
+    if isinstance(value, HyperParams):
+        value._share(state, prefix)  # noqa: SLF001  # pyright: ignore[reportPrivateUsage] - its own bookkeeping
+
+
+def attach_state(config: HyperParams, state: ConfigState) -> None:
+    """Give a config (and every model nested in it) the run's state."""
+    _attach(config, state, "")
+
+
+def _adopt(target: HyperParams, source: BaseModel) -> None:
+    """Copy validated values into ``target`` in place, keeping nested model objects where they stay."""
+    target._adopt(source)  # noqa: SLF001  # pyright: ignore[reportPrivateUsage] - its own bookkeeping
+
+
+def _given(layer: Layer, key: str) -> bool:
+    return layer.has(tuple(key.split(".")))
+
+
+def _unset_only(layer: Layer, state: ConfigState, prefix: str) -> Layer:
+    """The part of a layer whose keys are not set yet (for setdefaults)."""
+    flat = flatten(layer.data)
+    kept = {k: v for k, v in flat.items() if not state.is_set(prefix + k)}
+    origins = {k: layer.origin(tuple(k.split("."))) for k in kept}
+    return KeyedLayer(layer.name, unflatten(kept), origins, layer.origin(()))

@@ -1,4 +1,7 @@
-"""Safe, bounded, position-aware YAML 1.2 loading and dumping: the only module that imports PyYAML.
+"""Safe, bounded, position-aware YAML 1.2 loading: the only module that imports PyYAML.
+
+Writing lives beside it (``_yaml_dump``, ``_yaml_scalars``: no PyYAML needed) and is re-exported
+here, so this module is the one door for YAML both ways.
 
 Loading composes the document with libyaml (``CSafeLoader``'s C parser and composer) and builds
 Python values from the node tree with a lean constructor of our own. PyYAML's generic Python
@@ -9,10 +12,7 @@ cost nothing until an error asks for one.
 
 from __future__ import annotations
 
-import json
-import math
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -20,7 +20,21 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from typed_config._errors import ConfigError, Origin, Problem, show
-from typed_config._keys import Path, format_path, is_list, is_mapping, segment_problem
+from typed_config._keys import Path, format_path, segment_problem
+from typed_config._yaml_dump import dump_mapping
+from typed_config._yaml_scalars import MAX_INT_DIGITS, MAYBE_TYPED, dump_scalar, resolve_plain
+
+__all__ = [
+    "MAX_ALIAS_NODES",
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_INT_DIGITS",
+    "Document",
+    "dump_mapping",
+    "dump_scalar",
+    "load_document",
+    "parse_value",
+]
 
 MAX_BYTES: Final = 16 * 1024 * 1024
 """The largest document read, in bytes."""
@@ -28,8 +42,6 @@ MAX_DEPTH: Final = 100
 """The deepest nesting of mappings and sequences."""
 MAX_ALIAS_NODES: Final = 100_000
 """How many nodes aliases and merge keys may add to a document when expanded."""
-MAX_INT_DIGITS: Final = 4_000
-"""The longest integer, in digits (CPython refuses to convert longer ones)."""
 
 _PLAIN: Final = "?plain"  # our resolver's tag for plain scalars: resolved later by YAML 1.2 rules
 _STR: Final = "tag:yaml.org,2002:str"
@@ -72,8 +84,10 @@ class Document:
         return Origin(path=self.source, line=mark.line + 1, column=mark.column + 1)
 
 
-def load_document(raw: str | bytes, source: str) -> Document:
+def load_document(raw: str | bytes, source: str, *, skip: frozenset[str] = frozenset()) -> Document:
     """Parse one YAML document whose top level is a mapping (or nothing).
+
+    Top-level keys in ``skip`` are left out unread (wandb's ``_wandb`` block has integer keys).
 
     Raises:
         ConfigError: every problem, each with ``source``, line and column.
@@ -88,7 +102,7 @@ def load_document(raw: str | bytes, source: str) -> Document:
     except RecursionError:  # the pure-Python composer, without libyaml, on deep nesting
         raise _at(source, 1, 1, f"nesting deeper than {MAX_DEPTH} levels") from None
     if root is None or (
-        type(root) is ScalarNode and root.tag == _PLAIN and _resolve_plain(root.value) is None
+        type(root) is ScalarNode and root.tag == _PLAIN and resolve_plain(root.value) is None
     ):
         return Document(source, {}, None)
     if type(root) is not MappingNode:
@@ -97,7 +111,7 @@ def load_document(raw: str | bytes, source: str) -> Document:
     if b"*" in data:  # only aliases can expand a document beyond its size
         _check_expansion(root, source)
     problems: list[Problem] = []
-    built = _Builder(source, problems).mapping(root, (), 0)
+    built = _Builder(source, problems, skip).mapping(root, (), 0)
     if problems:
         raise ConfigError(problems)
     return Document(source, built, root)
@@ -110,7 +124,7 @@ def parse_value(text: str) -> Any:
         ValueError: the text is not one YAML value.
     """
     if "\n" not in text and not text.startswith(("[", "{", "'", '"', "!", "&", "*")):
-        return _resolve_plain(text.strip()) if text.strip() else text
+        return resolve_plain(text.strip()) if text.strip() else text
     try:
         node = _Loader(text).get_single_node()
     except yaml.YAMLError as exc:
@@ -231,46 +245,12 @@ def _check_expansion(root: Node, source: str) -> None:
     size(root, 0)
 
 
-# --- construction ------------------------------------------------------------------------------
-
-_INT_RE: Final = re.compile(r"[-+]?[0-9]+")
-_FLOAT_RE: Final = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
-_SPECIAL: Final[dict[str, Any]] = {
-    "~": None, "null": None, "Null": None, "NULL": None, "": None,
-    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
-    ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf,
-    "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
-    "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
-    ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
-}  # fmt: skip
-_MAYBE_TYPED: Final = frozenset("0123456789+-.~nNtTfF")
-
-
-def _resolve_plain(text: str) -> Any:
-    """Type a plain scalar by YAML 1.2's core schema (``010`` is 10, ``NO`` and ``1:30`` strings)."""
-    if text and text[0] not in _MAYBE_TYPED:
-        return text
-    if text in _SPECIAL:
-        return _SPECIAL[text]
-    if _INT_RE.fullmatch(text):
-        if len(text) > MAX_INT_DIGITS:
-            raise ValueError(f"integer with {len(text)} digits (the limit is {MAX_INT_DIGITS})")
-        return int(text)
-    if text.startswith("0o") and len(text) > 2 and all(c in "01234567" for c in text[2:]):
-        return int(text[2:], 8)
-    if text.startswith("0x") and len(text) > 2 and all(c in "0123456789abcdefABCDEF" for c in text[2:]):
-        return int(text[2:], 16)
-    if _FLOAT_RE.fullmatch(text):
-        return float(text)
-    return text
-
-
 def _scalar(node: Node, problems: list[Problem], source: str = "", path: Path = ()) -> Any:
     tag = node.tag
     value: str = node.value
     try:
         if tag == _PLAIN:
-            return _resolve_plain(value)
+            return resolve_plain(value)
         if tag == _STR:
             return value
         if tag in _SCALAR_TAGS:
@@ -284,7 +264,7 @@ def _scalar(node: Node, problems: list[Problem], source: str = "", path: Path = 
 
 def _explicit(tag: str, value: str) -> Any:
     kind = tag.rsplit(":", 1)[1]
-    resolved = _resolve_plain(value)
+    resolved = resolve_plain(value)
     expected: dict[str, Callable[[Any], bool]] = {
         "int": lambda v: type(v) is int,
         "float": lambda v: type(v) in (int, float),
@@ -299,11 +279,12 @@ def _explicit(tag: str, value: str) -> Any:
 class _Builder:
     """Builds Python values from composed nodes, collecting every problem."""
 
-    __slots__ = ("problems", "source")
+    __slots__ = ("problems", "skip", "source")
 
-    def __init__(self, source: str, problems: list[Problem]) -> None:
+    def __init__(self, source: str, problems: list[Problem], skip: frozenset[str] = frozenset()) -> None:
         self.source = source
         self.problems = problems
+        self.skip = skip
 
     def value(self, node: Node, path: Path, depth: int) -> Any:
         kind = type(node)
@@ -339,7 +320,7 @@ class _Builder:
                 if key == "<<":
                     merges.append(value_node)
                     continue
-                if key[:1] in _MAYBE_TYPED or not key:
+                if key[:1] in MAYBE_TYPED or not key:
                     key = _scalar(key_node, self.problems, self.source, path)
             elif key_node.tag != _STR:
                 key = _scalar(key_node, self.problems, self.source, path)
@@ -351,6 +332,8 @@ class _Builder:
             if key in result:
                 self._duplicate(node, key_node, key, path)
                 continue
+            if depth == 0 and key in self.skip:
+                continue
             if type(value_node) is ScalarNode:
                 tag = value_node.tag
                 if tag == _STR:
@@ -358,7 +341,7 @@ class _Builder:
                     continue
                 if tag == _PLAIN:
                     text = value_node.value
-                    if text and text[0] not in _MAYBE_TYPED:
+                    if text and text[0] not in MAYBE_TYPED:
                         result[key] = text
                         continue
                 result[key] = _scalar(value_node, self.problems, self.source, (*path, key))
@@ -436,90 +419,3 @@ def _child(node: Node | None, part: str | int) -> tuple[Node | None, Node] | Non
 
 
 # --- dumping -------------------------------------------------------------------------------------
-
-_PLAIN_SAFE: Final = re.compile(r"[A-Za-z_/][A-Za-z0-9_./-]*(?: [A-Za-z0-9_./-]+)*")
-# Words that YAML 1.1 (plain PyYAML, wandb's loader) reads as booleans or null.
-_YAML11_WORDS: Final = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none", "~"})
-_NON_PRINTABLE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
-
-
-def dump_scalar(value: object) -> str:
-    """YAML text for a scalar that YAML 1.1 and YAML 1.2 readers both read back as ``value``."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ".nan"
-        if math.isinf(value):
-            return ".inf" if value > 0 else "-.inf"
-        text = repr(value)
-        mantissa, e, exponent = text.partition("e")
-        # YAML 1.1 reads a float only with a dot and a signed exponent: 1e-05 would be a string.
-        return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else text
-    if isinstance(value, str):
-        return _dump_str(value)
-    raise TypeError(f"cannot write {type(value).__name__} as a YAML scalar")
-
-
-def _dump_str(text: str) -> str:
-    if _PLAIN_SAFE.fullmatch(text) and text.lower() not in _YAML11_WORDS:
-        return text
-    quoted = json.dumps(text, ensure_ascii=False)
-    return _NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
-
-
-def dump_mapping(data: Mapping[str, Any], comments: Mapping[Path, str] | None = None) -> str:
-    """Block-style YAML for nested data, with ``# comment`` lines above the keys named in ``comments``."""
-    lines: list[str] = []
-    _emit_mapping(data, 0, (), comments or {}, lines)
-    return "\n".join(lines) + "\n" if lines else "{}\n"
-
-
-def _emit_mapping(
-    data: Mapping[str, Any], indent: int, path: Path, comments: Mapping[Path, str], lines: list[str]
-) -> None:
-    pad = " " * indent
-    for key, value in data.items():
-        here = (*path, key)
-        comment = comments.get(here)
-        if comment:
-            lines.extend(f"{pad}# {line}".rstrip() for line in comment.splitlines())
-        head = f"{pad}{_dump_str(key)}:"
-        if is_mapping(value) and value:
-            lines.append(head)
-            _emit_mapping(value, indent + 2, here, comments, lines)
-        elif is_list(value) and value:
-            lines.append(head)
-            _emit_sequence(value, indent + 2, here, comments, lines)
-        else:
-            lines.append(f"{head} {_dump_leaf(value)}")
-
-
-def _emit_sequence(
-    items: list[Any], indent: int, path: Path, comments: Mapping[Path, str], lines: list[str]
-) -> None:
-    pad = " " * indent
-    for index, item in enumerate(items):
-        if is_mapping(item) and item:
-            start = len(lines)
-            _emit_mapping(item, indent + 2, (*path, index), comments, lines)
-            lines[start] = f"{pad}- {lines[start][indent + 2 :]}"
-        elif is_list(item) and item:
-            lines.append(f"{pad}-")
-            _emit_sequence(item, indent + 2, (*path, index), comments, lines)
-        else:
-            lines.append(f"{pad}- {_dump_leaf(item)}")
-
-
-def _dump_leaf(value: object) -> str:
-    if isinstance(value, Mapping):
-        return "{}"
-    if isinstance(value, list):
-        return "[]"
-    return dump_scalar(value)

@@ -8,7 +8,6 @@ Python spellings a wandb sweep agent writes (``None``, ``True``, ``inf``, ``{'lr
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -16,21 +15,11 @@ from typing import Any, Final
 from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Origin, Problem
-from typed_config._introspect import (
-    child_type,
-    closest,
-    is_bool,
-    is_model,
-    is_sequence,
-    members,
-    model_fields_by_key,
-    takes_text,
-)
-from typed_config._keys import Path, flatten
+from typed_config._introspect import child_type, closest, is_bool, is_model, is_sequence, members, takes_text
+from typed_config._keys import flatten
 from typed_config._layers import KeyedLayer, keyed_layer
-from typed_config._yaml_io import parse_value
+from typed_config._text import convert, leaf_names, resolve_key
 
-_PYTHON_SPELLINGS: Final[dict[str, Any]] = {"None": None, "inf": math.inf, "-inf": -math.inf, "nan": math.nan}
 _BOOL_WORDS: Final = {"true": True, "false": False}
 
 
@@ -41,50 +30,6 @@ class Overrides:
     layer: KeyedLayer
     problems: list[Problem] = field(default_factory=list[Problem])
     unknown: list[str] = field(default_factory=list[str])
-
-
-def resolve_key(schema: type[BaseModel], name: str) -> tuple[Path, Any] | None:
-    """The path and type behind an option name; ``-`` and ``_`` fold; keys of dict fields are literal."""
-    tp: Any = schema
-    path: list[str | int] = []
-    for part in name.split("."):
-        models = [m for m in members(tp) if is_model(m)]
-        if models:
-            fields = {k.replace("-", "_"): k for m in models for k in model_fields_by_key(m)}
-            key = fields.get(part.replace("-", "_"))
-            if key is None:
-                return None
-        else:
-            key = part
-        step = child_type(tp, key)
-        if step is None:
-            return None
-        path.append(key)
-        tp = step
-    return tuple(path), tp
-
-
-def _option_names(schema: type[BaseModel], prefix: str = "") -> list[str]:
-    names: list[str] = []
-    for key, annotation in model_fields_by_key(schema).items():
-        names.append(prefix + key)
-        for member in members(annotation):
-            if is_model(member):
-                names.extend(_option_names(member, f"{prefix}{key}."))
-    return names
-
-
-def convert(tp: Any, text: str) -> Any:
-    """Convert command-line text to a value for a field of type ``tp``.
-
-    Raises:
-        ValueError: the text is not a value.
-    """
-    if takes_text(tp):
-        return text
-    if text in _PYTHON_SPELLINGS:
-        return _PYTHON_SPELLINGS[text]
-    return parse_value(text)
 
 
 def _is_value_token(token: str) -> bool:
@@ -139,7 +84,7 @@ def parse_overrides(
             if allow_unknown:
                 unknown.extend(argv[index - 1 : values_after])
             else:
-                match = closest(option, _option_names(schema))
+                match = closest(option, leaf_names(schema))
                 hint = f"; did you mean '--{match}'?" if match else ""
                 problems.append(Problem(None, f"unknown option{hint}", Origin(text=arg)))
             index = values_after

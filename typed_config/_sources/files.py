@@ -1,12 +1,19 @@
-"""Config files to layers: the ``config-defaults.yaml`` format (desc/value wrappers) and plain YAML."""
+"""Config files to layers: the ``config-defaults.yaml`` format (desc/value wrappers), YAML, JSON, TOML.
+
+The format goes by the file's extension: ``.json`` and ``.toml`` are read as such, anything else
+as YAML. Every format follows the same key rules and may use top-level wrappers.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import sys
 from typing import Any, Final
 
 from typed_config._errors import ConfigError, Origin, Problem
-from typed_config._keys import Path
+from typed_config._keys import Path, format_path, is_dict, is_list, segment_problem
 from typed_config._layers import Layer
 from typed_config._yaml_io import MAX_BYTES, Document, load_document
 
@@ -51,15 +58,104 @@ def unwrap(data: dict[str, Any]) -> tuple[dict[str, Any], frozenset[str]]:
     return out, frozenset(wrapped)
 
 
+class TomlLayer(Layer):
+    """A TOML file's values: tomllib gives no positions, so origins name the file."""
+
+    __slots__ = ("wrapped",)
+
+    def __init__(self, source: str, data: dict[str, Any], wrapped: frozenset[str]) -> None:
+        super().__init__(source, data)
+        self.wrapped = wrapped
+
+    def origin(self, path: Path, *, at_key: bool = False) -> Origin:  # noqa: ARG002 - no positions
+        return Origin(path=self.name)
+
+
 def text_layer(text: str | bytes, source: str) -> FileLayer:
     """Read config text (YAML, in the config-defaults format) into a layer."""
-    document = load_document(text, source)
+    document = load_document(text, source, skip=WANDB_KEYS)
     data, wrapped = unwrap(document.data)
     return FileLayer(document, data, wrapped)
 
 
-def file_layer(path: str | os.PathLike[str]) -> FileLayer:
-    """Read a config file into a layer.
+def json_layer(raw: bytes, source: str) -> FileLayer:
+    """Read JSON: checked as JSON, then read by the YAML loader (JSON is YAML 1.2) for positions."""
+    try:
+        json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            [
+                Problem(
+                    None,
+                    f"JSON syntax error: {exc.msg}",
+                    Origin(path=source, line=exc.lineno, column=exc.colno),
+                )
+            ]
+        ) from None
+    except UnicodeDecodeError:
+        pass  # the YAML loader reports the position of the bad byte
+    return text_layer(raw, source)
+
+
+_TOML_POSITION: Final = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def toml_layer(raw: bytes, source: str) -> TomlLayer:
+    """Read TOML with the standard library's tomllib (``tomli`` on Python 3.10)."""
+    tomllib = _tomllib()
+    if tomllib is None:
+        raise ConfigError(
+            [Problem(None, "reading TOML on Python 3.10 needs tomli: pip install tomli", Origin(path=source))]
+        )
+    try:
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise _cannot_read(source, f"invalid UTF-8 byte 0x{raw[exc.start]:02x}") from None
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_POSITION.search(str(exc))
+        line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
+        message = _TOML_POSITION.sub("", str(exc)).strip()
+        raise ConfigError(
+            [Problem(None, f"TOML syntax error: {message}", Origin(source, line, column))]
+        ) from None
+    problems = list(_key_problems(data, (), source))
+    if problems:
+        raise ConfigError(problems)
+    unwrapped, wrapped = unwrap(data)
+    return TomlLayer(source, unwrapped, wrapped)
+
+
+def _tomllib() -> Any:
+    """The TOML reader: the standard library's, or tomli on Python 3.10 (None when missing)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        return tomllib
+    try:
+        import tomli  # type: ignore[import-not-found]  # pyright: ignore[reportMissingImports]
+    except ModuleNotFoundError:
+        return None
+    return tomli
+
+
+def _key_problems(value: Any, path: Path, source: str) -> list[Problem]:
+    """Keys a format other than YAML let through that our rules refuse (a dot in a quoted key)."""
+    problems: list[Problem] = []
+    if is_dict(value):
+        for key, item in value.items():
+            reason = segment_problem(key)
+            if reason is not None:
+                problems.append(Problem(format_path(path) or None, reason, Origin(path=source)))
+            else:
+                problems.extend(_key_problems(item, (*path, key), source))
+    elif is_list(value):
+        for index, item in enumerate(value):
+            problems.extend(_key_problems(item, (*path, index), source))
+    return problems
+
+
+def file_layer(path: str | os.PathLike[str]) -> Layer:
+    """Read a config file into a layer; ``.json`` and ``.toml`` by their format, the rest as YAML.
 
     Raises:
         ConfigError: the file cannot be read, or has problems (each with line and column).
@@ -73,6 +169,11 @@ def file_layer(path: str | os.PathLike[str]) -> FileLayer:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise _cannot_read(source, f"cannot read file: {exc.strerror or exc}") from None
+    extension = os.path.splitext(source)[1].lower()
+    if extension == ".json":
+        return json_layer(raw, source)
+    if extension == ".toml":
+        return toml_layer(raw, source)
     return text_layer(raw, source)
 
 

@@ -1,0 +1,44 @@
+"""Environment variables to a layer: ``TRAIN_EPOCHS=3``, ``TRAIN_OPTIMIZER__LR=0.01`` (``__`` nests)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from typed_config._errors import Origin, Problem
+from typed_config._introspect import closest
+from typed_config._layers import KeyedLayer, keyed_layer
+from typed_config._text import convert, leaf_names, resolve_key
+
+
+def env_layer(
+    schema: type[BaseModel], environ: Mapping[str, str], prefix: str
+) -> tuple[KeyedLayer, list[Problem]]:
+    """Read every variable that starts with ``prefix``; text is converted as on the command line.
+
+    A variable that names no key is a problem (with a suggestion), like an unknown option.
+    """
+    entries: list[tuple[str, Any, Origin]] = []
+    problems: list[Problem] = []
+    names = leaf_names(schema)
+    for variable in sorted(environ):
+        if not variable.startswith(prefix) or variable == prefix:
+            continue
+        origin = Origin(text=f"${variable}")
+        dotted = variable[len(prefix) :].lower().replace("__", ".")
+        target = resolve_key(schema, dotted)
+        if target is None:
+            match = closest(dotted, names)
+            hint = f"; did you mean {prefix}{match.upper().replace('.', '__')}?" if match else ""
+            problems.append(Problem(None, f"environment variable names no key{hint}", origin))
+            continue
+        path, tp = target
+        key = ".".join(str(p) for p in path)
+        try:
+            entries.append((key, convert(tp, environ[variable]), origin))
+        except ValueError as exc:
+            problems.append(Problem(key, f"cannot read the value: {exc}", origin))
+    layer, more = keyed_layer("environment", entries, Origin(text="environment"))
+    return layer, problems + more

@@ -1,0 +1,104 @@
+"""Objects passed by code to a mapping: argparse ``Namespace``, absl ``FlagValues``, models, any object.
+
+Each becomes a mapping of dot-keys to values plus a way to name where each value came from, so
+errors read ``Namespace attribute 'lr'`` or ``flag --lr``. Attribute names fold ``-`` and ``_``
+onto the schema's keys; a dot in a name is a path (as ``add_arguments`` creates them).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from typed_config._keys import field_keys
+from typed_config._text import resolve_key
+
+
+@dataclass(frozen=True)
+class Attributes:
+    """An object's values as a mapping, and how to describe where each came from."""
+
+    values: dict[str, Any]
+    name: str
+    describe: Callable[[str], str]
+
+
+def is_absl_flags(source: object) -> bool:
+    """Whether ``source`` looks like absl's ``FlagValues`` (TF flags are absl flags)."""
+    return hasattr(source, "flag_values_dict") and hasattr(source, "flags_by_module_dict")
+
+
+def attributes(
+    source: object,
+    schema: type[BaseModel],
+    *,
+    include: Iterable[str] | None = None,
+    exclude: Iterable[str] | None = None,
+) -> Attributes:
+    """Read a Namespace, absl flag set, model instance or plain object as attributes.
+
+    Args:
+        source: the object.
+        schema: the model whose keys attribute names fold onto.
+        include: take only these attribute names (as written on the object).
+        exclude: leave these attribute names out.
+
+    Raises:
+        TypeError: the object has no attributes to read.
+    """
+    if isinstance(source, BaseModel):
+        raw = {
+            key: source.__dict__[name]
+            for name, key in field_keys(type(source))
+            if name in source.model_fields_set
+        }
+        kind = type(source).__name__
+        describe: Callable[[str], str] = lambda key: f"{kind} field {key!r}"  # noqa: E731
+    elif is_absl_flags(source):
+        raw = _absl_values(source)
+        describe = lambda key: f"flag --{key}"  # noqa: E731
+    elif isinstance(source, argparse.Namespace):
+        raw = {k: v for k, v in vars(source).items() if v is not None}
+        describe = lambda key: f"Namespace attribute {key!r}"  # noqa: E731
+    elif hasattr(source, "__dict__"):
+        kind = type(source).__name__
+        raw = {k: v for k, v in vars(source).items() if not k.startswith("_")}
+        describe = lambda key: f"{kind} attribute {key!r}"  # noqa: E731
+    else:
+        raise TypeError(f"cannot read configuration from a {type(source).__name__}")
+    chosen = _select(raw, include, exclude)
+    values: dict[str, Any] = {}
+    written: dict[str, str] = {}
+    for attribute, value in chosen.items():
+        key = _fold(schema, attribute)
+        values[key] = value
+        written[key] = attribute
+    return Attributes(values, type(source).__name__, lambda key: describe(written.get(key, key)))
+
+
+def _select(
+    raw: Mapping[str, Any], include: Iterable[str] | None, exclude: Iterable[str] | None
+) -> dict[str, Any]:
+    wanted = None if include is None else set(include)
+    unwanted = set(exclude or ())
+    return {k: v for k, v in raw.items() if (wanted is None or k in wanted) and k not in unwanted}
+
+
+def _fold(schema: type[BaseModel], attribute: str) -> str:
+    """The schema's spelling of an attribute name (``batch-size`` -> ``batch_size``), else the name."""
+    found = resolve_key(schema, attribute)
+    return ".".join(str(p) for p in found[0]) if found is not None else attribute
+
+
+def _absl_values(flags: Any) -> dict[str, Any]:
+    """Every flag's value, defaults included (as wandb takes them), but absl's own flags and Nones."""
+    own: set[str] = set()
+    for module, defined in flags.flags_by_module_dict().items():
+        if module == "absl" or str(module).startswith("absl."):
+            own.update(flag.name for flag in defined)
+    values: dict[str, Any] = flags.flag_values_dict()
+    return {name: value for name, value in values.items() if name not in own and value is not None}

@@ -1,0 +1,65 @@
+"""Text to values by the target field's type, as on a command line, in environment variables and flags.
+
+When every non-None member of the field's type accepts a string (``str``, string ``Literal``s
+and enums, paths) the text is taken as it is, so ``--dataset=NO`` is ``"NO"``; otherwise it is
+parsed by the YAML 1.2 rules files follow, plus the Python spellings a wandb sweep agent writes
+(``None``, ``True``, ``inf``, ``{'lr': 0.01}``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Final
+
+from pydantic import BaseModel
+
+from typed_config._introspect import child_type, is_model, members, model_fields_by_key, takes_text
+from typed_config._keys import Path
+from typed_config._yaml_io import parse_value
+
+_PYTHON_SPELLINGS: Final[dict[str, Any]] = {"None": None, "inf": math.inf, "-inf": -math.inf, "nan": math.nan}
+
+
+def resolve_key(schema: type[BaseModel], name: str) -> tuple[Path, Any] | None:
+    """The path and type behind a dotted name; ``-`` and ``_`` fold; keys of dict fields are literal."""
+    tp: Any = schema
+    path: list[str | int] = []
+    for part in name.split("."):
+        models = [m for m in members(tp) if is_model(m)]
+        if models:
+            fields = {k.replace("-", "_"): k for m in models for k in model_fields_by_key(m)}
+            key = fields.get(part.replace("-", "_"))
+            if key is None:
+                return None
+        else:
+            key = part
+        step = child_type(tp, key)
+        if step is None:
+            return None
+        path.append(key)
+        tp = step
+    return tuple(path), tp
+
+
+def leaf_names(schema: type[BaseModel], prefix: str = "") -> list[str]:
+    """Every dotted name a schema accepts, nested models included (their own names too)."""
+    names: list[str] = []
+    for key, annotation in model_fields_by_key(schema).items():
+        names.append(prefix + key)
+        for member in members(annotation):
+            if is_model(member):
+                names.extend(leaf_names(member, f"{prefix}{key}."))
+    return names
+
+
+def convert(tp: Any, text: str) -> Any:
+    """Convert text to a value for a field of type ``tp``.
+
+    Raises:
+        ValueError: the text is not a value.
+    """
+    if takes_text(tp):
+        return text
+    if text in _PYTHON_SPELLINGS:
+        return _PYTHON_SPELLINGS[text]
+    return parse_value(text)

@@ -1,0 +1,76 @@
+"""Block-style YAML text for nested data, with comments: what ``dump_defaults`` writes.
+
+Written by hand rather than by PyYAML's emitter, for the comments and for full control over
+how each scalar is spelled (see ``_yaml_scalars``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from typed_config._keys import Path, is_list, is_mapping
+from typed_config._yaml_scalars import NON_PRINTABLE, dump_scalar, dump_str
+
+_IMPLICIT_KEY_LIMIT: Final = 1000
+
+
+def _comment_text(text: str) -> str:
+    """A comment shows its text; characters YAML does not allow in a file are escaped."""
+    return NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text.replace("\r", "\n"))
+
+
+def dump_mapping(data: Mapping[str, Any], comments: Mapping[Path, str] | None = None) -> str:
+    """Block-style YAML for nested data, with ``# comment`` lines above the keys named in ``comments``."""
+    lines: list[str] = []
+    _emit_mapping(data, 0, (), comments or {}, lines)
+    return "\n".join(lines) + "\n" if lines else "{}\n"
+
+
+def _emit_mapping(
+    data: Mapping[str, Any], indent: int, path: Path, comments: Mapping[Path, str], lines: list[str]
+) -> None:
+    pad = " " * indent
+    for key, value in data.items():
+        here = (*path, key)
+        comment = comments.get(here)
+        if comment:
+            lines.extend(f"{pad}# {line}".rstrip() for line in _comment_text(comment).splitlines())
+        key_text = dump_str(str(key))
+        if len(key_text) > _IMPLICIT_KEY_LIMIT:
+            # YAML allows implicit keys up to 1024 characters; longer ones need the explicit form.
+            lines.append(f"{pad}? {key_text}")
+            key_text = ""
+        head = f"{pad}{key_text}:"
+        if is_mapping(value) and value:
+            lines.append(head)
+            _emit_mapping(value, indent + 2, here, comments, lines)
+        elif is_list(value) and value:
+            lines.append(head)
+            _emit_sequence(value, indent + 2, here, comments, lines)
+        else:
+            lines.append(f"{head} {_dump_leaf(value)}")
+
+
+def _emit_sequence(
+    items: list[Any], indent: int, path: Path, comments: Mapping[Path, str], lines: list[str]
+) -> None:
+    pad = " " * indent
+    for index, item in enumerate(items):
+        if is_mapping(item) and item:
+            start = len(lines)
+            _emit_mapping(item, indent + 2, (*path, index), comments, lines)
+            lines[start] = f"{pad}- {lines[start][indent + 2 :]}"
+        elif is_list(item) and item:
+            lines.append(f"{pad}-")
+            _emit_sequence(item, indent + 2, (*path, index), comments, lines)
+        else:
+            lines.append(f"{pad}- {_dump_leaf(item)}")
+
+
+def _dump_leaf(value: object) -> str:
+    if isinstance(value, Mapping):
+        return "{}"
+    if isinstance(value, list):
+        return "[]"
+    return dump_scalar(value)

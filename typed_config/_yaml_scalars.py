@@ -1,0 +1,83 @@
+"""YAML 1.2 core-schema scalars: typing plain text on the way in, writing safe text on the way out.
+
+On the way in, ``010`` is 10, ``1e-3`` a float, ``NO`` and ``1:30`` strings. On the way out, a
+scalar is written so that YAML 1.1 readers (plain PyYAML, wandb) and YAML 1.2 readers agree.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any, Final
+
+_INT_RE: Final = re.compile(r"[-+]?[0-9]+")
+_FLOAT_RE: Final = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_SPECIAL: Final[dict[str, Any]] = {
+    "~": None, "null": None, "Null": None, "NULL": None, "": None,
+    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+    ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf,
+    "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
+    "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
+    ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
+}  # fmt: skip
+MAYBE_TYPED: Final = frozenset("0123456789+-.~nNtTfF")
+
+
+def resolve_plain(text: str) -> Any:
+    """Type a plain scalar by YAML 1.2's core schema (``010`` is 10, ``NO`` and ``1:30`` strings)."""
+    if text and text[0] not in MAYBE_TYPED:
+        return text
+    if text in _SPECIAL:
+        return _SPECIAL[text]
+    if _INT_RE.fullmatch(text):
+        if len(text) > MAX_INT_DIGITS:
+            raise ValueError(f"integer with {len(text)} digits (the limit is {MAX_INT_DIGITS})")
+        return int(text)
+    if text.startswith("0o") and len(text) > 2 and all(c in "01234567" for c in text[2:]):
+        return int(text[2:], 8)
+    if text.startswith("0x") and len(text) > 2 and all(c in "0123456789abcdefABCDEF" for c in text[2:]):
+        return int(text[2:], 16)
+    if _FLOAT_RE.fullmatch(text):
+        return float(text)
+    return text
+
+
+MAX_INT_DIGITS: Final = 4_000
+"""The longest integer, in digits (CPython refuses to convert longer ones)."""
+
+_PLAIN_SAFE: Final = re.compile(r"[A-Za-z_/][A-Za-z0-9_./-]*(?: [A-Za-z0-9_./-]+)*")
+# Words that YAML 1.1 (plain PyYAML, wandb's loader) reads as booleans or null.
+_YAML11_WORDS: Final = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none", "~"})
+NON_PRINTABLE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+def dump_scalar(value: object) -> str:
+    """YAML text for a scalar that YAML 1.1 and YAML 1.2 readers both read back as ``value``."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        text = repr(value)
+        mantissa, e, exponent = text.partition("e")
+        # YAML 1.1 reads a float only with a dot and a signed exponent: 1e-05 would be a string.
+        return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else text
+    if isinstance(value, str):
+        return dump_str(value)
+    raise TypeError(f"cannot write {type(value).__name__} as a YAML scalar")
+
+
+def dump_str(text: str) -> str:
+    if _PLAIN_SAFE.fullmatch(text) and text.lower() not in _YAML11_WORDS:
+        return text
+    quoted = json.dumps(text, ensure_ascii=False)
+    return NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
