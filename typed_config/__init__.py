@@ -5,22 +5,29 @@ config files and command-line overrides; get one ``ConfigError`` naming every pr
 file, line and column; hand training code an object mypy and pyright understand.
 """
 
+from typed_config._argparse import add_arguments
 from typed_config._defaults import dump_defaults
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._fingerprint import fingerprint
 from typed_config._keys import flatten, unflatten
 from typed_config._load import load, loads
 from typed_config._model import Field, HyperParams
+from typed_config._run import Explanation, Run, Setting, init
 
 __all__ = [
     "ConfigError",
+    "Explanation",
     "Field",
     "HyperParams",
     "Origin",
     "Problem",
+    "Run",
+    "Setting",
+    "add_arguments",
     "dump_defaults",
     "fingerprint",
     "flatten",
+    "init",
     "load",
     "loads",
     "unflatten",
@@ -28,6 +35,6 @@ __all__ = [
 
 __version__ = "0.1.0"
 
-for _name in ("ConfigError", "HyperParams", "Origin", "Problem"):
+for _name in ("ConfigError", "Explanation", "HyperParams", "Origin", "Problem", "Run", "Setting"):
     globals()[_name].__module__ = __name__
 del _name

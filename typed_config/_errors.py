@@ -16,6 +16,12 @@ from dataclasses import dataclass
 from typing import Final
 
 _MAX_SHOWN: Final = 80
+_CONTROL_ESCAPES: Final = {
+    **{c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]},
+    ord("\n"): "\\n",
+    ord("\t"): "\\t",
+    ord("\r"): "\\r",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +57,8 @@ class Problem:
     def __str__(self) -> str:
         if self.key is None:
             return f"{self.origin}: {self.message}"
-        return f"{self.origin}: {self.key}: {self.message}"
+        # A key from a file may hold any character; one problem must stay one safe line.
+        return f"{self.origin}: {self.key.translate(_CONTROL_ESCAPES)}: {self.message}"
 
 
 class ConfigError(ValueError):
@@ -84,9 +91,6 @@ def show(value: object) -> str:
     if len(text) > _MAX_SHOWN:
         text = text[: _MAX_SHOWN - 3] + "..."
     return text
-
-
-_CONTROL_ESCAPES: Final = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F]}
 
 
 def single(message: str, origin: Origin, key: str | None = None) -> ConfigError:

@@ -43,6 +43,10 @@ class Layer:
         """Whether this layer sets a value at ``path``."""
         return lookup(self.data, path) is not _MISSING
 
+    def documented(self) -> frozenset[str]:
+        """Top-level keys this layer names without setting them (``{desc}``-only wrappers)."""
+        return frozenset()
+
 
 class KeyedLayer(Layer):
     """A layer whose values were given by dot-key, each with its own origin (argv, dicts)."""
@@ -128,10 +132,28 @@ def validate(schema: type[M], layers: Sequence[Layer]) -> M:
         ConfigError: every problem, each with the origin of the value that caused it.
     """
     merged = merge([layer.data for layer in layers]) if layers else {}
+    unknown = _undocumented(schema, layers)
     try:
-        return schema.model_validate_json(encode(merged), strict=True, extra="forbid")
+        config = schema.model_validate_json(encode(merged), strict=True, extra="forbid")
     except ValidationError as exc:
-        raise ConfigError(map_errors(exc.errors(), schema, merged, layers)) from None
+        raise ConfigError(unknown + map_errors(exc.errors(), schema, merged, layers)) from None
+    if unknown:
+        raise ConfigError(unknown)
+    return config
+
+
+def _undocumented(schema: type[BaseModel], layers: Sequence[Layer]) -> list[Problem]:
+    """A key documented but not set (``epchs: {desc: ...}``) must still be a key of the schema."""
+    problems: list[Problem] = []
+    for layer in layers:
+        names = layer.documented()
+        if names:
+            keys = [info.alias or name for name, info in schema.model_fields.items()]
+            problems.extend(
+                Problem(name, "unknown key" + suggest(name, keys), layer.origin((name,), at_key=True))
+                for name in sorted(names - set(keys))
+            )
+    return problems
 
 
 def encode(data: object) -> bytes:

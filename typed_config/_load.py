@@ -89,6 +89,7 @@ def source_layer(
     source: object,
     *,
     role: str,
+    where: str = "",
     include: Iterable[str] | None = None,
     exclude: Iterable[str] | None = None,
 ) -> tuple[Layer, list[Problem]]:
@@ -102,6 +103,7 @@ def source_layer(
         schema: the model whose keys attribute names fold onto.
         source: the values.
         role: how messages name a dict, e.g. ``config={...}`` gives ``config={...}['lr']``.
+        where: added after every origin's text, e.g. `` at train.py:12``.
         include: take only these top-level names.
         exclude: leave these top-level names out.
 
@@ -115,22 +117,35 @@ def source_layer(
         wanted = None if include is None else set(include)
         unwanted = set(exclude or ())
         chosen = {k: v for k, v in source.items() if (wanted is None or k in wanted) and k not in unwanted}
-        return mapping_layer(chosen, role, lambda key: f"{role}[{key!r}]")
+        return mapping_layer(chosen, role, lambda key: f"{role}[{key!r}]{where}")
     found = attributes(source, schema, include=include, exclude=exclude)
-    return mapping_layer(found.values, found.name, found.describe)
+    return mapping_layer(found.values, found.name, lambda key: found.describe(key) + where)
 
 
 def _finish(schema: type[M], layers: list[Layer], problems: list[Problem], overrides: Overrides | None) -> M:
-    if problems:  # a file that could not be read: validating the rest would report its keys missing
-        raise ConfigError(problems + override_layers(schema, overrides)[1])
     extra, bad_overrides = override_layers(schema, overrides)
+    return resolve(schema, layers + extra, problems, bad_overrides)
+
+
+def resolve(schema: type[M], layers: list[Layer], unread: list[Problem], unparsed: list[Problem]) -> M:
+    """Validate the layers, reporting every problem in one ``ConfigError``.
+
+    Args:
+        schema: the model.
+        layers: the layers that were read, lowest first.
+        unread: problems reading sources; when there are any, nothing is validated (a file that
+            could not be read would make its keys look missing).
+        unparsed: problems with command-line style arguments, reported after the files'.
+    """
+    if unread:
+        raise ConfigError(unread + unparsed)
     try:
-        config = validate(schema, [*layers, *extra])
+        config = validate(schema, layers)
     except ConfigError as exc:
-        # File problems first (by file and position), then everything from the overrides.
+        # File problems first (by file and position), then those of arguments and code.
         in_files = [p for p in exc.problems if p.origin.path is not None]
         rest = [p for p in exc.problems if p.origin.path is None]
-        raise ConfigError([*in_files, *bad_overrides, *rest]) from None
-    if bad_overrides:
-        raise ConfigError(bad_overrides)
+        raise ConfigError([*in_files, *unparsed, *rest]) from None
+    if unparsed:
+        raise ConfigError(unparsed)
     return config

@@ -250,10 +250,11 @@ class HyperParams(BaseModel):
         defaults_only: bool = False,
     ) -> None:
         cls = type(self)
-        where = code_location()
-        role = f"{verb}({{...}}) at {where}"
+        where = f" at {code_location()}"
         try:
-            layer, problems = source_layer(cls, source, role=role, include=include, exclude=exclude)
+            layer, problems = source_layer(
+                cls, source, role=f"{verb}({{...}})", where=where, include=include, exclude=exclude
+            )
         except ConfigError as exc:
             raise ConfigError(exc.problems) from None
         if problems:

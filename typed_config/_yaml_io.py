@@ -113,7 +113,9 @@ def load_document(raw: str | bytes, source: str, *, skip: frozenset[str] = froze
     problems: list[Problem] = []
     built = _Builder(source, problems, skip).mapping(root, (), 0)
     if problems:
-        raise ConfigError(problems)
+        # A problem inside an anchored node is found again at every alias of it: report it once.
+        unique = {(p.origin, p.message): p for p in reversed(problems)}
+        raise ConfigError(reversed(unique.values()))
     return Document(source, built, root)
 
 
@@ -125,12 +127,19 @@ def parse_value(text: str) -> Any:
     """
     if "\n" not in text and not text.startswith(("[", "{", "'", '"', "!", "&", "*")):
         return resolve_plain(text.strip()) if text.strip() else text
+    if len(text) > MAX_BYTES:
+        raise ValueError(f"value too long: {len(text)} characters (the limit is {MAX_BYTES})")
     try:
         node = _Loader(text).get_single_node()
     except yaml.YAMLError as exc:
         raise ValueError(str(exc).splitlines()[0]) from None
     if node is None:
         return None
+    if "*" in text:  # a command-line value is as hostile as a file: bound its aliases too
+        try:
+            _check_expansion(node, "<value>")
+        except ConfigError as exc:
+            raise ValueError(exc.problems[0].message) from None
     problems: list[Problem] = []
     value = _Builder("<value>", problems).value(node, (), 0)
     if problems:
@@ -146,7 +155,7 @@ def _checked_bytes(raw: str | bytes, source: str) -> bytes:
         try:
             data = raw.encode("utf-8")
         except UnicodeEncodeError as exc:
-            line, col = _line_col(raw, exc.start)
+            line, col = _position(raw[: exc.start])
             raise _at(source, line, col, f"lone surrogate {show(raw[exc.start])} is not valid text") from None
     else:
         data = raw
@@ -155,19 +164,20 @@ def _checked_bytes(raw: str | bytes, source: str) -> bytes:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, col = _line_col(data[: exc.start].decode("utf-8", "replace"), exc.start)
+        line, col = _position(data[: exc.start].decode("utf-8", "replace"))
         raise _at(source, line, col, f"invalid UTF-8 byte 0x{data[exc.start]:02x}") from None
     nul = text.find("\x00")
     if nul >= 0:
-        line, col = _line_col(text, nul)
+        line, col = _position(text[:nul])
         raise _at(source, line, col, "NUL character is not allowed")
     return data
 
 
-def _line_col(text: str, index: int) -> tuple[int, int]:
-    index = min(index, len(text))
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+def _position(before: str) -> tuple[int, int]:
+    """The 1-based line and column just after ``before``, the text that precedes a problem."""
+    before = before.removeprefix("\ufeff")  # a BOM is not a column
+    line = before.count("\n") + 1
+    return line, len(before) - (before.rfind("\n") + 1) + 1
 
 
 def _at(source: str, line: int, column: int, message: str) -> ConfigError:
@@ -200,8 +210,8 @@ def _reader_error(exc: yaml.YAMLError, data: bytes, source: str) -> ConfigError:
     position: int = getattr(exc, "position", 0)
     reason: str = getattr(exc, "reason", "unacceptable character")
     char: object = getattr(exc, "character", None)
-    text = data.decode("utf-8")
-    line, col = _line_col(text, position)
+    # libyaml counts bytes; lines and columns count characters.
+    line, col = _position(data[:position].decode("utf-8", "replace"))
     shown = f" {show(chr(char) if isinstance(char, int) else char)}" if char is not None else ""
     return _at(source, line, col, f"character{shown} is not allowed in YAML ({reason})")
 
@@ -384,9 +394,13 @@ class _Builder:
         )
 
     def _bad_tag(self, node: Node, path: Path) -> None:
-        self.problems.append(
-            _problem(self.source, node, f"tag {show(node.tag)} is not allowed", format_path(path) or None)
-        )
+        tag = node.tag
+        if tag in (_MAP, _SEQ):  # a core tag on the other kind of collection
+            kind = "a sequence" if type(node) is SequenceNode else "a mapping"
+            message = f"{kind} is not a valid !!{tag.rsplit(':', 1)[1]}"
+        else:
+            message = f"tag {show(tag)} is not allowed"
+        self.problems.append(_problem(self.source, node, message, format_path(path) or None))
 
 
 def _locate(root: Node | None, path: Sequence[str | int]) -> tuple[Node | None, Node | None]:

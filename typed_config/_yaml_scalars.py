@@ -31,15 +31,19 @@ def resolve_plain(text: str) -> Any:
     if text in _SPECIAL:
         return _SPECIAL[text]
     if _INT_RE.fullmatch(text):
-        if len(text) > MAX_INT_DIGITS:
-            raise ValueError(f"integer with {len(text)} digits (the limit is {MAX_INT_DIGITS})")
+        digits = len(text.lstrip("+-"))
+        if digits > MAX_INT_DIGITS:
+            raise ValueError(f"integer with {digits} digits (the limit is {MAX_INT_DIGITS})")
         return int(text)
     if text.startswith("0o") and len(text) > 2 and all(c in "01234567" for c in text[2:]):
         return int(text[2:], 8)
     if text.startswith("0x") and len(text) > 2 and all(c in "0123456789abcdefABCDEF" for c in text[2:]):
         return int(text[2:], 16)
     if _FLOAT_RE.fullmatch(text):
-        return float(text)
+        number = float(text)
+        if math.isinf(number):  # 1e400: YAML's infinities are spelled .inf
+            raise ValueError(f"{text} is out of the range of a float")
+        return number
     return text
 
 

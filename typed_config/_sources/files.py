@@ -32,6 +32,9 @@ class FileLayer(Layer):
         self.document = document
         self.wrapped = wrapped
 
+    def documented(self) -> frozenset[str]:
+        return frozenset(k for k in self.wrapped if k not in self.data)
+
     def origin(self, path: Path, *, at_key: bool = False) -> Origin:
         if path and path[0] in self.wrapped and not (at_key and len(path) == 1):
             path = (path[0], "value", *path[1:])

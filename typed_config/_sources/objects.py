@@ -99,6 +99,6 @@ def _absl_values(flags: Any) -> dict[str, Any]:
     own: set[str] = set()
     for module, defined in flags.flags_by_module_dict().items():
         if module == "absl" or str(module).startswith("absl."):
-            own.update(flag.name for flag in defined)
+            own.update(name for flag in defined for name in (flag.name, flag.short_name) if name)
     values: dict[str, Any] = flags.flag_values_dict()
     return {name: value for name, value in values.items() if name not in own and value is not None}

@@ -1,0 +1,73 @@
+"""``add_arguments``: a schema's keys as options of an existing argparse parser."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from typed_config._introspect import child_type, is_bool, is_model, is_sequence, members, takes_text
+from typed_config._keys import field_keys
+from typed_config._layers import check_schema
+from typed_config._text import convert
+
+
+def add_arguments(parser: argparse.ArgumentParser, schema: type[BaseModel]) -> None:
+    """Add one option per key of ``schema`` to ``parser``, with help from the descriptions.
+
+    Options are spelled ``--optimizer.lr`` and ``--batch-size`` (``--batch_size`` works too); text
+    is converted by the field's type as on typed_config's own command line; an option not given
+    stays None, so ``cfg.update(parser.parse_args())`` takes only what was given.
+
+    Args:
+        parser: the script's parser; its other options are left alone (select with
+            ``update(args, include=...)`` or ``exclude=...``).
+        schema: the model whose keys become options.
+    """
+    check_schema(schema)
+    _add(parser, schema, "", parser.add_argument_group(schema.__name__))
+
+
+def _add(parser: argparse.ArgumentParser, model: type[BaseModel], prefix: str, group: Any) -> None:
+    for name, key in field_keys(model):
+        info = model.model_fields[name]
+        dotted = prefix + key
+        models = [m for m in members(info.annotation) if is_model(m)]
+        if models and models == members(info.annotation) and len(models) == 1:
+            _add(
+                parser, models[0], dotted + ".", parser.add_argument_group(f"{dotted} ({models[0].__name__})")
+            )
+            continue
+        spellings = list(dict.fromkeys(["--" + dotted.replace("_", "-"), "--" + dotted]))
+        default = (
+            "required"
+            if info.is_required()
+            else f"default: {info.get_default(call_default_factory=True, validated_data={})!r}"
+        )
+        help_text = f"{info.description or ''} ({default})".strip().replace("%", "%%")
+        if is_bool(info.annotation):
+            group.add_argument(
+                *spellings, dest=dotted, action=argparse.BooleanOptionalAction, default=None, help=help_text
+            )
+        elif is_sequence(info.annotation) and not takes_text(info.annotation):
+            item = child_type(info.annotation, 0)
+            group.add_argument(
+                *spellings, dest=dotted, nargs="+", type=_converter(item), default=None, help=help_text
+            )
+        else:
+            group.add_argument(
+                *spellings, dest=dotted, type=_converter(info.annotation), default=None, help=help_text
+            )
+
+
+def _converter(tp: Any) -> Callable[[str], Any]:
+    def converted(text: str) -> Any:
+        try:
+            return convert(tp, text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    converted.__name__ = "value"  # argparse names the converter in its error messages
+    return converted
