@@ -41,7 +41,7 @@ class Layer:
 
     def has(self, path: Path) -> bool:
         """Whether this layer sets a value at ``path``."""
-        return lookup(self.data, path) is not _MISSING
+        return lookup(self.data, path) is not MISSING
 
     def documented(self) -> frozenset[str]:
         """Top-level keys this layer names without setting them (``{desc}``-only wrappers)."""
@@ -69,7 +69,7 @@ class KeyedLayer(Layer):
         return self.fallback
 
 
-_MISSING: Final = object()
+MISSING: Final = object()
 
 
 def lookup(data: Any, path: Path) -> Any:
@@ -78,12 +78,12 @@ def lookup(data: Any, path: Path) -> Any:
     for part in path:
         if is_dict(node):
             if part not in node:
-                return _MISSING
+                return MISSING
             node = node[part]
         elif is_list(node) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
         else:
-            return _MISSING
+            return MISSING
     return node
 
 
@@ -179,7 +179,7 @@ def _data_path(merged: Any, loc: Sequence[str | int]) -> tuple[Path, list[tuple[
     tags: list[tuple[int, str | int]] = []
     for index, part in enumerate(loc):
         value = lookup(node, (part,))
-        if value is not _MISSING:
+        if value is not MISSING:
             node = value
             path.append(part)
         elif isinstance(node, dict) and isinstance(part, str) and index == len(loc) - 1:
@@ -286,6 +286,6 @@ def provenance(layers: Sequence[Layer], path: Path) -> list[tuple[Layer, Any, Or
     chain: list[tuple[Layer, Any, Origin]] = []
     for layer in layers:
         value = lookup(layer.data, path)
-        if value is not _MISSING:
+        if value is not MISSING:
             chain.append((layer, value, layer.origin(path)))
     return chain

@@ -8,22 +8,23 @@ locked: they are a sweep's choices, and code cannot replace them.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar, cast
 
 from typed_config._defaults import dump_defaults
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._fs import atomic_write
 from typed_config._introspect import is_model, members, nested_models
 from typed_config._keys import field_keys, flatten, to_plain
-from typed_config._layers import Layer, check_schema, lookup, provenance
+from typed_config._layers import MISSING, Layer, check_schema, lookup, provenance
 from typed_config._load import resolve, source_layer
 from typed_config._model import HyperParams, attach_state
 from typed_config._sources.argv import parse_overrides
@@ -167,7 +168,7 @@ def init(
     if config is not None:
         _read(lambda: source_layer(schema, config, role="config={...}"), layers, unread)
     for path in configs:
-        _read(lambda path=path: (file_layer(path), []), layers, unread)
+        _read(functools.partial(_file, path), layers, unread)
     if env_prefix:
         _read(lambda: env_layer(schema, os.environ, env_prefix), layers, unread)
     parsed = parse_overrides(schema, rest, allow_unknown=allow_unknown_args)
@@ -254,10 +255,16 @@ def _read_defaults(
         return
     if isinstance(defaults, _DefaultFile) and not os.path.exists(defaults):
         return  # the conventional file is optional; an explicitly named one must exist
-    _read(lambda: (file_layer(defaults), []), layers, unread)
+    _read(lambda: _file(defaults), layers, unread)
 
 
-def _read(make: Any, layers: list[Layer], unread: list[Problem]) -> None:
+def _file(path: str | os.PathLike[str]) -> tuple[Layer, list[Problem]]:
+    return file_layer(path), []
+
+
+def _read(
+    make: Callable[[], tuple[Layer, list[Problem]]], layers: list[Layer], unread: list[Problem]
+) -> None:
     try:
         layer, problems = make()
     except ConfigError as exc:
@@ -290,8 +297,9 @@ def _default_at(schema: type[HyperParams], path: tuple[str, ...]) -> list[Any]:
                 return []
             return [node]
         else:
-            found = lookup(to_plain(node), path[index:])
-            return [] if found is None else [found]
+            here = cast("object", node)
+            found: Any = lookup(to_plain(here), path[index:])
+            return [] if found is MISSING else [found]
     return [node]
 
 
@@ -300,7 +308,7 @@ def _run_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + secrets.token_hex(3)
 
 
-def _write_run(run: Run[Any], argv: list[str]) -> None:
+def _write_run(run: Run[H], argv: list[str]) -> None:
     """Write ``config.yaml`` (the desc/value format), ``provenance.json`` and ``meta.json``, atomically."""
     assert run.dir is not None  # noqa: S101 - the caller checked
     run.dir.mkdir(parents=True, exist_ok=True)

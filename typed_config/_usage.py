@@ -96,13 +96,14 @@ def _one(tp: Any) -> str:
     if origin is dict or tp is dict:
         return "MAPPING"
     if isinstance(tp, type):
-        if issubclass(tp, enum.Enum):
-            return "{" + ",".join(str(m.value) for m in tp) + "}"
-        if issubclass(tp, pathlib.PurePath):
+        kind: type[Any] = tp
+        if issubclass(kind, enum.Enum):
+            return "{" + ",".join(str(m.value) for m in kind) + "}"
+        if issubclass(kind, pathlib.PurePath):
             return "PATH"
-        if is_model(tp):
+        if is_model(kind):
             return "MAPPING"
-        return tp.__name__.upper()
+        return kind.__name__.upper()
     return "VALUE"
 
 
