@@ -123,3 +123,12 @@ def test_a_wandb_run_config_validates() -> None:
     )
     cfg = tc.loads(HParams, text)
     assert (cfg.epochs, cfg.optimizer.lr) == (4, 1e-05)
+
+
+def test_switching_a_union_variant_drops_what_lower_layers_set_under_it() -> None:
+    cfg = tc.loads(HParams, "opt:\n  beta1: 0.5\n", overrides=["--opt.kind=sgd"])
+    assert cfg.opt.model_dump() == {"kind": "sgd", "momentum": 0.0}
+    cfg = tc.loads(HParams, "opt: {kind: sgd, momentum: 0.5}\n", overrides={"opt.kind": "sgd"})
+    assert cfg.opt.model_dump() == {"kind": "sgd", "momentum": 0.5}  # the same variant merges
+    cfg.update({"opt": {"kind": "adam"}})
+    assert cfg.opt.model_dump() == {"kind": "adam", "beta1": 0.9}

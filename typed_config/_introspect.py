@@ -171,6 +171,43 @@ def suggest(key: str, candidates: Sequence[str]) -> str:
     return f"; did you mean {match!r}?" if match else ""
 
 
+def discriminators(schema: type[BaseModel]) -> dict[tuple[str | int, ...], tuple[str, Any]]:
+    """The paths of discriminated union fields, through nested models.
+
+    Each comes with its discriminator's key and default value (None when the field has none).
+    """
+    cached: dict[tuple[str | int, ...], tuple[str, Any]] | None = schema.__dict__.get(
+        "__typed_config_unions__"
+    )
+    if cached is None:
+        cached = {}
+        _find_unions(schema, (), cached, set())
+        type.__setattr__(schema, "__typed_config_unions__", cached)
+    return cached
+
+
+def _find_unions(
+    model: type[BaseModel],
+    prefix: tuple[str | int, ...],
+    found: dict[tuple[str | int, ...], tuple[str, Any]],
+    seen: set[type[BaseModel]],
+) -> None:
+    if model in seen:  # a recursive schema: its paths repeat without end
+        return
+    seen = seen | {model}
+    for name, key in field_keys(model):
+        info = model.model_fields[name]
+        here = (*prefix, key)
+        if isinstance(info.discriminator, str):
+            default = (
+                None if info.is_required() else info.get_default(call_default_factory=True, validated_data={})
+            )
+            found[here] = (info.discriminator, getattr(default, info.discriminator, None))
+        for member in members(info.annotation):
+            if is_model(member):
+                _find_unions(member, here, found, seen)
+
+
 def dotted_aliases(model: type[BaseModel]) -> list[str]:
     """Fields of ``model`` whose alias has a dot, as ``Class.field``."""
     return [

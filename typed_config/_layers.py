@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, to_json
 
 from typed_config._errors import ConfigError, Origin, Problem, show
-from typed_config._introspect import dotted_aliases, known_keys, nested_models, suggest
+from typed_config._introspect import discriminators, dotted_aliases, known_keys, nested_models, suggest
 from typed_config._keys import Path, format_path, is_dict, is_list, segment_problem, to_plain
 
 M = TypeVar("M", bound=BaseModel)
@@ -87,26 +87,37 @@ def lookup(data: Any, path: Path) -> Any:
     return node
 
 
-def merge(datas: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def merge(datas: Sequence[dict[str, Any]], schema: type[BaseModel] | None = None) -> dict[str, Any]:
     """Merge nested data, later first: key by key, lists replaced, ``{}``/``null`` replacing all below.
 
-    Layers are never mutated: the result owns every dict in it (leaves are shared).
+    When a later layer switches a discriminated union to another variant (``optimizer.name``
+    from adam to sgd), what earlier layers set under that field is dropped, so the new variant
+    starts clean. Layers are never mutated: the result owns every dict in it (leaves are shared).
     """
     if len(datas) == 1:
         return datas[0]
+    switches = discriminators(schema) if schema is not None else {}
     result: dict[str, Any] = {}
     for data in datas:
-        _merge_into(result, data)
+        _merge_into(result, data, (), switches)
     return result
 
 
-def _merge_into(dst: dict[str, Any], src: dict[str, Any]) -> None:
+def _merge_into(
+    dst: dict[str, Any], src: dict[str, Any], path: Path, switches: Mapping[Path, tuple[str, Any]]
+) -> None:
     for key, value in src.items():
         if is_dict(value) and value:
             current = dst.get(key)
+            here = (*path, key)
+            switch = switches.get(here)
+            if switch is not None and switch[0] in value and is_dict(current):
+                name, default = switch
+                if current.get(name, default) != value[name]:
+                    current = None  # another variant: start clean
             if not is_dict(current):
                 current = dst[key] = {}
-            _merge_into(current, value)
+            _merge_into(current, value, here, switches)
         else:
             dst[key] = {} if type(value) is dict else value
 
@@ -131,7 +142,7 @@ def validate(schema: type[M], layers: Sequence[Layer]) -> M:
     Raises:
         ConfigError: every problem, each with the origin of the value that caused it.
     """
-    merged = merge([layer.data for layer in layers]) if layers else {}
+    merged = merge([layer.data for layer in layers], schema) if layers else {}
     unknown = _undocumented(schema, layers)
     try:
         config = schema.model_validate_json(encode(merged), strict=True, extra="forbid")
