@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
-import itertools
 import json
-import os
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, Final, NoReturn
@@ -18,9 +13,9 @@ from pydantic import BaseModel
 from typed_config._defaults import defaults_json_schema, dump_defaults
 from typed_config._errors import ConfigError, Problem
 from typed_config._keys import flatten
-from typed_config._layers import check_schema
 from typed_config._load import load
 from typed_config._model import HyperParams
+from typed_config._schema_ref import SchemaReferenceError, first_line, resolve_schema
 from typed_config._sources.files import file_layer
 
 PROG: Final = "typed-config"
@@ -49,9 +44,6 @@ holds one JSON array of problems, each {path, line, column, key, message, source
 valid; "source" is the whole position as text, and "path" is null when a problem has no file.
 Exit status 0 when every file is valid, 1 when any has problems, 2 when a file cannot be read.
 """
-
-# Each module loaded from a file gets its own name, so two schema files never replace each other.
-_FILE_MODULES: Final = itertools.count()
 
 
 class UsageError(Exception):
@@ -149,7 +141,7 @@ def _add_schema(parser: argparse.ArgumentParser, *, required: bool) -> None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    schema = resolve_schema(args.schema)
+    schema = _schema(args.schema)
     files: list[str] = args.files
     for path in files:
         _check_readable(path)
@@ -172,28 +164,28 @@ def _run_validate(args: argparse.Namespace) -> int:
 
 
 def _run_defaults(args: argparse.Namespace) -> int:
-    schema = resolve_schema(args.schema)
+    schema = _schema(args.schema)
     try:
         text = dump_defaults(schema, args.output)
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     except TypeError as exc:
         # A default that YAML cannot hold (such as a dict with int keys): the schema is bad input.
-        raise UsageError(f"cannot write the defaults of {schema.__name__}: {_first_line(exc)}") from None
+        raise UsageError(f"cannot write the defaults of {schema.__name__}: {first_line(exc)}") from None
     if args.output is None:
         _out(text)
     return EXIT_OK
 
 
 def _run_schema(args: argparse.Namespace) -> int:
-    schema = resolve_schema(args.schema)
+    schema = _schema(args.schema)
     _out(json.dumps(defaults_json_schema(schema), indent=2) + "\n")
     return EXIT_OK
 
 
 def _run_flatten(args: argparse.Namespace) -> int:
     path: str = args.file
-    schema = None if args.schema is None else resolve_schema(args.schema)
+    schema = None if args.schema is None else _schema(args.schema)
     _check_readable(path)
     if schema is None:
         try:
@@ -218,88 +210,11 @@ def _run_flatten(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# Schema references ----------------------------------------------------------------------------
-
-
-def resolve_schema(reference: str) -> type[BaseModel]:
-    """Import the model class named by ``MODULE:CLASS`` or ``path/to/file.py:CLASS``.
-
-    A dotted module is imported with the current folder first on ``sys.path``; a file is loaded
-    under a module name of its own. ``CLASS`` may be dotted to reach a nested class.
-
-    Args:
-        reference: the ``--schema`` argument.
-
-    Returns:
-        The model class.
-
-    Raises:
-        UsageError: the reference is malformed, or its module or class cannot be loaded or is
-            not a pydantic model; the message is one line naming what failed.
-    """
-    where, colon, class_path = reference.rpartition(":")
-    if not colon or not where or not class_path:
-        raise UsageError(f"--schema {reference!r}: expected MODULE:CLASS or path/to/file.py:CLASS")
-    is_file = where.endswith(".py") or "/" in where or os.sep in where
-    module = _import_file(reference, where) if is_file else _import_module(reference, where)
-    target: object = module
-    for part in class_path.split("."):
-        try:
-            target = getattr(target, part)
-        except AttributeError:
-            raise UsageError(f"--schema {reference!r}: {where} has no attribute {class_path!r}") from None
-    if not (isinstance(target, type) and issubclass(target, BaseModel)):
-        raise UsageError(f"--schema {reference!r}: {class_path} is not a pydantic BaseModel subclass")
+def _schema(reference: str) -> type[BaseModel]:
     try:
-        check_schema(target)
-    except TypeError as exc:
-        raise UsageError(f"--schema {reference!r}: {_first_line(exc)}") from None
-    return target
-
-
-def _import_module(reference: str, name: str) -> object:
-    # A schema module lives in the user's project, the folder the command runs in, as with `python -m`.
-    cwd = os.getcwd()
-    if cwd not in sys.path:
-        sys.path.insert(0, cwd)
-    importlib.invalidate_caches()  # the module may have been written after the folder was listed
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and (name == exc.name or name.startswith(f"{exc.name}.")):
-            raise UsageError(f"--schema {reference!r}: no module named {name!r}") from None
-        raise UsageError(f"--schema {reference!r}: importing {name} failed: {_describe(exc)}") from None
-    except (Exception, SystemExit) as exc:  # noqa: BLE001 - any failure of user code is a one-line message
-        raise UsageError(f"--schema {reference!r}: importing {name} failed: {_describe(exc)}") from None
-
-
-def _import_file(reference: str, path: str) -> object:
-    if not os.path.isfile(path):
-        raise UsageError(f"--schema {reference!r}: no such file: {path}")
-    stem = re.sub(r"\W", "_", os.path.splitext(os.path.basename(path))[0])
-    name = f"_typed_config_schema_{next(_FILE_MODULES)}_{stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise UsageError(f"--schema {reference!r}: cannot load {path} as a Python module")
-    module = importlib.util.module_from_spec(spec)
-    # pydantic resolves the module's annotations through sys.modules while the classes are built.
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except (Exception, SystemExit) as exc:  # noqa: BLE001 - any failure of user code is a one-line message
-        del sys.modules[name]
-        raise UsageError(f"--schema {reference!r}: importing {path} failed: {_describe(exc)}") from None
-    return module
-
-
-def _describe(exc: BaseException) -> str:
-    text = _first_line(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else ""
+        return resolve_schema(reference)
+    except SchemaReferenceError as exc:
+        raise UsageError(str(exc)) from None
 
 
 # Output ---------------------------------------------------------------------------------------
