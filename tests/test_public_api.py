@@ -9,13 +9,18 @@ import typed_config as tc
 
 EXPECTED = [
     "ConfigError",
+    "Explanation",
     "Field",
     "HyperParams",
     "Origin",
     "Problem",
+    "Run",
+    "Setting",
+    "add_arguments",
     "dump_defaults",
     "fingerprint",
     "flatten",
+    "init",
     "load",
     "loads",
     "unflatten",
@@ -33,7 +38,7 @@ def test_every_export_has_a_docstring() -> None:
 
 
 def test_exported_classes_belong_to_typed_config() -> None:
-    for name in ("ConfigError", "HyperParams", "Origin", "Problem"):
+    for name in ("ConfigError", "Explanation", "HyperParams", "Origin", "Problem", "Run", "Setting"):
         assert getattr(tc, name).__module__ == "typed_config"
 
 

@@ -8,11 +8,12 @@ file, line and column; hand training code an object mypy and pyright understand.
 from typed_config._argparse import add_arguments
 from typed_config._defaults import dump_defaults
 from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._explain import Explanation, Setting
 from typed_config._fingerprint import fingerprint
 from typed_config._keys import flatten, unflatten
 from typed_config._load import load, loads
 from typed_config._model import Field, HyperParams
-from typed_config._run import Explanation, Run, Setting, init
+from typed_config._run import Run, init
 
 __all__ = [
     "ConfigError",

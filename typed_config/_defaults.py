@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any, Final
 
 from pydantic import BaseModel
@@ -32,6 +33,14 @@ def dump_defaults(config: BaseModel | type[BaseModel], path: str | os.PathLike[s
     Returns:
         The YAML text.
     """
+    text = render_defaults(config)
+    if path is not None:
+        atomic_write(path, text)
+    return text
+
+
+def render_defaults(config: BaseModel | type[BaseModel], descs: Mapping[str, str] | None = None) -> str:
+    """The ``config-defaults.yaml`` text; ``descs`` overrides top-level desc texts (kept from a file)."""
     schema = config if isinstance(config, type) else type(config)
     check_schema(schema)
     values = None if isinstance(config, type) else config
@@ -40,8 +49,9 @@ def dump_defaults(config: BaseModel | type[BaseModel], path: str | os.PathLike[s
     for name, key in field_keys(schema):
         info = schema.model_fields[name]
         entry: dict[str, Any] = {}
-        if info.description:
-            entry["desc"] = info.description
+        desc = (descs or {}).get(key, info.description)
+        if desc:
+            entry["desc"] = desc
         if values is not None:
             value = to_plain(values.__dict__[name])
         elif info.is_required():
@@ -55,10 +65,7 @@ def dump_defaults(config: BaseModel | type[BaseModel], path: str | os.PathLike[s
         document[key] = entry
         _describe(info.annotation, value, (key, "value"), comments)
     header = f"# config-defaults.yaml for {schema.__name__}, written by typed_config\n"
-    text = header + dump_mapping(document, comments)
-    if path is not None:
-        atomic_write(path, text)
-    return text
+    return header + dump_mapping(document, comments)
 
 
 def _describe(annotation: Any, value: Any, path: Path, comments: dict[Path, str]) -> None:

@@ -232,7 +232,7 @@ def unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
                 existing: Any = node[last]
                 clash = key
                 if is_dict(existing) and id(existing) in made:
-                    clash = _first_key_under(existing, key)
+                    clash = _first_key_under(existing, key, made)
             else:
                 node[last] = value
                 continue
@@ -250,9 +250,10 @@ def _dot_key_problem(key: object) -> str | None:
     return None
 
 
-def _first_key_under(node: dict[str, Any], prefix: str) -> str:
+def _first_key_under(node: dict[str, Any], prefix: str, made: set[int]) -> str:
+    """The first input key under a dict this call made (never inside a dict value it was given)."""
     current: Any = node
-    while is_dict(current) and current:
+    while is_dict(current) and current and id(current) in made:
         part, current = next(iter(current.items()))
         prefix = f"{prefix}.{part}"
     return prefix

@@ -13,9 +13,9 @@ from typing_extensions import Self
 
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._fingerprint import fingerprint
-from typed_config._introspect import closest, dotted_aliases, suggest
+from typed_config._introspect import closest, dotted_aliases, is_model, members, nested_models, suggest
 from typed_config._keys import field_keys, flatten, is_mapping, to_plain, unflatten
-from typed_config._layers import KeyedLayer, Layer, encode, map_errors, validate
+from typed_config._layers import KeyedLayer, Layer, check_schema, encode, map_errors, validate
 from typed_config._load import source_layer
 from typed_config._sources.mapping import mapping_layer
 from typed_config._state import ConfigState, diff
@@ -94,7 +94,12 @@ class HyperParams(BaseModel):
         adapter = cls.__typed_config_adapters__.get(name)
         if adapter is None:
             info = cls.model_fields[name]
-            dynamic: Any = Annotated[info.annotation, info]  # a type built at run time
+            # The field's type and constraints, without its alias and default (which would warn).
+            extras: list[Any] = list(info.metadata)
+            if info.discriminator is not None:
+                extras.append(Field(discriminator=info.discriminator))
+            annotated: Any = Annotated  # subscripted with a tuple built at run time
+            dynamic: Any = annotated[(info.annotation, *extras)] if extras else info.annotation
             adapter = TypeAdapter[Any](dynamic)
             cls.__typed_config_adapters__[name] = adapter
         key = cls.model_fields[name].alias or name
@@ -370,3 +375,18 @@ def _unset_only(layer: Layer, state: ConfigState, prefix: str) -> Layer:
     kept = {k: v for k, v in flat.items() if not state.is_set(prefix + k)}
     origins = {k: layer.origin(tuple(k.split("."))) for k in kept}
     return KeyedLayer(layer.name, unflatten(kept), origins, layer.origin(()))
+
+
+def check_run_schema(schema: object) -> None:
+    """Refuse a schema that is not HyperParams all the way down (``init`` needs every change checked)."""
+    check_schema(schema)
+    if not (isinstance(schema, type) and issubclass(schema, HyperParams)):
+        raise TypeError(f"init needs a HyperParams schema, not {schema!r}")
+    for model in nested_models(schema):
+        for name, _key in field_keys(model):
+            for member in members(model.model_fields[name].annotation):
+                if is_model(member) and not issubclass(member, HyperParams):
+                    raise TypeError(
+                        f"{model.__name__}.{name}: {member.__name__} is a plain BaseModel; init needs "
+                        "HyperParams all the way down, so every change is validated, locked and recorded"
+                    )

@@ -1,39 +1,55 @@
-"""``init`` and ``Run``: every source in wandb's order, validated once, with provenance; the run folder.
+"""``init`` and ``Run``: every source in wandb's order, validated once, with provenance, kept on disk.
 
 Precedence, lowest first: the schema's defaults < ``config-defaults.yaml`` < ``init(config=...)``
 < each ``--configs`` file in order < environment variables (opt-in) < command-line overrides.
 This is wandb's own order (its config files beat ``init(config=)``). Command-line values are
-locked: they are a sweep's choices, and code cannot replace them.
+locked: they are a sweep's choices, and code cannot replace them. A resumed run starts from its
+stored config instead of the defaults file.
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
+import hashlib
 import json
 import os
-import secrets
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Generic, TypeVar, cast
+from typing import Any, Final, Generic, TypeVar
 
-from typed_config._defaults import dump_defaults
-from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._defaults import render_defaults
+from typed_config._errors import ConfigError, Origin, Problem, show
+from typed_config._explain import Explanation, explain
 from typed_config._fs import atomic_write
-from typed_config._introspect import is_model, members, nested_models
-from typed_config._keys import field_keys, flatten, to_plain
-from typed_config._layers import MISSING, Layer, check_schema, lookup, provenance
+from typed_config._keys import flatten, is_list, to_plain
+from typed_config._layers import Layer, validate
 from typed_config._load import resolve, source_layer
-from typed_config._model import HyperParams, attach_state
-from typed_config._sources.argv import parse_overrides
+from typed_config._model import HyperParams, attach_state, check_run_schema, code_location
+from typed_config._schema_ref import reference_of
+from typed_config._sources.argv import default_argv, parse_overrides, split_run_arguments
 from typed_config._sources.env import env_layer
 from typed_config._sources.files import file_layer
-from typed_config._state import ConfigState
+from typed_config._state import ConfigState, diff
+from typed_config._store import (
+    CONFIG,
+    META,
+    PROVENANCE,
+    create_run_dir,
+    latest_run,
+    launcher,
+    new_run_id,
+    read_config,
+    read_json,
+    write_json,
+)
 from typed_config._usage import config_text, help_text
 
 H = TypeVar("H", bound=HyperParams)
+
+VERSION: Final = "0.1.0"
 
 
 class _DefaultFile(str):
@@ -45,35 +61,13 @@ class _DefaultFile(str):
 DEFAULTS_FILE: Final = _DefaultFile("config-defaults.yaml")
 
 
-@dataclass(frozen=True)
-class Setting:
-    """One layer's value for a key: what it was, where it came from, and which source."""
-
-    value: Any
-    origin: Origin
-    source: str
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """Where a key's value came from: the chain of settings, lowest first, the default included."""
-
-    key: str
-    value: Any
-    chain: tuple[Setting, ...]
-
-    def __str__(self) -> str:
-        lines = [f"{self.key} = {_shown(self.value)}"]
-        lines += [f"  {setting.origin}: {_shown(setting.value)}" for setting in self.chain]
-        return "\n".join(lines)
-
-
-def _shown(value: Any) -> str:
-    return json.dumps(to_plain(value), ensure_ascii=False)
-
-
 class Run(Generic[H]):
-    """A training run: its validated, typed config, where each value came from, and its folder."""
+    """A training run: its validated, typed config, where each value came from, and its folder.
+
+    ``run.config`` is the config; every change to it is validated and, for a run kept on disk,
+    written at once. In-place changes to lists and nested items are found and checked at
+    ``run.update()``, ``run.finish()`` and interpreter exit.
+    """
 
     def __init__(
         self,
@@ -85,6 +79,10 @@ class Run(Generic[H]):
         project: str,
         name: str | None,
         unknown_args: list[str],
+        writes: bool,
+        meta: dict[str, Any],
+        descs: dict[str, str] | None = None,
+        history: dict[str, list[dict[str, Any]]] | None = None,
     ) -> None:
         self.config: H = config
         self.id = run_id
@@ -93,6 +91,16 @@ class Run(Generic[H]):
         self.name = name
         self.unknown_args = unknown_args
         self._state = state
+        self._writes = writes and run_dir is not None
+        self._meta = meta
+        self._descs = descs or {}  # desc texts a stored config.yaml had: they survive
+        self._history = history or {}  # a resumed run's provenance before this process
+        self._snapshot = config.to_flat()
+        self._finished = False
+        state.listener = self._persist
+        if self._writes:
+            self._persist()
+            atexit.register(self._at_exit)
 
     def explain(self, key: str) -> Explanation:
         """The chain of sources that set ``key`` (a dot-key), lowest first, starting at the default.
@@ -100,18 +108,62 @@ class Run(Generic[H]):
         Raises:
             KeyError: no such key.
         """
-        value = self.config[key]
-        path = tuple(key.split("."))
-        chain = [
-            Setting(default, Origin(text="schema default"), "default")
-            for default in _default_at(type(self.config), path)
-        ]
-        chain += [Setting(v, origin, layer.name) for layer, v, origin in provenance(self._state.layers, path)]
-        return Explanation(key, value, tuple(chain))
+        return explain(self.config, self._state.layers, key)
 
     def origin_of(self, key: str) -> Origin | None:
         """Where the current value of ``key`` came from (None for a schema default)."""
         return self._state.setter_of(key)
+
+    def update(self) -> None:
+        """Check in-place changes (``cfg.tags.append(...)``) and write the config now.
+
+        Raises:
+            ConfigError: an in-place change is invalid or touches a locked key; it is named.
+        """
+        self._catch_in_place(f"run.update() at {code_location()}")
+        self._persist()
+
+    def finish(self) -> None:
+        """End the run: check in-place changes and write the config a last time."""
+        if not self._finished:
+            self.update()
+            self._finished = True
+
+    def _catch_in_place(self, where: str) -> None:
+        current = self.config.to_flat()
+        changed = diff(self._snapshot, current)
+        if not changed:
+            return
+        origin = Origin(text=f"in-place change found by {where}")
+        schema = type(self.config)
+        try:
+            validate(schema, [Layer("in-place", to_plain(self.config, reveal=True))])
+        except ConfigError as exc:
+            raise ConfigError([Problem(p.key, p.message, origin) for p in exc.problems]) from None
+        problems = self._state.check(changed, lambda _: origin, allow_val_change=True, deliberate=True)
+        if problems:
+            raise ConfigError(problems)
+        self._state.record("in-place change", {k: current.get(k) for k in changed}, lambda _: origin)
+
+    def _persist(self) -> None:
+        self._snapshot = self.config.to_flat()
+        if not self._writes or self.dir is None:
+            return
+        atomic_write(self.dir / CONFIG, render_defaults(self.config, self._descs))
+        chains: dict[str, list[dict[str, Any]]] = {}
+        for key in self._snapshot:
+            chain = [s.to_json() for s in self.explain(key).chain]
+            earlier = self._history.get(key)
+            # A resumed run's stored chain already holds the default and the stored value.
+            chains[key] = [*earlier, *chain[2:]] if earlier else chain
+        write_json(self.dir / PROVENANCE, chains)
+        write_json(self.dir / META, {**self._meta, "config_fingerprint": self.config.fingerprint()})
+
+    def _at_exit(self) -> None:
+        try:
+            self.finish()
+        except ConfigError as exc:  # nothing can be raised to anyone at exit: say it, keep the file
+            sys.stderr.write(f"typed_config: run {self.id} not saved at exit:\n{exc}\n")
 
     def __repr__(self) -> str:
         return f"Run(id={self.id!r}, project={self.project!r}, config={self.config!r})"
@@ -128,6 +180,8 @@ def init(
     name: str | None = None,
     env_prefix: str | None = None,
     allow_unknown_args: bool = False,
+    resume: str | bool | None = None,
+    allow_val_change: bool = False,
 ) -> Run[H]:
     """Start a run: read every source, validate once, and return the typed config with provenance.
 
@@ -144,6 +198,8 @@ def init(
         name: a display name for the run.
         env_prefix: read environment variables with this prefix (``TRAIN_OPTIMIZER__LR``).
         allow_unknown_args: leave unknown options in ``run.unknown_args`` instead of failing.
+        resume: continue a stored run: its id, or True for the project's latest run.
+        allow_val_change: on resume, let the sources change values the stored run has.
 
     Returns:
         The run; ``run.config`` is an instance of ``schema``.
@@ -153,18 +209,24 @@ def init(
         TypeError: ``schema`` is not ``HyperParams`` all the way down.
         SystemExit: after printing ``--help`` or ``--print-config`` (status 0), as argparse does.
     """
-    _check_run_schema(schema)
-    args = list(_default_argv() if argv is None else argv)
-    configs, rest, flags, problems = _split(args)
+    check_run_schema(schema)
+    args = list(default_argv() if argv is None else argv)
+    configs, rest, flags, problems = split_run_arguments(args)
     if "--help" in flags:
         sources = ["config-defaults.yaml", "config=...", "--configs files"]
         if env_prefix:
             sources.append(f"${env_prefix}* variables")
         sys.stdout.write(help_text(schema, os.path.basename(sys.argv[0]) or "train.py", sources))
         raise SystemExit(0)
+    where = launcher()
+    project_dir = None if dir is None else Path(dir) / project
+    stored = _resumed(project_dir, resume, where.run_id)
     layers: list[Layer] = []
     unread: list[Problem] = []
-    _read_defaults(defaults, layers, unread)
+    if stored is not None:
+        layers.append(stored[1])
+    else:
+        _read_defaults(defaults, layers, unread)
     if config is not None:
         _read(lambda: source_layer(schema, config, role="config={...}"), layers, unread)
     for path in configs:
@@ -174,6 +236,8 @@ def init(
     parsed = parse_overrides(schema, rest, allow_unknown=allow_unknown_args)
     layers.append(parsed.layer)
     validated = resolve(schema, layers, unread, problems + parsed.problems)
+    if stored is not None and not allow_val_change:
+        _check_resumed(schema, stored[1], layers, validated)
     locked = [(key, parsed.layer.origin(tuple(key.split(".")))) for key in flatten(parsed.layer.data)]
     state = ConfigState(layers, locked)
     attach_state(validated, state)
@@ -181,71 +245,114 @@ def init(
     if "--print-config" in flags:
         sys.stdout.write(config_text(validated.to_flat(), state.setter_of))
         raise SystemExit(0)
-    run_id = _run_id()
-    run = Run(
+    return _start(
         validated,
         state,
+        stored,
+        project_dir,
+        where.rank == 0,
+        where.run_id,
+        project,
+        name,
+        parsed.unknown,
+        args,
+    )
+
+
+def _start(  # noqa: PLR0917 - one private call site, each argument named there
+    config: H,
+    state: ConfigState,
+    stored: tuple[str, Layer, dict[str, Any]] | None,
+    project_dir: Path | None,
+    writes: bool,
+    job_id: str | None,
+    project: str,
+    name: str | None,
+    unknown: list[str],
+    argv: list[str],
+) -> Run[H]:
+    meta: dict[str, Any] = {}
+    history: dict[str, list[dict[str, Any]]] = {}
+    if stored is not None:
+        run_id, _layer, meta = stored
+        run_dir = None if project_dir is None else project_dir / run_id
+        if run_dir is not None:
+            history = {k: v for k, v in read_json(run_dir / PROVENANCE).items() if is_list(v)}
+    elif project_dir is not None and writes:
+        run_id, run_dir = create_run_dir(project_dir, job_id)
+    else:
+        run_id = job_id or new_run_id()
+        run_dir = None if project_dir is None else project_dir / run_id
+    schema = type(config)
+    meta = {
+        **meta,
+        "schema": reference_of(schema),
+        "schema_fingerprint": _schema_fingerprint(schema),
+        "created": meta.get("created") or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "argv": argv,
+        "project": project,
+        "name": name,
+        "typed_config_version": VERSION,
+    }
+    descs = read_config(run_dir)[1] if stored is not None and run_dir is not None else {}
+    return Run(
+        config,
+        state,
         run_id=run_id,
-        run_dir=None if dir is None else Path(dir) / project / run_id,
+        run_dir=run_dir,
         project=project,
         name=name,
-        unknown_args=parsed.unknown,
+        unknown_args=unknown,
+        writes=writes,
+        meta=meta,
+        descs=descs,
+        history=history,
     )
-    if run.dir is not None:
-        _write_run(run, args)
-    return run
 
 
-def _check_run_schema(schema: object) -> None:
-    check_schema(schema)
-    if not (isinstance(schema, type) and issubclass(schema, HyperParams)):
-        raise TypeError(f"init needs a HyperParams schema, not {schema!r}")
-    for model in nested_models(schema):
-        for name, _key in field_keys(model):
-            for member in members(model.model_fields[name].annotation):
-                if is_model(member) and not issubclass(member, HyperParams):
-                    raise TypeError(
-                        f"{model.__name__}.{name}: {member.__name__} is a plain BaseModel; init needs "
-                        "HyperParams all the way down, so every change is validated, locked and recorded"
-                    )
+def _schema_fingerprint(schema: type[HyperParams]) -> str:
+    """The sha256 of the schema's JSON Schema: a changed schema shows in ``meta.json``."""
+    try:
+        text = json.dumps(schema.model_json_schema(), sort_keys=True, default=str)
+    except Exception:  # noqa: BLE001 - a schema with types JSON Schema cannot express still runs
+        text = repr(sorted(schema.model_fields))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _default_argv() -> list[str]:
-    # A Jupyter kernel runs as `ipykernel_launcher.py -f kernel.json`: those are not overrides.
-    if "ipykernel" in sys.modules or sys.argv[0].endswith("ipykernel_launcher.py"):
-        return []
-    return sys.argv[1:]
+def _resumed(
+    project_dir: Path | None, resume: str | bool | None, job_id: str | None
+) -> tuple[str, Layer, dict[str, Any]] | None:
+    """The stored run to continue: (id, its config as a layer, its meta)."""
+    if resume is None or resume is False:
+        return None
+    if project_dir is None:
+        raise TypeError("resume needs a run folder: pass dir= (not None)")
+    run_id = (latest_run(project_dir) if resume is True else str(resume)) or job_id
+    if run_id is None or not (project_dir / run_id / CONFIG).is_file():
+        wanted = "no stored run" if resume is True else f"no stored run {show(resume)}"
+        raise ConfigError([Problem(None, f"{wanted} to resume", Origin(path=str(project_dir)))])
+    layer, _descs = read_config(project_dir / run_id)
+    meta = read_json(project_dir / run_id / META)
+    return run_id, layer, meta
 
 
-def _split(argv: list[str]) -> tuple[list[str], list[str], set[str], list[Problem]]:
-    """Take ``--configs FILE...``, ``--help`` and ``--print-config`` out; the rest are overrides."""
-    configs: list[str] = []
-    rest: list[str] = []
-    flags: set[str] = set()
+def _check_resumed(schema: type[H], stored: Layer, layers: list[Layer], validated: H) -> None:
+    """On resume, a source that gives a different value than the stored one is an error."""
+    before = validate(schema, [stored]).to_flat()
+    changed = diff(before, validated.to_flat())
     problems: list[Problem] = []
-    index = 0
-    while index < len(argv):
-        arg = argv[index]
-        index += 1
-        if arg == "--":
-            rest.extend(argv[index - 1 :])
-            break
-        if arg in ("-h", "--help"):
-            flags.add("--help")
-        elif arg in ("--print-config", "--print_config"):
-            flags.add("--print-config")
-        elif arg.startswith("--configs="):
-            configs.extend(p for p in arg.split("=", 1)[1].split(",") if p)
-        elif arg == "--configs":
-            start = index
-            while index < len(argv) and not argv[index].startswith("-"):
-                index += 1
-            if index == start:
-                problems.append(Problem(None, "expected one or more config files", Origin(text=arg)))
-            configs.extend(argv[start:index])
-        else:
-            rest.append(arg)
-    return configs, rest, flags, problems
+    for key, (old, new) in changed.items():
+        source = next((layer for layer in reversed(layers[1:]) if layer.has(tuple(key.split(".")))), None)
+        origin = source.origin(tuple(key.split("."))) if source is not None else Origin(text="resume")
+        problems.append(
+            Problem(
+                key,
+                f"the resumed run has {show(old)}; changing it to {show(new)} needs allow_val_change=True",
+                origin,
+            )
+        )
+    if problems:
+        raise ConfigError(problems)
 
 
 def _read_defaults(
@@ -274,61 +381,3 @@ def _read(
         unread.extend(problems)
     else:
         layers.append(layer)
-
-
-def _default_at(schema: type[HyperParams], path: tuple[str, ...]) -> list[Any]:
-    """The schema default at ``path`` (one item), or nothing when the key has no default."""
-    node: Any = schema
-    for index, part in enumerate(path):
-        if isinstance(node, type) and is_model(node):
-            fields = dict(field_keys(node))
-            names = {key: name for name, key in fields.items()}
-            info = node.model_fields.get(names.get(part, ""))
-            if info is None or info.is_required():
-                return []
-            value = info.get_default(call_default_factory=True, validated_data={})
-            if index == len(path) - 1:
-                return [value]
-            node = value if isinstance(value, HyperParams) else info.annotation
-        elif isinstance(node, HyperParams):
-            try:
-                node = node[".".join(path[index:])]
-            except KeyError:
-                return []
-            return [node]
-        else:
-            here = cast("object", node)
-            found: Any = lookup(to_plain(here), path[index:])
-            return [] if found is MISSING else [found]
-    return [node]
-
-
-def _run_id() -> str:
-    """Unique across processes and sorted by creation time: ``20261129-184512-3fa9c1``."""
-    return time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + secrets.token_hex(3)
-
-
-def _write_run(run: Run[H], argv: list[str]) -> None:
-    """Write ``config.yaml`` (the desc/value format), ``provenance.json`` and ``meta.json``, atomically."""
-    assert run.dir is not None  # noqa: S101 - the caller checked
-    run.dir.mkdir(parents=True, exist_ok=True)
-    atomic_write(run.dir / "config.yaml", dump_defaults(run.config))
-    chains = {
-        key: [
-            {"source": s.source, "origin": str(s.origin), "value": to_plain(s.value)}
-            for s in run.explain(key).chain
-        ]
-        for key in run.config.to_flat()
-    }
-    atomic_write(run.dir / "provenance.json", json.dumps(chains, indent=2, ensure_ascii=False) + "\n")
-    schema = type(run.config)
-    meta = {
-        "schema": f"{schema.__module__}:{schema.__qualname__}",
-        "config_fingerprint": run.config.fingerprint(),
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "argv": argv,
-        "project": run.project,
-        "name": run.name,
-        "typed_config_version": "0.1.0",
-    }
-    atomic_write(run.dir / "meta.json", json.dumps(meta, indent=2) + "\n")

@@ -20,13 +20,14 @@ from typed_config._layers import KeyedLayer, Layer, merge, provenance
 class ConfigState:
     """The bookkeeping behind one run's config, shared by every model in its tree."""
 
-    __slots__ = ("layers", "locked", "set_keys", "started")
+    __slots__ = ("layers", "listener", "locked", "set_keys", "started")
 
     def __init__(self, layers: Sequence[Layer], locked: Iterable[tuple[str, Origin]] = ()) -> None:
         self.layers: list[Layer] = list(layers)
         self.set_keys: set[str] = set(flatten(merge([layer.data for layer in layers])) if layers else ())
         self.locked: dict[str, Origin] = dict(locked)
         self.started = False
+        self.listener: Callable[[], None] | None = None  # told after every recorded change
 
     def is_set(self, key: str) -> bool:
         """Whether ``key`` (or a value that holds it, or one it holds) was given explicitly."""
@@ -82,6 +83,8 @@ class ConfigState:
         fallback = next(iter(origins.values()))
         self.layers.append(KeyedLayer(name, unflatten(values), origins, fallback))
         self.set_keys.update(values)
+        if self.listener is not None:
+            self.listener()
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:

@@ -23,6 +23,7 @@ from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._keys import Path, format_path, segment_problem
 from typed_config._yaml_dump import dump_mapping
 from typed_config._yaml_scalars import MAX_INT_DIGITS, MAYBE_TYPED, dump_scalar, resolve_plain
+from typed_config._yaml_text import MAX_BYTES, at, checked_bytes, position
 
 __all__ = [
     "MAX_ALIAS_NODES",
@@ -36,8 +37,6 @@ __all__ = [
     "parse_value",
 ]
 
-MAX_BYTES: Final = 16 * 1024 * 1024
-"""The largest document read, in bytes."""
 MAX_DEPTH: Final = 100
 """The deepest nesting of mappings and sequences."""
 MAX_ALIAS_NODES: Final = 100_000
@@ -92,7 +91,7 @@ def load_document(raw: str | bytes, source: str, *, skip: frozenset[str] = froze
     Raises:
         ConfigError: every problem, each with ``source``, line and column.
     """
-    data = _checked_bytes(raw, source)
+    data = checked_bytes(raw, source)
     try:
         root: Node | None = _Loader(data).get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -100,7 +99,7 @@ def load_document(raw: str | bytes, source: str, *, skip: frozenset[str] = froze
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
         raise _reader_error(exc, data, source) from None
     except RecursionError:  # the pure-Python composer, without libyaml, on deep nesting
-        raise _at(source, 1, 1, f"nesting deeper than {MAX_DEPTH} levels") from None
+        raise at(source, 1, 1, f"nesting deeper than {MAX_DEPTH} levels") from None
     if root is None or (
         type(root) is ScalarNode and root.tag == _PLAIN and resolve_plain(root.value) is None
     ):
@@ -150,40 +149,6 @@ def parse_value(text: str) -> Any:
 # --- bytes and errors -------------------------------------------------------------------------
 
 
-def _checked_bytes(raw: str | bytes, source: str) -> bytes:
-    if isinstance(raw, str):
-        try:
-            data = raw.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            line, col = _position(raw[: exc.start])
-            raise _at(source, line, col, f"lone surrogate {show(raw[exc.start])} is not valid text") from None
-    else:
-        data = raw
-    if len(data) > MAX_BYTES:
-        raise _at(source, 1, 1, f"file too large: {len(data)} bytes (the limit is {MAX_BYTES})")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, col = _position(data[: exc.start].decode("utf-8", "replace"))
-        raise _at(source, line, col, f"invalid UTF-8 byte 0x{data[exc.start]:02x}") from None
-    nul = text.find("\x00")
-    if nul >= 0:
-        line, col = _position(text[:nul])
-        raise _at(source, line, col, "NUL character is not allowed")
-    return data
-
-
-def _position(before: str) -> tuple[int, int]:
-    """The 1-based line and column just after ``before``, the text that precedes a problem."""
-    before = before.removeprefix("\ufeff")  # a BOM is not a column
-    line = before.count("\n") + 1
-    return line, len(before) - (before.rfind("\n") + 1) + 1
-
-
-def _at(source: str, line: int, column: int, message: str) -> ConfigError:
-    return ConfigError([Problem(None, message, Origin(path=source, line=line, column=column))])
-
-
 def _at_node(source: str, node: Node, message: str, key: str | None = None) -> ConfigError:
     return ConfigError([_problem(source, node, message, key)])
 
@@ -203,17 +168,17 @@ def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> ConfigError:
         problem = f"nesting deeper than {MAX_DEPTH} levels"
     elif exc.context and "found undefined alias" not in problem:
         problem = f"{problem} ({exc.context})"
-    return _at(source, line, col, f"YAML syntax error: {problem}")
+    return at(source, line, col, f"YAML syntax error: {problem}")
 
 
 def _reader_error(exc: yaml.YAMLError, data: bytes, source: str) -> ConfigError:
-    position: int = getattr(exc, "position", 0)
+    offset: int = getattr(exc, "position", 0)
     reason: str = getattr(exc, "reason", "unacceptable character")
     char: object = getattr(exc, "character", None)
     # libyaml counts bytes; lines and columns count characters.
-    line, col = _position(data[:position].decode("utf-8", "replace"))
+    line, col = position(data[:offset].decode("utf-8", "replace"))
     shown = f" {show(chr(char) if isinstance(char, int) else char)}" if char is not None else ""
-    return _at(source, line, col, f"character{shown} is not allowed in YAML ({reason})")
+    return at(source, line, col, f"character{shown} is not allowed in YAML ({reason})")
 
 
 # --- bounds ---------------------------------------------------------------------------------

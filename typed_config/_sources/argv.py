@@ -8,6 +8,7 @@ Python spellings a wandb sweep agent writes (``None``, ``True``, ``inf``, ``{'lr
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -150,3 +151,46 @@ def _expand(key: str, value: Any, origin: Origin, tp: Any) -> list[tuple[str, An
             raise ValueError(exc.problems[0].message) from None
         return [(f"{key}.{sub}", leaf, origin) for sub, leaf in flat.items()]
     return [(key, value, origin)]
+
+
+def default_argv() -> list[str]:
+    """``sys.argv[1:]``, except inside a Jupyter kernel, whose arguments are the kernel's own."""
+    # A Jupyter kernel runs as `ipykernel_launcher.py -f kernel.json`: those are not overrides.
+    if "ipykernel" in sys.modules or sys.argv[0].endswith("ipykernel_launcher.py"):
+        return []
+    return sys.argv[1:]
+
+
+def split_run_arguments(argv: list[str]) -> tuple[list[str], list[str], set[str], list[Problem]]:
+    """Take ``--configs FILE...``, ``--help`` and ``--print-config`` out of a run's command line.
+
+    Returns:
+        The config files, the override arguments, the flags given, and problems.
+    """
+    configs: list[str] = []
+    rest: list[str] = []
+    flags: set[str] = set()
+    problems: list[Problem] = []
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        index += 1
+        if arg == "--":
+            rest.extend(argv[index - 1 :])
+            break
+        if arg in ("-h", "--help"):
+            flags.add("--help")
+        elif arg in ("--print-config", "--print_config"):
+            flags.add("--print-config")
+        elif arg.startswith("--configs="):
+            configs.extend(p for p in arg.split("=", 1)[1].split(",") if p)
+        elif arg == "--configs":
+            start = index
+            while index < len(argv) and not argv[index].startswith("-"):
+                index += 1
+            if index == start:
+                problems.append(Problem(None, "expected one or more config files", Origin(text=arg)))
+            configs.extend(argv[start:index])
+        else:
+            rest.append(arg)
+    return configs, rest, flags, problems

@@ -1,0 +1,80 @@
+"""Provenance, readable: where a key's value came from, lowest first, the schema default included."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from pydantic import BaseModel
+
+from typed_config._errors import Origin
+from typed_config._introspect import is_model
+from typed_config._keys import field_keys, to_plain
+from typed_config._layers import MISSING, Layer, lookup, provenance
+from typed_config._model import HyperParams
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One source's value for a key: what it was, where it came from, and which source."""
+
+    value: Any
+    origin: Origin
+    source: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The record ``provenance.json`` keeps (values as JSON, secrets redacted)."""
+        return {"source": self.source, "origin": str(self.origin), "value": to_plain(self.value)}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Where a key's value came from: the chain of settings, lowest first, the default included."""
+
+    key: str
+    value: Any
+    chain: tuple[Setting, ...]
+
+    def __str__(self) -> str:
+        lines = [f"{self.key} = {_shown(self.value)}"]
+        lines += [f"  {setting.origin}: {_shown(setting.value)}" for setting in self.chain]
+        return "\n".join(lines)
+
+
+def _shown(value: Any) -> str:
+    return json.dumps(to_plain(value), ensure_ascii=False)
+
+
+def explain(config: HyperParams, layers: Sequence[Layer], key: str) -> Explanation:
+    """The chain of sources that set ``key`` in ``config``, starting at the schema default.
+
+    Raises:
+        KeyError: no such key.
+    """
+    value = config[key]
+    path = tuple(key.split("."))
+    chain = [
+        Setting(default, Origin(text="schema default"), "default")
+        for default in default_at(type(config), path)
+    ]
+    chain += [Setting(v, origin, layer.name) for layer, v, origin in provenance(layers, path)]
+    return Explanation(key, value, tuple(chain))
+
+
+def default_at(schema: type[BaseModel], path: tuple[str, ...]) -> list[Any]:
+    """The schema default at ``path`` (one item), or nothing when the key has no default."""
+    node: Any = schema
+    for index, part in enumerate(path):
+        if isinstance(node, type) and is_model(node):
+            names = {key: name for name, key in field_keys(node)}
+            info = node.model_fields.get(names.get(part, ""))
+            if info is None or info.is_required():
+                return []
+            node = info.get_default(call_default_factory=True, validated_data={})
+        else:
+            here = cast("object", node)
+            found: Any = lookup(to_plain(here), path[index:])
+            return [] if found is MISSING else [found]
+    return [node]

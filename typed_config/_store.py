@@ -1,0 +1,170 @@
+"""Run folders on disk: ids, the distributed launcher's rank, atomic writes, reading back, locking.
+
+A run folder is ``<root>/<project>/<run_id>/`` holding ``config.yaml`` (the desc/value format,
+which wandb's loader and ``load`` both read), ``provenance.json`` (every key's chain of origins)
+and ``meta.json`` (the schema's import path and fingerprints, created time, argv, version).
+Every file is written atomically; writers of one run serialise on an advisory lock that the
+system releases when a process dies, so a killed writer never blocks the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import secrets
+import time
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._fs import atomic_write
+from typed_config._keys import is_dict
+from typed_config._layers import Layer
+from typed_config._sources.files import file_layer
+
+CONFIG: Final = "config.yaml"
+PROVENANCE: Final = "provenance.json"
+META: Final = "meta.json"
+_LOCK: Final = ".lock"
+LOCK_TIMEOUT: Final = 30.0
+"""Seconds a writer waits for another one before giving up with a clear error."""
+
+
+@dataclass(frozen=True)
+class Launcher:
+    """What a distributed launcher (torchrun, SLURM) says about this process."""
+
+    rank: int
+    run_id: str | None  # shared by every rank of one job, when the job has several
+
+
+def launcher(environ: Mapping[str, str] | None = None) -> Launcher:
+    """This process's rank, and the run id its job's ranks share (None outside a multi-rank job)."""
+    env = os.environ if environ is None else environ
+    if "RANK" in env and "WORLD_SIZE" in env:
+        rank, world = _int(env["RANK"]), _int(env["WORLD_SIZE"])
+    elif "SLURM_PROCID" in env:
+        rank, world = _int(env["SLURM_PROCID"]), _int(env.get("SLURM_NTASKS", "1"))
+    else:
+        rank, world = 0, 1
+    job = env.get("TYPED_CONFIG_RUN_ID")
+    if job is None and world > 1:
+        job = env.get("TORCHELASTIC_RUN_ID") or _slurm_job(env)
+    return Launcher(rank, _safe_id(job) if job else None)
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return 0
+
+
+def _slurm_job(env: Mapping[str, str]) -> str | None:
+    job = env.get("SLURM_JOB_ID")
+    step = env.get("SLURM_STEP_ID")
+    return f"slurm-{job}.{step}" if job and step else (f"slurm-{job}" if job else None)
+
+
+def _safe_id(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)[:100] or "run"
+
+
+def new_run_id() -> str:
+    """A fresh id that sorts by creation time: ``20261129-184512-123456-3fa9``."""
+    now = time.time()
+    return (
+        time.strftime("%Y%m%d-%H%M%S", time.gmtime(now)) + f"-{int(now % 1 * 1e6):06d}-{secrets.token_hex(2)}"
+    )
+
+
+def create_run_dir(project_dir: Path, run_id: str | None) -> tuple[str, Path]:
+    """Make the run's folder: a fresh id unless the job gives one (then the folder may exist)."""
+    project_dir.mkdir(parents=True, exist_ok=True)
+    if run_id is not None:
+        (project_dir / run_id).mkdir(exist_ok=True)
+        return run_id, project_dir / run_id
+    while True:  # mkdir is atomic: two processes never get the same folder
+        fresh = new_run_id()
+        try:
+            (project_dir / fresh).mkdir()
+        except FileExistsError:
+            continue
+        return fresh, project_dir / fresh
+
+
+def latest_run(project_dir: Path) -> str | None:
+    """The most recent run id of a project (ids sort by creation time)."""
+    if not project_dir.is_dir():
+        return None
+    ids = sorted(p.name for p in project_dir.iterdir() if (p / CONFIG).is_file())
+    return ids[-1] if ids else None
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically."""
+    atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False, allow_nan=True) + "\n")
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """Read a run's JSON file.
+
+    Raises:
+        ConfigError: the file is missing or is not a JSON object, naming the file.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise _bad(path, f"cannot read file: {exc.strerror or exc}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise _bad(path, f"not valid JSON: {exc}") from None
+    if not is_dict(data):
+        raise _bad(path, "expected a JSON object")
+    return data
+
+
+def read_config(run_dir: Path) -> tuple[Layer, dict[str, str]]:
+    """The stored config as a layer (with positions in ``config.yaml``) and its top-level desc texts.
+
+    Raises:
+        ConfigError: ``config.yaml`` is missing or has problems, naming the file.
+    """
+    layer = file_layer(run_dir / CONFIG)
+    document = getattr(layer, "document", None)
+    raw: dict[str, Any] = document.data if document is not None else {}
+    descs = {k: v["desc"] for k, v in raw.items() if is_dict(v) and isinstance(v.get("desc"), str)}
+    return layer, descs
+
+
+@contextlib.contextmanager
+def locked(run_dir: Path, timeout: float = LOCK_TIMEOUT) -> Generator[None, None, None]:
+    """Hold the run's write lock; the system releases it if this process dies.
+
+    Raises:
+        ConfigError: another writer held the lock for ``timeout`` seconds.
+    """
+    with open(run_dir / _LOCK, "a+b") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise _bad(
+                        run_dir, f"another process has held the run's lock for {timeout:.0f} s"
+                    ) from None
+                time.sleep(0.005)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _bad(path: Path, message: str) -> ConfigError:
+    return ConfigError([Problem(None, message, Origin(path=str(path)))])

@@ -1,0 +1,46 @@
+"""The bytes of a YAML document before parsing: size, UTF-8, NUL; positions counted in characters."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from typed_config._errors import ConfigError, Origin, Problem, show
+
+MAX_BYTES: Final = 16 * 1024 * 1024
+"""The largest document read, in bytes."""
+
+
+def checked_bytes(raw: str | bytes, source: str) -> bytes:
+    """The document as UTF-8 bytes, refused when too large, not UTF-8, or holding NUL or lone surrogates."""
+    if isinstance(raw, str):
+        try:
+            data = raw.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            line, col = position(raw[: exc.start])
+            raise at(source, line, col, f"lone surrogate {show(raw[exc.start])} is not valid text") from None
+    else:
+        data = raw
+    if len(data) > MAX_BYTES:
+        raise at(source, 1, 1, f"file too large: {len(data)} bytes (the limit is {MAX_BYTES})")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = position(data[: exc.start].decode("utf-8", "replace"))
+        raise at(source, line, col, f"invalid UTF-8 byte 0x{data[exc.start]:02x}") from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line, col = position(text[:nul])
+        raise at(source, line, col, "NUL character is not allowed")
+    return data
+
+
+def position(before: str) -> tuple[int, int]:
+    """The 1-based line and column just after ``before``, the text that precedes a problem."""
+    before = before.removeprefix("\ufeff")  # a BOM is not a column
+    line = before.count("\n") + 1
+    return line, len(before) - (before.rfind("\n") + 1) + 1
+
+
+def at(source: str, line: int, column: int, message: str) -> ConfigError:
+    """A ConfigError with one problem at a position."""
+    return ConfigError([Problem(None, message, Origin(path=source, line=line, column=column))])
