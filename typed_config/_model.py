@@ -99,7 +99,8 @@ class HyperParams(BaseModel):
             if info.discriminator is not None:
                 extras.append(Field(discriminator=info.discriminator))
             annotated: Any = Annotated  # subscripted with a tuple built at run time
-            dynamic: Any = annotated[(info.annotation, *extras)] if extras else info.annotation
+            params = (info.annotation, *extras)
+            dynamic: Any = annotated[params] if extras else info.annotation
             adapter = TypeAdapter[Any](dynamic)
             cls.__typed_config_adapters__[name] = adapter
         key = cls.model_fields[name].alias or name
