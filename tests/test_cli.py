@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 import typed_config
-from typed_config._cli import main, main_exit, resolve_schema
+from typed_config._cli import main, main_exit
+from typed_config._schema_ref import resolve_schema
 from typed_config._yaml_io import MAX_BYTES
 
 HPARAMS = """

@@ -8,6 +8,7 @@ import sys
 import typed_config as tc
 
 EXPECTED = [
+    "Api",
     "ConfigError",
     "Explanation",
     "Field",
@@ -16,6 +17,8 @@ EXPECTED = [
     "Problem",
     "Run",
     "Setting",
+    "StoredConfig",
+    "StoredRun",
     "add_arguments",
     "dump_defaults",
     "fingerprint",
@@ -38,7 +41,18 @@ def test_every_export_has_a_docstring() -> None:
 
 
 def test_exported_classes_belong_to_typed_config() -> None:
-    for name in ("ConfigError", "Explanation", "HyperParams", "Origin", "Problem", "Run", "Setting"):
+    for name in (
+        "Api",
+        "ConfigError",
+        "Explanation",
+        "HyperParams",
+        "Origin",
+        "Problem",
+        "Run",
+        "Setting",
+        "StoredConfig",
+        "StoredRun",
+    ):
         assert getattr(tc, name).__module__ == "typed_config"
 
 

@@ -5,6 +5,7 @@ config files and command-line overrides; get one ``ConfigError`` naming every pr
 file, line and column; hand training code an object mypy and pyright understand.
 """
 
+from typed_config._api import Api, StoredConfig, StoredRun
 from typed_config._argparse import add_arguments
 from typed_config._defaults import dump_defaults
 from typed_config._errors import ConfigError, Origin, Problem
@@ -16,6 +17,7 @@ from typed_config._model import Field, HyperParams
 from typed_config._run import Run, init
 
 __all__ = [
+    "Api",
     "ConfigError",
     "Explanation",
     "Field",
@@ -24,6 +26,8 @@ __all__ = [
     "Problem",
     "Run",
     "Setting",
+    "StoredConfig",
+    "StoredRun",
     "add_arguments",
     "dump_defaults",
     "fingerprint",
@@ -36,6 +40,17 @@ __all__ = [
 
 __version__ = "0.1.0"
 
-for _name in ("ConfigError", "Explanation", "HyperParams", "Origin", "Problem", "Run", "Setting"):
+for _name in (
+    "Api",
+    "ConfigError",
+    "Explanation",
+    "HyperParams",
+    "Origin",
+    "Problem",
+    "Run",
+    "Setting",
+    "StoredConfig",
+    "StoredRun",
+):
     globals()[_name].__module__ = __name__
 del _name

@@ -5,24 +5,30 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable, Sequence
-from typing import Any, Final, NoReturn
+from collections.abc import Sequence
+from typing import Final, NoReturn
 
-from pydantic import BaseModel
-
+from typed_config._cli_common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    PROG,
+    UsageError,
+    check_readable,
+    error,
+    out,
+    problem_record,
+    report,
+    schema_of,
+)
+from typed_config._cli_runs import add_run_commands
 from typed_config._defaults import defaults_json_schema, dump_defaults
 from typed_config._errors import ConfigError, Problem
 from typed_config._keys import flatten
 from typed_config._load import load
 from typed_config._model import HyperParams
-from typed_config._schema_ref import SchemaReferenceError, first_line, resolve_schema
+from typed_config._schema_ref import first_line
 from typed_config._sources.files import file_layer
-
-PROG: Final = "typed-config"
-
-EXIT_OK: Final = 0
-EXIT_PROBLEMS: Final = 1
-EXIT_USAGE: Final = 2
 
 _SCHEMA_HELP: Final = (
     "the schema, as MODULE:CLASS (a dotted module importable from the current folder) "
@@ -46,10 +52,6 @@ Exit status 0 when every file is valid, 1 when any has problems, 2 when a file c
 """
 
 
-class UsageError(Exception):
-    """A bad command line: reported as one line on stderr with exit status 2."""
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``typed-config`` command.
 
@@ -68,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except UsageError as exc:
-        _error(str(exc))
+        error(str(exc))
         return EXIT_USAGE
 
 
@@ -130,6 +132,7 @@ def _parser() -> argparse.ArgumentParser:
     flat.add_argument("file", metavar="FILE", help="the config file")
     _add_schema(flat, required=False)
     flat.set_defaults(run=_run_flatten)
+    add_run_commands(commands)
     return parser
 
 
@@ -141,10 +144,10 @@ def _add_schema(parser: argparse.ArgumentParser, *, required: bool) -> None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    schema = _schema(args.schema)
+    schema = schema_of(args.schema)
     files: list[str] = args.files
     for path in files:
-        _check_readable(path)
+        check_readable(path)
     groups = [files] if args.merge else [[path] for path in files]
     problems: list[Problem] = []
     valid: list[list[str]] = []
@@ -156,15 +159,15 @@ def _run_validate(args: argparse.Namespace) -> int:
         else:
             valid.append(group)
     if args.format == "json":
-        _out(json.dumps([_problem_record(p) for p in problems], indent=2) + "\n")
+        out(json.dumps([problem_record(p) for p in problems], indent=2) + "\n")
     else:
-        _out("".join(f"{' + '.join(group)}: ok\n" for group in valid))
-        _report(problems)
+        out("".join(f"{' + '.join(group)}: ok\n" for group in valid))
+        report(problems)
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
 def _run_defaults(args: argparse.Namespace) -> int:
-    schema = _schema(args.schema)
+    schema = schema_of(args.schema)
     try:
         text = dump_defaults(schema, args.output)
     except OSError as exc:
@@ -173,82 +176,38 @@ def _run_defaults(args: argparse.Namespace) -> int:
         # A default that YAML cannot hold (such as a dict with int keys): the schema is bad input.
         raise UsageError(f"cannot write the defaults of {schema.__name__}: {first_line(exc)}") from None
     if args.output is None:
-        _out(text)
+        out(text)
     return EXIT_OK
 
 
 def _run_schema(args: argparse.Namespace) -> int:
-    schema = _schema(args.schema)
-    _out(json.dumps(defaults_json_schema(schema), indent=2) + "\n")
+    schema = schema_of(args.schema)
+    out(json.dumps(defaults_json_schema(schema), indent=2) + "\n")
     return EXIT_OK
 
 
 def _run_flatten(args: argparse.Namespace) -> int:
     path: str = args.file
-    schema = None if args.schema is None else _schema(args.schema)
-    _check_readable(path)
+    schema = None if args.schema is None else schema_of(args.schema)
+    check_readable(path)
     if schema is None:
         try:
             flat = flatten(file_layer(path).data)
         except ConfigError as exc:
             # Not a validation: a file that cannot be read as a config is invalid input (status 2).
-            _report(exc.problems)
+            report(exc.problems)
             return EXIT_USAGE
     else:
         try:
             config = load(schema, path)
         except ConfigError as exc:
-            _report(exc.problems)
+            report(exc.problems)
             return EXIT_PROBLEMS
         try:
             flat = config.to_flat() if isinstance(config, HyperParams) else flatten(config)
         except ConfigError as exc:
             # Valid, yet not expressible as dot-keys (a dict with int keys): not a config problem.
-            _report(exc.problems)
+            report(exc.problems)
             return EXIT_USAGE
-    _out(json.dumps(flat, indent=2) + "\n")
+    out(json.dumps(flat, indent=2) + "\n")
     return EXIT_OK
-
-
-def _schema(reference: str) -> type[BaseModel]:
-    try:
-        return resolve_schema(reference)
-    except SchemaReferenceError as exc:
-        raise UsageError(str(exc)) from None
-
-
-# Output ---------------------------------------------------------------------------------------
-
-
-def _check_readable(path: str) -> None:
-    # Checked before anything is validated, so a typo in a file name is a usage error (status 2)
-    # and not a config problem (status 1).
-    try:
-        with open(path, "rb"):
-            pass
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-
-
-def _problem_record(problem: Problem) -> dict[str, Any]:
-    origin = problem.origin
-    return {
-        "path": origin.path,
-        "line": origin.line,
-        "column": origin.column,
-        "key": problem.key,
-        "message": problem.message,
-        "source": str(origin),
-    }
-
-
-def _report(problems: Iterable[Problem]) -> None:
-    sys.stderr.write("".join(f"{problem}\n" for problem in problems))
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text)
-
-
-def _error(message: str) -> None:
-    sys.stderr.write(f"{PROG}: error: {message}\n")

@@ -23,8 +23,9 @@ from typing import Any, Final, Generic, TypeVar
 from typed_config._defaults import render_defaults
 from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._explain import Explanation, explain
+from typed_config._fingerprint import fingerprint
 from typed_config._fs import atomic_write
-from typed_config._keys import flatten, is_list, to_plain
+from typed_config._keys import flatten, is_list, to_plain, unflatten
 from typed_config._layers import Layer, validate
 from typed_config._load import resolve, source_layer
 from typed_config._model import HyperParams, attach_state, check_run_schema, code_location
@@ -40,6 +41,7 @@ from typed_config._store import (
     create_run_dir,
     latest_run,
     launcher,
+    locked,
     new_run_id,
     read_config,
     read_json,
@@ -96,6 +98,7 @@ class Run(Generic[H]):
         self._descs = descs or {}  # desc texts a stored config.yaml had: they survive
         self._history = history or {}  # a resumed run's provenance before this process
         self._snapshot = config.to_flat()
+        self._written: dict[str, Any] | None = None  # the flat config as this process last wrote it
         self._finished = False
         state.listener = self._persist
         if self._writes:
@@ -146,18 +149,53 @@ class Run(Generic[H]):
         self._state.record("in-place change", {k: current.get(k) for k in changed}, lambda _: origin)
 
     def _persist(self) -> None:
-        self._snapshot = self.config.to_flat()
+        current = self.config.to_flat()
+        self._snapshot = current
         if not self._writes or self.dir is None:
             return
+        with locked(self.dir):
+            if self._written is None:
+                self._write_all(current)
+            else:
+                self._write_changes(diff(self._written, current))
+        self._written = current
+
+    def _write_all(self, current: dict[str, Any]) -> None:
+        assert self.dir is not None  # noqa: S101 - _persist checked
         atomic_write(self.dir / CONFIG, render_defaults(self.config, self._descs))
         chains: dict[str, list[dict[str, Any]]] = {}
-        for key in self._snapshot:
+        for key in current:
             chain = [s.to_json() for s in self.explain(key).chain]
             earlier = self._history.get(key)
             # A resumed run's stored chain already holds the default and the stored value.
             chains[key] = [*earlier, *chain[2:]] if earlier else chain
         write_json(self.dir / PROVENANCE, chains)
         write_json(self.dir / META, {**self._meta, "config_fingerprint": self.config.fingerprint()})
+
+    def _write_changes(self, changed: dict[str, tuple[Any, Any]]) -> None:
+        """Write only the keys this process changed, onto the config as stored now.
+
+        Another process may have edited other keys through ``Api`` meanwhile; their work stays.
+        """
+        assert self.dir is not None  # noqa: S101 - _persist checked
+        if not changed:
+            return
+        schema = type(self.config)
+        try:
+            stored = flatten(validate(schema, [read_config(self.dir)[0]]))
+        except ConfigError:
+            stored = dict(self._written or {})  # a damaged file is replaced by what this run knows
+        merged = {k: v for k, v in stored.items() if k not in changed}
+        merged.update({k: self._snapshot[k] for k in changed if k in self._snapshot})
+        written = validate(schema, [Layer("merged", unflatten(merged))])
+        atomic_write(self.dir / CONFIG, render_defaults(written, self._descs))
+        chains = read_json(self.dir / PROVENANCE) if (self.dir / PROVENANCE).is_file() else {}
+        for key in changed:
+            last = self.explain(key).chain[-1].to_json() if key in self._snapshot else None
+            earlier = chains.get(key)
+            chains[key] = [*(earlier if is_list(earlier) else []), *([last] if last else [])]
+        write_json(self.dir / PROVENANCE, chains)
+        write_json(self.dir / META, {**self._meta, "config_fingerprint": fingerprint(written)})
 
     def _at_exit(self) -> None:
         try:

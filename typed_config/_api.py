@@ -1,0 +1,248 @@
+"""``Api``: reopen stored runs, edit their config by dot-key, list and filter them; no server needed.
+
+``Api().run("project/run_id").config["optimizer.lr"] = 0.1; run.update()`` validates against the
+schema and writes atomically under the run's lock. Only the dot-keys this handle changed are
+applied, onto the config as stored now, so writers of different keys never lose each other's
+work; a key another writer changed since this handle read it is a conflict.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Generic, TypeVar, overload
+
+from pydantic import BaseModel
+
+from typed_config._defaults import render_defaults
+from typed_config._errors import ConfigError, Origin, Problem, show
+from typed_config._fingerprint import fingerprint
+from typed_config._fs import atomic_write
+from typed_config._keys import flatten, is_mapping, to_plain, unflatten
+from typed_config._layers import KeyedLayer, Layer, validate
+from typed_config._model import code_location
+from typed_config._schema_ref import SchemaReferenceError, resolve_schema
+from typed_config._state import diff
+from typed_config._store import CONFIG, META, PROVENANCE, locked, read_config, read_json, write_json
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class StoredConfig(Mapping[str, Any]):
+    """A stored run's config, read and written by dot-key; changes wait for ``run.update()``."""
+
+    def __init__(self, flat: dict[str, Any]) -> None:
+        self._flat = flat
+        self._changes: dict[str, Any] = {}
+        self._origins: dict[str, Origin] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        current = self.to_flat()
+        if key in current:
+            return current[key]
+        below = {k[len(key) + 1 :]: v for k, v in current.items() if k.startswith(key + ".")}
+        if below:
+            return unflatten(below)
+        raise KeyError(key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        origin = Origin(text=f"run.config[{key!r}] at {code_location()}")
+        plain = to_plain(value, reveal=True)
+        items = (
+            {f"{key}.{k}": v for k, v in flatten(plain).items()}
+            if is_mapping(plain) and plain
+            else {key: plain}
+        )
+        for sub, item in items.items():
+            self._changes[sub] = item
+            self._origins[sub] = origin
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.to_flat())
+
+    def __len__(self) -> int:
+        return len(self.to_flat())
+
+    def to_flat(self) -> dict[str, Any]:
+        """The flat config with this handle's pending changes."""
+        return {**self._flat, **self._changes}
+
+    def as_read(self) -> dict[str, Any]:
+        """The flat config as it was read, without pending changes."""
+        return dict(self._flat)
+
+    def pending(self) -> tuple[dict[str, Any], dict[str, Origin]]:
+        """The changes not written yet, and where in the code each was made."""
+        return dict(self._changes), dict(self._origins)
+
+
+class StoredRun(Generic[M]):
+    """A run folder reopened: its config by dot-key, its metadata, and, with a schema, its typed config."""
+
+    def __init__(self, run_dir: Path, schema: type[M] | None, schema_problem: str | None) -> None:
+        self.dir = run_dir
+        self.id = run_dir.name
+        self.project = run_dir.parent.name
+        self.meta = read_json(run_dir / META)
+        self.schema = schema
+        self._schema_problem = schema_problem
+        layer, self._descs = read_config(run_dir)
+        self._typed: M | None = validate(schema, [layer]) if schema is not None else None
+        self.config = StoredConfig(flatten(self._typed) if self._typed is not None else flatten(layer.data))
+
+    @property
+    def typed(self) -> M:
+        """The stored config as an instance of the schema.
+
+        Raises:
+            ConfigError: the run was opened without a schema that imports.
+        """
+        if self._typed is None:
+            raise self._read_only()
+        return self._typed
+
+    def update(self, overwrite: bool = False) -> None:
+        """Validate this handle's changes and write them atomically, under the run's lock.
+
+        Args:
+            overwrite: replace values another writer changed since this handle read them.
+
+        Raises:
+            ConfigError: the run is read-only (no schema), a change is invalid, or another writer
+                changed the same key (a conflict); nothing is written then.
+        """
+        if self.schema is None:
+            raise self._read_only()
+        changes, origins = self.config.pending()
+        if not changes:
+            return
+        with locked(self.dir):
+            layer, self._descs = read_config(self.dir)
+            now = validate(self.schema, [layer])
+            now_flat = flatten(now)
+            read = self.config.as_read()
+            clashes = [k for k in changes if k in diff(read, now_flat) or _under_changed(k, read, now_flat)]
+            if clashes and not overwrite:
+                raise ConfigError(
+                    Problem(
+                        k,
+                        f"another writer changed it since this run was read (now {show(now_flat.get(k))}); "
+                        "update(overwrite=True) replaces it",
+                        origins[k],
+                    )
+                    for k in clashes
+                )
+            change_layer = KeyedLayer("api update", unflatten(changes), origins, next(iter(origins.values())))
+            updated = validate(self.schema, [Layer("stored", to_plain(now, reveal=True)), change_layer])
+            new_flat = flatten(updated)
+            self._write(updated, new_flat, diff(now_flat, new_flat), origins)
+        self._typed = updated
+        self.config = StoredConfig(new_flat)
+
+    def _write(
+        self, updated: M, new_flat: dict[str, Any], changed: Mapping[str, Any], origins: Mapping[str, Origin]
+    ) -> None:
+        provenance = read_json(self.dir / PROVENANCE) if (self.dir / PROVENANCE).is_file() else {}
+        for key in changed:
+            entry = {
+                "source": "api update",
+                "origin": str(origins.get(key, Origin(text="api update"))),
+                "value": new_flat.get(key),
+            }
+            chain = provenance.get(key)
+            provenance[key] = [*chain, entry] if isinstance(chain, list) else [entry]
+        atomic_write(self.dir / CONFIG, render_defaults(updated, self._descs))
+        write_json(self.dir / PROVENANCE, provenance)
+        write_json(self.dir / META, {**self.meta, "config_fingerprint": fingerprint(updated)})
+
+    def _read_only(self) -> ConfigError:
+        message = (
+            f"this run is read-only: its schema {self.meta.get('schema')!r} could not be imported "
+            f"({self._schema_problem}); pass schema= to Api().run(...) to validate and write"
+        )
+        return ConfigError([Problem(None, message, Origin(path=str(self.dir)))])
+
+    def __repr__(self) -> str:
+        return f"StoredRun({self.project}/{self.id})"
+
+
+def _under_changed(key: str, before: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
+    """Whether a value that holds ``key`` (a list or a whole mapping) changed meanwhile."""
+    parts = key.split(".")
+    return any(
+        before.get(p) != now.get(p)
+        for p in (".".join(parts[:e]) for e in range(1, len(parts)))
+        if p in before or p in now
+    )
+
+
+class Api:
+    """Stored runs under a root folder: ``Api(root="runs").run("project/run_id")``."""
+
+    def __init__(self, root: str | os.PathLike[str] = "runs") -> None:
+        self.root = Path(root)
+
+    @overload
+    def run(self, path: str | os.PathLike[str], schema: type[M]) -> StoredRun[M]: ...
+    @overload
+    def run(self, path: str | os.PathLike[str], schema: None = None) -> StoredRun[Any]: ...
+
+    def run(
+        self, path: str | os.PathLike[str], schema: type[M] | None = None
+    ) -> StoredRun[M] | StoredRun[Any]:
+        """Reopen a run: ``"project/run_id"``, ``"entity/project/run_id"`` or a run folder's path.
+
+        Without ``schema``, the schema recorded in ``meta.json`` is imported; when it cannot be,
+        the run opens read-only.
+
+        Raises:
+            ConfigError: no such run, or its files are missing or invalid (naming the file).
+        """
+        run_dir = self._find(path)
+        if schema is not None:
+            return StoredRun(run_dir, schema, None)
+        reference = read_json(run_dir / META).get("schema")
+        try:
+            found = resolve_schema(str(reference))
+        except SchemaReferenceError as exc:
+            return StoredRun(run_dir, None, str(exc))
+        return StoredRun(run_dir, found, None)
+
+    def runs(
+        self, project: str, filter: Mapping[str, Any] | None = None
+    ) -> list[StoredRun[Any]]:  # wandb's name
+        """The project's runs, oldest first, whose flat config has every ``filter`` value.
+
+        Raises:
+            ConfigError: a run folder cannot be read (naming its file).
+        """
+        project_dir = self.root / project
+        found: list[StoredRun[Any]] = []
+        problems: list[Problem] = []
+        for run_dir in sorted(project_dir.iterdir()) if project_dir.is_dir() else []:
+            if not (run_dir / CONFIG).is_file():
+                continue
+            try:
+                run = self.run(run_dir)
+            except ConfigError as exc:
+                problems.extend(exc.problems)
+                continue
+            flat = run.config.to_flat()
+            if all(k in flat and flat[k] == v for k, v in (filter or {}).items()):
+                found.append(run)
+        if problems:
+            raise ConfigError(problems)
+        return found
+
+    def _find(self, path: str | os.PathLike[str]) -> Path:
+        candidate = Path(path)
+        if (candidate / CONFIG).is_file() or (candidate / META).is_file():
+            return candidate
+        parts = str(path).strip("/").split("/")
+        if len(parts) in (2, 3):
+            run_dir = self.root / parts[-2] / parts[-1]
+            if run_dir.is_dir():
+                return run_dir
+        message = f"no stored run {str(path)!r} (looked in {self.root}/PROJECT/RUN_ID and for a run folder)"
+        raise ConfigError([Problem(None, message, Origin(path=str(self.root)))])

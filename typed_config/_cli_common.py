@@ -1,0 +1,69 @@
+"""What every ``typed-config`` command shares: exit codes, usage errors, schema references, output."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import Any, Final
+
+from pydantic import BaseModel
+
+from typed_config._errors import Problem
+from typed_config._schema_ref import SchemaReferenceError, resolve_schema
+
+PROG: Final = "typed-config"
+
+EXIT_OK: Final = 0
+EXIT_PROBLEMS: Final = 1
+EXIT_USAGE: Final = 2
+
+
+class UsageError(Exception):
+    """A bad command line: reported as one line on stderr with exit status 2."""
+
+
+def schema_of(reference: str) -> type[BaseModel]:
+    """The model class behind ``--schema``; a bad reference is a usage error."""
+    try:
+        return resolve_schema(reference)
+    except SchemaReferenceError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def check_readable(path: str) -> None:
+    """A path that cannot be opened is a usage error (status 2), not a config problem."""
+    # Checked before anything is validated, so a typo in a file name is a usage error (status 2)
+    # and not a config problem (status 1).
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def problem_record(problem: Problem) -> dict[str, Any]:
+    """A problem as a JSON record."""
+    origin = problem.origin
+    return {
+        "path": origin.path,
+        "line": origin.line,
+        "column": origin.column,
+        "key": problem.key,
+        "message": problem.message,
+        "source": str(origin),
+    }
+
+
+def report(problems: Iterable[Problem]) -> None:
+    """One line per problem on stderr."""
+    sys.stderr.write("".join(f"{problem}\n" for problem in problems))
+
+
+def out(text: str) -> None:
+    """Write to stdout (looked up at call time, so tests can capture it)."""
+    sys.stdout.write(text)
+
+
+def error(message: str) -> None:
+    """A one-line usage error on stderr."""
+    sys.stderr.write(f"{PROG}: error: {message}\n")
