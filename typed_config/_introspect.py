@@ -10,7 +10,7 @@ import typing
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel, SecretBytes, SecretStr
 from typing_extensions import TypeIs
 
 from typed_config._keys import field_keys
@@ -206,6 +206,18 @@ def _find_unions(
         for member in members(info.annotation):
             if is_model(member):
                 _find_unions(member, here, found, seen)
+
+
+def secret_keys(schema: type[BaseModel], prefix: str = "") -> frozenset[str]:
+    """The dot-keys of secret fields (``SecretStr``, ``SecretBytes``), through nested models."""
+    found: set[str] = set()
+    for name, key in field_keys(schema):
+        for member in members(schema.model_fields[name].annotation):
+            if member in (SecretStr, SecretBytes):
+                found.add(prefix + key)
+            elif is_model(member) and member is not schema:
+                found |= secret_keys(member, f"{prefix}{key}.")
+    return frozenset(found)
 
 
 def dotted_aliases(model: type[BaseModel]) -> list[str]:

@@ -281,10 +281,11 @@ class HyperParams(BaseModel):
             if problems:
                 raise ConfigError(problems)
             given = {prefix + k: v for k, v in new.items() if prefix + k in changed or _given(layer, k)}
-            state.record(
-                verb, {k: v for k, v in given.items() if k in changed or not state.is_set(k)}, origin_of
-            )
-        _adopt(self, updated)
+            recorded = {k: v for k, v in given.items() if k in changed or not state.is_set(k)}
+            _adopt(self, updated)  # first: recording tells the run, which writes the config
+            state.record(verb, recorded, origin_of)
+        else:
+            _adopt(self, updated)
 
     def _share(self, state: ConfigState | None, prefix: str) -> None:
         self._tc_state = state

@@ -17,16 +17,18 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Generic, TypeVar
 
 from typed_config._defaults import render_defaults
 from typed_config._errors import ConfigError, Origin, Problem, show
-from typed_config._explain import Explanation, explain
+from typed_config._explain import REDACTED, Explanation, explain
 from typed_config._fingerprint import fingerprint
 from typed_config._fs import atomic_write
+from typed_config._introspect import secret_keys
 from typed_config._keys import flatten, is_list, to_plain, unflatten
-from typed_config._layers import Layer, validate
+from typed_config._layers import Layer, merge, validate
 from typed_config._load import resolve, source_layer
 from typed_config._model import HyperParams, attach_state, check_run_schema, code_location
 from typed_config._schema_ref import reference_of
@@ -123,14 +125,21 @@ class Run(Generic[H]):
         Raises:
             ConfigError: an in-place change is invalid or touches a locked key; it is named.
         """
-        self._catch_in_place(f"run.update() at {code_location()}")
-        self._persist()
+        self._save(f"run.update() at {code_location()}")
 
     def finish(self) -> None:
-        """End the run: check in-place changes and write the config a last time."""
+        """End the run: check in-place changes and write the config a last time.
+
+        Raises:
+            ConfigError: an in-place change is invalid or touches a locked key; it is named.
+        """
         if not self._finished:
-            self.update()
+            self._save(f"run.finish() at {code_location()}")
             self._finished = True
+
+    def _save(self, where: str) -> None:
+        self._catch_in_place(where)
+        self._persist()
 
     def _catch_in_place(self, where: str) -> None:
         current = self.config.to_flat()
@@ -153,11 +162,14 @@ class Run(Generic[H]):
         self._snapshot = current
         if not self._writes or self.dir is None:
             return
+        changed = None if self._written is None else diff(self._written, current)
+        if changed == {}:
+            return  # nothing new: the file stays as it is (and so do other writers' edits)
         with locked(self.dir):
-            if self._written is None:
+            if changed is None:
                 self._write_all(current)
             else:
-                self._write_changes(diff(self._written, current))
+                self._write_changes(changed)
         self._written = current
 
     def _write_all(self, current: dict[str, Any]) -> None:
@@ -198,10 +210,15 @@ class Run(Generic[H]):
         write_json(self.dir / META, {**self._meta, "config_fingerprint": fingerprint(written)})
 
     def _at_exit(self) -> None:
+        if self._finished:
+            return
         try:
-            self.finish()
+            self._save("interpreter exit")
+            self._finished = True
         except ConfigError as exc:  # nothing can be raised to anyone at exit: say it, keep the file
             sys.stderr.write(f"typed_config: run {self.id} not saved at exit:\n{exc}\n")
+        except OSError as exc:  # the folder went away or cannot be written
+            sys.stderr.write(f"typed_config: run {self.id} not saved at exit: {exc}\n")
 
     def __repr__(self) -> str:
         return f"Run(id={self.id!r}, project={self.project!r}, config={self.config!r})"
@@ -262,7 +279,7 @@ def init(
     layers: list[Layer] = []
     unread: list[Problem] = []
     if stored is not None:
-        layers.append(stored[1])
+        layers.append(stored.layer)
     else:
         _read_defaults(defaults, layers, unread)
     if config is not None:
@@ -275,14 +292,23 @@ def init(
     layers.append(parsed.layer)
     validated = resolve(schema, layers, unread, problems + parsed.problems)
     if stored is not None and not allow_val_change:
-        _check_resumed(schema, stored[1], layers, validated)
+        _check_resumed(schema, stored.layer, layers, validated)
     locked = [(key, parsed.layer.origin(tuple(key.split(".")))) for key in flatten(parsed.layer.data)]
     state = ConfigState(layers, locked)
+    if stored is not None:  # the stored file holds every key; only those its sources set are set
+        given = merge([layer.data for layer in layers[1:]])
+        state.set_keys = set(flatten(given)) | stored.explicit_keys()
     attach_state(validated, state)
     state.started = True
     if "--print-config" in flags:
         sys.stdout.write(config_text(validated.to_flat(), state.setter_of))
         raise SystemExit(0)
+    secrets = [
+        str(v)
+        for k, v in flatten(parsed.layer.data).items()
+        if k in secret_keys(schema) and v not in (None, "")
+    ]
+    args = [_hide(arg, secrets) for arg in args]  # meta.json keeps argv: never a secret in clear
     return _start(
         validated,
         state,
@@ -300,7 +326,7 @@ def init(
 def _start(  # noqa: PLR0917 - one private call site, each argument named there
     config: H,
     state: ConfigState,
-    stored: tuple[str, Layer, dict[str, Any]] | None,
+    stored: _Stored | None,
     project_dir: Path | None,
     writes: bool,
     job_id: str | None,
@@ -312,10 +338,8 @@ def _start(  # noqa: PLR0917 - one private call site, each argument named there
     meta: dict[str, Any] = {}
     history: dict[str, list[dict[str, Any]]] = {}
     if stored is not None:
-        run_id, _layer, meta = stored
+        run_id, meta, history = stored.run_id, stored.meta, stored.history
         run_dir = None if project_dir is None else project_dir / run_id
-        if run_dir is not None:
-            history = {k: v for k, v in read_json(run_dir / PROVENANCE).items() if is_list(v)}
     elif project_dir is not None and writes:
         run_id, run_dir = create_run_dir(project_dir, job_id)
     else:
@@ -348,6 +372,12 @@ def _start(  # noqa: PLR0917 - one private call site, each argument named there
     )
 
 
+def _hide(arg: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        arg = arg.replace(secret, REDACTED)
+    return arg
+
+
 def _schema_fingerprint(schema: type[HyperParams]) -> str:
     """The sha256 of the schema's JSON Schema: a changed schema shows in ``meta.json``."""
     try:
@@ -357,10 +387,22 @@ def _schema_fingerprint(schema: type[HyperParams]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _resumed(
-    project_dir: Path | None, resume: str | bool | None, job_id: str | None
-) -> tuple[str, Layer, dict[str, Any]] | None:
-    """The stored run to continue: (id, its config as a layer, its meta)."""
+@dataclass(frozen=True)
+class _Stored:
+    """A stored run being resumed."""
+
+    run_id: str
+    layer: Layer  # its config.yaml, with positions
+    meta: dict[str, Any]
+    history: dict[str, list[Any]]  # its provenance.json
+
+    def explicit_keys(self) -> set[str]:
+        """The keys its sources set (a chain longer than the schema default alone)."""
+        return {key for key, chain in self.history.items() if len(chain) > 1}
+
+
+def _resumed(project_dir: Path | None, resume: str | bool | None, job_id: str | None) -> _Stored | None:
+    """The stored run to continue, if ``resume`` asks for one."""
     if resume is None or resume is False:
         return None
     if project_dir is None:
@@ -371,15 +413,19 @@ def _resumed(
         raise ConfigError([Problem(None, f"{wanted} to resume", Origin(path=str(project_dir)))])
     layer, _descs = read_config(project_dir / run_id)
     meta = read_json(project_dir / run_id / META)
-    return run_id, layer, meta
+    provenance = project_dir / run_id / PROVENANCE
+    history = {k: v for k, v in read_json(provenance).items() if is_list(v)} if provenance.is_file() else {}
+    return _Stored(run_id, layer, meta, history)
 
 
 def _check_resumed(schema: type[H], stored: Layer, layers: list[Layer], validated: H) -> None:
     """On resume, a source that gives a different value than the stored one is an error."""
     before = validate(schema, [stored]).to_flat()
-    changed = diff(before, validated.to_flat())
+    after = validated.to_flat()
+    changed = diff(before, after)
     problems: list[Problem] = []
-    for key, (old, new) in changed.items():
+    for key in [k for k in {**before, **after} if k in changed]:  # in the schema's order
+        old, new = changed[key]
         source = next((layer for layer in reversed(layers[1:]) if layer.has(tuple(key.split(".")))), None)
         origin = source.origin(tuple(key.split("."))) if source is not None else Origin(text="resume")
         problems.append(

@@ -1,0 +1,153 @@
+"""The public API for stored runs: reopen, read by dot-key, edit and update, list, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from schemas import HParams
+
+import typed_config as tc
+
+
+@pytest.fixture
+def run_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.chdir(tmp_path)
+    for name in ("RANK", "WORLD_SIZE", "SLURM_PROCID", "TORCHELASTIC_RUN_ID", "TYPED_CONFIG_RUN_ID"):
+        monkeypatch.delenv(name, raising=False)
+    run = tc.init(HParams, argv=["--epochs=3"], project="p")
+    run.finish()
+    return run.id
+
+
+def test_a_run_opens_by_project_path_entity_path_and_folder(run_id: str) -> None:
+    api = tc.Api()
+    for path in (f"p/{run_id}", f"me/p/{run_id}", f"runs/p/{run_id}", Path("runs") / "p" / run_id):
+        run = api.run(path)
+        assert (run.id, run.project, run.schema) == (run_id, "p", HParams)
+        assert run.config["epochs"] == 3
+        assert run.config["optimizer"] == {"name": "adam", "lr": 0.001}
+        assert "optimizer.lr" in run.config
+
+
+def test_the_typed_config_comes_with_a_schema(run_id: str) -> None:
+    run = tc.Api().run(f"p/{run_id}", schema=HParams)
+    assert isinstance(run.typed, HParams)
+    assert run.typed.epochs == 3
+
+
+def test_update_validates_and_writes_only_then(run_id: str) -> None:
+    run = tc.Api().run(f"p/{run_id}")
+    run.config["batch_size"] = 64
+    run.config["weights.a"] = 0.5
+    assert tc.Api().run(f"p/{run_id}").config["batch_size"] == 32
+    run.update()
+    again = tc.Api().run(f"p/{run_id}")
+    assert (again.config["batch_size"], again.config["weights.a"]) == (64, 0.5)
+    provenance = json.loads((Path("runs") / "p" / run_id / "provenance.json").read_text())
+    assert provenance["batch_size"][-1]["source"] == "api update"
+    assert provenance["batch_size"][-1]["origin"].startswith("run.config['batch_size'] at ")
+
+
+def test_an_invalid_change_is_refused_and_nothing_is_written(run_id: str) -> None:
+    path = Path("runs") / "p" / run_id / "config.yaml"
+    before = path.read_text()
+    run = tc.Api().run(f"p/{run_id}")
+    run.config["batch_size"] = "big"
+    run.config["foo"] = 32
+    with pytest.raises(tc.ConfigError) as info:
+        run.update()
+    assert [(p.key, p.message) for p in info.value.problems] == [
+        ("batch_size", "Input should be a valid integer (got 'big')"),
+        ("foo", "unknown key"),
+    ]
+    assert path.read_text() == before
+
+
+def test_descriptions_survive_an_update(run_id: str) -> None:
+    run = tc.Api().run(f"p/{run_id}")
+    run.config["seed"] = 1
+    run.update()
+    text = (Path("runs") / "p" / run_id / "config.yaml").read_text()
+    assert "  desc: Number of epochs to train over\n  value: 3\n" in text
+
+
+def test_writers_of_different_keys_keep_each_others_work(run_id: str) -> None:
+    first, second = tc.Api().run(f"p/{run_id}"), tc.Api().run(f"p/{run_id}")
+    first.config["batch_size"] = 8
+    second.config["seed"] = 5
+    first.update()
+    second.update()
+    again = tc.Api().run(f"p/{run_id}")
+    assert (again.config["batch_size"], again.config["seed"]) == (8, 5)
+
+
+def test_a_key_changed_by_another_writer_is_a_conflict(run_id: str) -> None:
+    first, second = tc.Api().run(f"p/{run_id}"), tc.Api().run(f"p/{run_id}")
+    first.config["batch_size"] = 8
+    second.config["batch_size"] = 16
+    first.update()
+    with pytest.raises(tc.ConfigError) as info:
+        second.update()
+    assert info.value.problems[0].key == "batch_size"
+    assert "another writer changed it since this run was read (now 8)" in info.value.problems[0].message
+    second.update(overwrite=True)
+    assert tc.Api().run(f"p/{run_id}").config["batch_size"] == 16
+
+
+def test_a_run_whose_schema_no_longer_imports_opens_read_only(run_id: str) -> None:
+    meta_path = Path("runs") / "p" / run_id / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta_path.write_text(json.dumps({**meta, "schema": "gone_module:HParams"}))
+    run = tc.Api().run(f"p/{run_id}")
+    assert run.schema is None
+    assert run.config["epochs"] == 3
+    run.config["epochs"] = 4
+    with pytest.raises(
+        tc.ConfigError, match="this run is read-only: its schema 'gone_module:HParams' could not be imported"
+    ):
+        run.update()
+    with pytest.raises(tc.ConfigError, match="pass schema= to Api"):
+        run.typed
+    fixed = tc.Api().run(f"p/{run_id}", schema=HParams)
+    fixed.config["epochs"] = 4
+    fixed.update()
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        (lambda d: (d / "config.yaml").write_text("epochs: [1,\n"), "config.yaml:2:1: YAML syntax error"),
+        (
+            lambda d: (d / "config.yaml").write_text("epochs:\n  value: many\n"),
+            "config.yaml:2:10: epochs: Input should be a valid integer",
+        ),
+        (lambda d: (d / "meta.json").unlink(), "meta.json: cannot read file: No such file or directory"),
+        (lambda d: (d / "meta.json").write_text("[1]"), "meta.json: expected a JSON object"),
+    ],
+)
+def test_a_damaged_run_gives_a_config_error_naming_the_file(
+    run_id: str, damage: object, expected: str
+) -> None:
+    run_dir = Path("runs") / "p" / run_id
+    damage(run_dir)  # type: ignore[operator]
+    before = {p.name: p.read_bytes() for p in run_dir.iterdir() if p.is_file()}
+    with pytest.raises(tc.ConfigError) as info:
+        tc.Api().run(f"p/{run_id}", schema=HParams)
+    assert expected in str(info.value)
+    assert {p.name: p.read_bytes() for p in run_dir.iterdir() if p.is_file()} == before
+
+
+def test_an_unknown_run_is_a_config_error(run_id: str) -> None:
+    with pytest.raises(tc.ConfigError, match="no stored run 'p/nope'"):
+        tc.Api().run("p/nope")
+
+
+def test_runs_lists_and_filters(run_id: str) -> None:
+    other = tc.init(HParams, argv=["--optimizer.name=sgd"], project="p")
+    api = tc.Api()
+    assert [r.id for r in api.runs("p")] == [run_id, other.id]
+    assert [r.id for r in api.runs("p", filter={"optimizer.name": "sgd"})] == [other.id]
+    assert api.runs("p", filter={"optimizer.name": "rmsprop"}) == []
+    assert api.runs("empty-project") == []
