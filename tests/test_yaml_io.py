@@ -21,16 +21,9 @@ from hypothesis import strategies as st
 
 from typed_config import ConfigError
 from typed_config._sources.files import text_layer
-from typed_config._yaml_io import (
-    MAX_ALIAS_NODES,
-    MAX_BYTES,
-    MAX_DEPTH,
-    MAX_INT_DIGITS,
-    dump_mapping,
-    dump_scalar,
-    load_document,
-    parse_value,
-)
+from typed_config._yaml_dump import dump_mapping
+from typed_config._yaml_io import MAX_ALIAS_NODES, MAX_BYTES, MAX_DEPTH, load_document, parse_value
+from typed_config._yaml_scalars import MAX_INT_DIGITS, dump_scalar
 
 
 def _value(text: str) -> Any:

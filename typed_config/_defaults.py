@@ -14,7 +14,7 @@ from typed_config._introspect import is_model, members
 from typed_config._keys import Path, field_keys, to_plain
 from typed_config._layers import check_schema
 from typed_config._sources.files import WANDB_KEYS
-from typed_config._yaml_io import dump_mapping
+from typed_config._yaml_dump import dump_mapping
 
 _REQUIRED_NOTE: Final = "required: this key has no default; set its value"
 

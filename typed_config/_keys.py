@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from pydantic import BaseModel, SecretBytes, SecretStr
@@ -135,9 +135,43 @@ def flatten(data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _flatten_model(model: BaseModel, prefix: str, out: dict[str, Any], problems: list[Problem]) -> None:
+    model_type = type(model)
     values = model.__dict__
-    for name, key in field_keys(type(model)):
-        _flatten_value(values[name], prefix + key, out, problems, lenient=True)
+    # Without aliases a key is its attribute's name, so the values dict can be walked as it is.
+    pairs: Iterable[tuple[str, Any]] = (
+        values.items() if _no_aliases(model_type) else [(k, values[n]) for n, k in field_keys(model_type)]
+    )
+    for key, value in pairs:
+        kind: type[Any] = value.__class__
+        if kind in _SCALARS:  # most leaves: no call, no conversion
+            out[prefix + key] = value
+        elif kind is list and set(map(type, value)) <= _SCALARS:  # a list of scalars: a C-level copy
+            out[prefix + key] = list(value)
+        elif _model_type(kind) and field_keys(value.__class__):
+            _flatten_model(value, f"{prefix}{key}.", out, problems)
+        else:
+            _flatten_value(value, prefix + key, out, problems, lenient=True)
+
+
+_MODEL_TYPES: dict[type[Any], bool] = {}
+
+
+def _model_type(kind: type[Any]) -> bool:
+    """``issubclass(kind, BaseModel)``, remembered: pydantic's metaclass makes the check slow."""
+    known = _MODEL_TYPES.get(kind)
+    if known is None:
+        known = _MODEL_TYPES[kind] = issubclass(kind, BaseModel)
+    return known
+
+
+def _no_aliases(model_type: type[BaseModel]) -> bool:
+    cached: bool | None = model_type.__dict__.get("__typed_config_plain_keys__")
+    if cached is None:
+        cached = all(name == key for name, key in field_keys(model_type)) and list(
+            model_type.model_fields
+        ) == [name for name, _ in field_keys(model_type)]
+        type.__setattr__(model_type, "__typed_config_plain_keys__", cached)
+    return cached
 
 
 def _flatten_mapping(
@@ -158,10 +192,22 @@ def _flatten_mapping(
 def _flatten_value(
     value: Any, key: str, out: dict[str, Any], problems: list[Problem], *, lenient: bool
 ) -> None:
-    if type(value) in _SCALARS:
+    kind: type[Any] = value.__class__
+    if kind in _SCALARS:
         out[key] = value
+    elif kind is list or kind is tuple:
+        # Lists of scalars are the common case: a C-level copy, converting only what needs it.
+        copied = list(value)
+        if not set(map(type, copied)) <= _SCALARS:
+            copied = [
+                item
+                if type(item) in _SCALARS
+                else _checked_keys(to_plain(item), key, problems, lenient=lenient)
+                for item in copied
+            ]
+        out[key] = copied
     elif isinstance(value, BaseModel):
-        if type(value).model_fields:
+        if field_keys(type(value)):
             _flatten_model(value, key + ".", out, problems)
         else:
             out[key] = {}  # a model with no fields is an empty mapping: a leaf

@@ -126,6 +126,8 @@ def check_schema(schema: object) -> None:
     """Refuse what is not a model class, or a model whose aliases contain dots."""
     if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
         raise TypeError(f"a schema must be a pydantic BaseModel subclass, not {schema!r}")
+    if schema.__dict__.get("__typed_config_checked__"):
+        return  # a class does not change once built: check it once, not on every load
     dotted = [name for model in nested_models(schema) for name in dotted_aliases(model)]
     if dotted:
         raise TypeError(f"field aliases must not contain '.': {', '.join(dotted)}")
@@ -134,6 +136,7 @@ def check_schema(schema: object) -> None:
         raise TypeError(
             f"{schema.__name__}: 'wandb_version' and '_wandb' are wandb's keys; config files drop them"
         )
+    type.__setattr__(schema, "__typed_config_checked__", True)
 
 
 def validate(schema: type[M], layers: Sequence[Layer]) -> M:

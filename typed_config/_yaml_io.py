@@ -1,8 +1,5 @@
 """Safe, bounded, position-aware YAML 1.2 loading: the only module that imports PyYAML.
 
-Writing lives beside it (``_yaml_dump``, ``_yaml_scalars``: no PyYAML needed) and is re-exported
-here, so this module is the one door for YAML both ways.
-
 Loading composes the document with libyaml (``CSafeLoader``'s C parser and composer) and builds
 Python values from the node tree with a lean constructor of our own. PyYAML's generic Python
 constructor is most of the cost of ``yaml.load``; ours does less (only the core tags exist) and
@@ -12,6 +9,7 @@ cost nothing until an error asks for one.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -21,21 +19,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._keys import Path, format_path, segment_problem
-from typed_config._yaml_dump import dump_mapping
-from typed_config._yaml_scalars import MAX_INT_DIGITS, MAYBE_TYPED, dump_scalar, resolve_plain
+from typed_config._yaml_scalars import MAYBE_TYPED, resolve_plain
 from typed_config._yaml_text import MAX_BYTES, at, checked_bytes, position
 
-__all__ = [
-    "MAX_ALIAS_NODES",
-    "MAX_BYTES",
-    "MAX_DEPTH",
-    "MAX_INT_DIGITS",
-    "Document",
-    "dump_mapping",
-    "dump_scalar",
-    "load_document",
-    "parse_value",
-]
+__all__ = ["MAX_ALIAS_NODES", "MAX_BYTES", "MAX_DEPTH", "Document", "load_document", "parse_value"]
 
 MAX_DEPTH: Final = 100
 """The deepest nesting of mappings and sequences."""
@@ -92,6 +79,19 @@ def load_document(raw: str | bytes, source: str, *, skip: frozenset[str] = froze
         ConfigError: every problem, each with ``source``, line and column.
     """
     data = checked_bytes(raw, source)
+    # Composing and building allocate one container per node and nothing they make is garbage
+    # until the call ends, yet each allocation burst triggers collections that walk everything
+    # alive: at 20,000 keys that is most of the time. The pause is bounded by MAX_BYTES.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(data, source, skip)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load(data: bytes, source: str, skip: frozenset[str]) -> Document:
     try:
         root: Node | None = _Loader(data).get_single_node()
     except yaml.MarkedYAMLError as exc:
