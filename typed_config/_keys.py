@@ -202,8 +202,8 @@ def _flatten_value(
             copied = [
                 item
                 if type(item) in _SCALARS
-                else _checked_keys(to_plain(item), key, problems, lenient=lenient)
-                for item in copied
+                else _checked_keys(to_plain(item), f"{key}[{index}]", problems, lenient=lenient)
+                for index, item in enumerate(copied)
             ]
         out[key] = copied
     elif isinstance(value, BaseModel):
