@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -12,6 +11,9 @@ from typed_config._introspect import child_type, is_bool, is_model, is_sequence,
 from typed_config._keys import field_keys
 from typed_config._layers import check_schema
 from typed_config._text import convert
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser, schema: type[BaseModel]) -> None:
@@ -28,6 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser, schema: type[BaseModel]) -> N
     """
     check_schema(schema)
     _add(parser, schema, "", parser.add_argument_group(schema.__name__))
+
+
+def _boolean_action() -> type[argparse.Action]:
+    import argparse  # the caller has it already; typed_config's import stays without it
+
+    return argparse.BooleanOptionalAction
 
 
 def _add(parser: argparse.ArgumentParser, model: type[BaseModel], prefix: str, group: Any) -> None:
@@ -49,7 +57,7 @@ def _add(parser: argparse.ArgumentParser, model: type[BaseModel], prefix: str, g
         help_text = f"{info.description or ''} ({default})".strip().replace("%", "%%")
         if is_bool(info.annotation):
             group.add_argument(
-                *spellings, dest=dotted, action=argparse.BooleanOptionalAction, default=None, help=help_text
+                *spellings, dest=dotted, action=_boolean_action(), default=None, help=help_text
             )
         elif is_sequence(info.annotation) and not takes_text(info.annotation):
             item = child_type(info.annotation, 0)
@@ -67,6 +75,8 @@ def _converter(tp: Any) -> Callable[[str], Any]:
         try:
             return convert(tp, text)
         except ValueError as exc:
+            import argparse
+
             raise argparse.ArgumentTypeError(str(exc)) from None
 
     converted.__name__ = "value"  # argparse names the converter in its error messages

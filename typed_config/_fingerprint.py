@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -27,6 +26,8 @@ def fingerprint(config: BaseModel | Mapping[str, Any]) -> str:
     """
     flat = flatten(config) if isinstance(config, BaseModel) else flatten(unflatten(config))
     canonical = json.dumps(_canonical(flat), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    import hashlib  # kept out of import time
+
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 
 
 def atomic_write(path: str | os.PathLike[str], text: str) -> None:
@@ -13,6 +12,8 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
     Raises:
         OSError: the folder cannot be written; the old file, if any, is untouched.
     """
+    import tempfile  # only writers need it: kept out of import time
+
     target = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(target))
     fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")

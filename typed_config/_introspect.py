@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import enum
 import pathlib
 import types
@@ -144,6 +143,8 @@ def closest(key: str, candidates: Sequence[str]) -> str | None:
     scored = sorted((_edits(target, c), c) for c in folded)
     if scored and scored[0][0] <= max(1, len(target) // 4):
         return folded[scored[0][1]]
+    import difflib  # only a problem needs a suggestion: kept out of import time
+
     match = difflib.get_close_matches(target, list(folded), n=1, cutoff=0.6)
     return folded[match[0]] if match else None
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import atexit
 import functools
-import hashlib
 import json
 import os
 import sys
@@ -380,6 +379,8 @@ def _hide(arg: str, secrets: list[str]) -> str:
 
 def _schema_fingerprint(schema: type[HyperParams]) -> str:
     """The sha256 of the schema's JSON Schema: a changed schema shows in ``meta.json``."""
+    import hashlib  # kept out of import time
+
     try:
         text = json.dumps(schema.model_json_schema(), sort_keys=True, default=str)
     except Exception:  # noqa: BLE001 - a schema with types JSON Schema cannot express still runs

@@ -14,7 +14,6 @@ import fcntl
 import json
 import os
 import re
-import secrets
 import time
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
@@ -77,6 +76,8 @@ def _safe_id(text: str) -> str:
 
 def new_run_id() -> str:
     """A fresh id that sorts by creation time: ``20261129-184512-123456-3fa9``."""
+    import secrets  # kept out of import time
+
     now = time.time()
     return (
         time.strftime("%Y%m%d-%H%M%S", time.gmtime(now)) + f"-{int(now % 1 * 1e6):06d}-{secrets.token_hex(2)}"

@@ -7,7 +7,7 @@ onto the schema's keys; a dot in a name is a path (as ``add_arguments`` creates 
 
 from __future__ import annotations
 
-import argparse
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -61,7 +61,7 @@ def attributes(
     elif is_absl_flags(source):
         raw = _absl_values(source)
         describe = lambda key: f"flag --{key}"  # noqa: E731
-    elif isinstance(source, argparse.Namespace):
+    elif _is_namespace(source):
         raw = {k: v for k, v in vars(source).items() if v is not None}
         describe = lambda key: f"Namespace attribute {key!r}"  # noqa: E731
     elif hasattr(source, "__dict__"):
@@ -78,6 +78,12 @@ def attributes(
         values[key] = value
         written[key] = attribute
     return Attributes(values, type(source).__name__, lambda key: describe(written.get(key, key)))
+
+
+def _is_namespace(source: object) -> bool:
+    # Without argparse imported there is no Namespace: no need to import it to check.
+    argparse = sys.modules.get("argparse")
+    return argparse is not None and isinstance(source, argparse.Namespace)
 
 
 def _select(
