@@ -14,7 +14,8 @@ from typed_config._fingerprint import fingerprint
 from typed_config._keys import flatten, unflatten
 from typed_config._load import load, loads
 from typed_config._model import Field, HyperParams
-from typed_config._run import Run, init
+from typed_config._init import init
+from typed_config._run import Run
 
 __all__ = [
     "Api",

@@ -10,7 +10,7 @@ cost nothing until an error asks for one.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -19,8 +19,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._keys import Path, format_path, segment_problem
-from typed_config._yaml_scalars import MAYBE_TYPED, resolve_plain
-from typed_config._yaml_text import MAX_BYTES, at, checked_bytes, position
+from typed_config._yaml_scalars import MAYBE_TYPED, dot_key_problem, explicit_scalar, resolve_plain
+from typed_config._yaml_text import MAX_BYTES, at, checked_bytes, reader_error, syntax_error
 
 __all__ = ["MAX_ALIAS_NODES", "MAX_BYTES", "MAX_DEPTH", "Document", "load_document", "parse_value"]
 
@@ -70,10 +70,13 @@ class Document:
         return Origin(path=self.source, line=mark.line + 1, column=mark.column + 1)
 
 
-def load_document(raw: str | bytes, source: str, *, skip: frozenset[str] = frozenset()) -> Document:
+def load_document(
+    raw: str | bytes, source: str, *, skip: frozenset[str] = frozenset(), dotted_top: bool = False
+) -> Document:
     """Parse one YAML document whose top level is a mapping (or nothing).
 
     Top-level keys in ``skip`` are left out unread (wandb's ``_wandb`` block has integer keys).
+    With ``dotted_top``, a top-level key may be a dot-key (wandb's sweep parameter files).
 
     Raises:
         ConfigError: every problem, each with ``source``, line and column.
@@ -85,19 +88,19 @@ def load_document(raw: str | bytes, source: str, *, skip: frozenset[str] = froze
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _load(data, source, skip)
+        return _load(data, source, skip, dotted_top)
     finally:
         if paused:
             gc.enable()
 
 
-def _load(data: bytes, source: str, skip: frozenset[str]) -> Document:
+def _load(data: bytes, source: str, skip: frozenset[str], dotted_top: bool) -> Document:
     try:
         root: Node | None = _Loader(data).get_single_node()
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, source) from None
+        raise syntax_error(exc, source, MAX_DEPTH) from None
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
-        raise _reader_error(exc, data, source) from None
+        raise reader_error(exc, data, source) from None
     except RecursionError:  # the pure-Python composer, without libyaml, on deep nesting
         raise at(source, 1, 1, f"nesting deeper than {MAX_DEPTH} levels") from None
     if root is None or (
@@ -110,7 +113,7 @@ def _load(data: bytes, source: str, skip: frozenset[str]) -> Document:
     if b"*" in data:  # only aliases can expand a document beyond its size
         _check_expansion(root, source)
     problems: list[Problem] = []
-    built = _Builder(source, problems, skip).mapping(root, (), 0)
+    built = _Builder(source, problems, skip, dotted_top=dotted_top).mapping(root, (), 0)
     if problems:
         # A problem inside an anchored node is found again at every alias of it: report it once.
         unique = {(p.origin, p.message): p for p in reversed(problems)}
@@ -156,29 +159,6 @@ def _at_node(source: str, node: Node, message: str, key: str | None = None) -> C
 def _problem(source: str, node: Node, message: str, key: str | None = None) -> Problem:
     mark = node.start_mark
     return Problem(key, message, Origin(path=source, line=mark.line + 1, column=mark.column + 1))
-
-
-def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> ConfigError:
-    mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    problem = exc.problem or "invalid YAML"
-    if "expected a single document" in (exc.context or ""):
-        problem = "a config file holds one YAML document; a second one starts here"
-    elif "maximum nesting depth" in problem or "nesting depth" in (exc.context or ""):
-        problem = f"nesting deeper than {MAX_DEPTH} levels"
-    elif exc.context and "found undefined alias" not in problem:
-        problem = f"{problem} ({exc.context})"
-    return at(source, line, col, f"YAML syntax error: {problem}")
-
-
-def _reader_error(exc: yaml.YAMLError, data: bytes, source: str) -> ConfigError:
-    offset: int = getattr(exc, "position", 0)
-    reason: str = getattr(exc, "reason", "unacceptable character")
-    char: object = getattr(exc, "character", None)
-    # libyaml counts bytes; lines and columns count characters.
-    line, col = position(data[:offset].decode("utf-8", "replace"))
-    shown = f" {show(chr(char) if isinstance(char, int) else char)}" if char is not None else ""
-    return at(source, line, col, f"character{shown} is not allowed in YAML ({reason})")
 
 
 # --- bounds ---------------------------------------------------------------------------------
@@ -229,7 +209,7 @@ def _scalar(node: Node, problems: list[Problem], source: str = "", path: Path = 
         if tag == _STR:
             return value
         if tag in _SCALAR_TAGS:
-            return _explicit(tag, value)
+            return explicit_scalar(tag.rsplit(":", 1)[1], value)
     except ValueError as exc:
         problems.append(_problem(source, node, str(exc), format_path(path) or None))
         return None
@@ -237,29 +217,23 @@ def _scalar(node: Node, problems: list[Problem], source: str = "", path: Path = 
     return None
 
 
-def _explicit(tag: str, value: str) -> Any:
-    kind = tag.rsplit(":", 1)[1]
-    resolved = resolve_plain(value)
-    expected: dict[str, Callable[[Any], bool]] = {
-        "int": lambda v: type(v) is int,
-        "float": lambda v: type(v) in (int, float),
-        "bool": lambda v: type(v) is bool,
-        "null": lambda v: v is None,
-    }
-    if not expected[kind](resolved):
-        raise ValueError(f"{show(value)} is not a valid !!{kind}")
-    return float(resolved) if kind == "float" else resolved
-
-
 class _Builder:
     """Builds Python values from composed nodes, collecting every problem."""
 
-    __slots__ = ("problems", "skip", "source")
+    __slots__ = ("dotted_top", "problems", "skip", "source")
 
-    def __init__(self, source: str, problems: list[Problem], skip: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        source: str,
+        problems: list[Problem],
+        skip: frozenset[str] = frozenset(),
+        *,
+        dotted_top: bool = False,
+    ) -> None:
         self.source = source
         self.problems = problems
         self.skip = skip
+        self.dotted_top = dotted_top
 
     def value(self, node: Node, path: Path, depth: int) -> Any:
         kind = type(node)
@@ -300,7 +274,8 @@ class _Builder:
             elif key_node.tag != _STR:
                 key = _scalar(key_node, self.problems, self.source, path)
             if type(key) is not str or not key or "." in key:
-                reason = segment_problem(key)
+                dotted = self.dotted_top and depth == 0 and type(key) is str
+                reason = segment_problem(key) if not dotted else dot_key_problem(key)
                 if reason is not None:
                     self.problems.append(_problem(self.source, key_node, reason, format_path(path) or None))
                     continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from typing import Any, Final
 
 _INT_RE: Final = re.compile(r"[-+]?[0-9]+")
@@ -85,3 +86,26 @@ def dump_str(text: str) -> str:
         return text
     quoted = json.dumps(text, ensure_ascii=False)
     return NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+def explicit_scalar(kind: str, value: str) -> Any:
+    """The value of a scalar with an explicit core tag (``!!int``, ``!!float``, ``!!bool``, ``!!null``).
+
+    Raises:
+        ValueError: the text is not of that kind.
+    """
+    resolved = resolve_plain(value)
+    expected: dict[str, Callable[[Any], bool]] = {
+        "int": lambda v: type(v) is int,
+        "float": lambda v: type(v) in (int, float),
+        "bool": lambda v: type(v) is bool,
+        "null": lambda v: v is None,
+    }
+    if not expected[kind](resolved):
+        raise ValueError(f"{value!r} is not a valid !!{kind}")
+    return float(resolved) if kind == "float" else resolved
+
+
+def dot_key_problem(key: str) -> str | None:
+    """What is wrong with a dot-key (an empty segment), or None."""
+    return f"key {key!r} has an empty segment" if "" in key.split(".") else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from typed_config._errors import ConfigError, Origin, Problem, show
 
@@ -44,3 +44,28 @@ def position(before: str) -> tuple[int, int]:
 def at(source: str, line: int, column: int, message: str) -> ConfigError:
     """A ConfigError with one problem at a position."""
     return ConfigError([Problem(None, message, Origin(path=source, line=line, column=column))])
+
+
+def syntax_error(exc: Any, source: str, max_depth: int) -> ConfigError:
+    """A PyYAML ``MarkedYAMLError`` as a ConfigError at its position, in words a user reads."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    if "expected a single document" in (exc.context or ""):
+        problem = "a config file holds one YAML document; a second one starts here"
+    elif "maximum nesting depth" in problem or "nesting depth" in (exc.context or ""):
+        problem = f"nesting deeper than {max_depth} levels"
+    elif exc.context and "found undefined alias" not in problem:
+        problem = f"{problem} ({exc.context})"
+    return at(source, line, col, f"YAML syntax error: {problem}")
+
+
+def reader_error(exc: Any, data: bytes, source: str) -> ConfigError:
+    """A PyYAML ``ReaderError`` (a character YAML refuses) as a ConfigError at its position."""
+    offset: int = getattr(exc, "position", 0)
+    reason: str = getattr(exc, "reason", "unacceptable character")
+    char: object = getattr(exc, "character", None)
+    # libyaml counts bytes; lines and columns count characters.
+    line, col = position(data[:offset].decode("utf-8", "replace"))
+    shown = f" {show(chr(char) if isinstance(char, int) else char)}" if char is not None else ""
+    return at(source, line, col, f"character{shown} is not allowed in YAML ({reason})")

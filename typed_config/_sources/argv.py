@@ -8,6 +8,8 @@ Python spellings a wandb sweep agent writes (``None``, ``True``, ``inf``, ``{'lr
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._introspect import child_type, closest, is_bool, is_model, is_sequence, members, takes_text
-from typed_config._keys import flatten
+from typed_config._keys import flatten, is_dict
 from typed_config._layers import KeyedLayer, keyed_layer
 from typed_config._text import convert, leaf_names, resolve_key
 
@@ -66,6 +68,12 @@ def parse_overrides(
             unknown.extend(argv[index:])
             break
         if not arg.startswith("--") or _is_value_token(arg):
+            agent = _agent_form(schema, arg)
+            if agent is not None:  # what `wandb agent` passes when its command is not ${args}
+                found, trouble = agent
+                entries.extend(found)
+                problems.extend(trouble)
+                continue
             if allow_unknown:
                 unknown.append(arg)
             else:
@@ -137,6 +145,60 @@ def parse_overrides(
     return Overrides(layer, problems + more, unknown)
 
 
+def _agent_form(
+    schema: type[BaseModel], arg: str
+) -> tuple[list[tuple[str, Any, Origin]], list[Problem]] | None:
+    """Read the argument forms of a wandb agent's command macros, or None for another argument.
+
+    ``${args_no_hyphens}`` gives ``key=value``; the Hydra macros ``+key=value`` and ``++key=value``;
+    ``${args_json}`` one JSON object; ``${args_json_file}`` the path of a JSON file holding one.
+    """
+    name, equals, text = arg.lstrip("+").partition("=")
+    if equals and not arg.startswith("{"):
+        target = resolve_key(schema, name)
+        if target is None:
+            return None
+        path, tp = target
+        key = ".".join(str(p) for p in path)
+        try:
+            return _expand(key, convert(tp, text), Origin(text=arg), tp), []
+        except ValueError as exc:
+            return [], [Problem(key, f"cannot read the value: {exc}", Origin(text=arg))]
+    if arg.startswith("{"):
+        return _json_entries(schema, arg, _cut(arg))
+    if arg.endswith(".json") and os.path.isfile(arg):
+        try:
+            with open(arg, encoding="utf-8") as handle:
+                text = handle.read()
+        except OSError as exc:
+            return [], [Problem(None, f"cannot read file: {exc.strerror or exc}", Origin(path=arg))]
+        return _json_entries(schema, text, arg)
+    return None
+
+
+def _json_entries(
+    schema: type[BaseModel], text: str, source: str
+) -> tuple[list[tuple[str, Any, Origin]], list[Problem]]:
+    """Entries from a JSON object of (dotted) keys; ``source`` names it in messages."""
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        return [], [Problem(None, f"not a JSON object: {exc}", Origin(text=source))]
+    if not is_dict(data):
+        return [], [Problem(None, "not a JSON object", Origin(text=source))]
+    found: list[tuple[str, Any, Origin]] = []
+    for name, value in data.items():
+        target = resolve_key(schema, name)
+        key = ".".join(str(p) for p in target[0]) if target is not None else name
+        tp = target[1] if target is not None else None
+        found.extend(_expand(key, value, Origin(text=f"{source}[{name!r}]"), tp))
+    return found, []
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _scalar_text(tp: Any) -> bool:
     # A str-or-list union: one token is taken as the string itself.
     return takes_text(tp) and not is_sequence(tp)
@@ -144,7 +206,7 @@ def _scalar_text(tp: Any) -> bool:
 
 def _expand(key: str, value: Any, origin: Origin, tp: Any) -> list[tuple[str, Any, Origin]]:
     """A mapping given for a model field merges key by key, so it becomes one entry per leaf."""
-    if isinstance(value, dict) and value and any(is_model(m) for m in members(tp)):
+    if isinstance(value, dict) and value and (tp is None or any(is_model(m) for m in members(tp))):
         try:
             flat = flatten(value)  # pyright: ignore[reportUnknownArgumentType]
         except ConfigError as exc:

@@ -13,8 +13,8 @@ import sys
 from typing import Any, Final
 
 from typed_config._errors import ConfigError, Origin, Problem
-from typed_config._keys import Path, format_path, is_dict, is_list, segment_problem
-from typed_config._layers import Layer
+from typed_config._keys import Path, flatten, format_path, is_dict, is_list, segment_problem
+from typed_config._layers import KeyedLayer, Layer, keyed_layer
 from typed_config._yaml_io import MAX_BYTES, Document, load_document
 
 WANDB_KEYS: Final = frozenset({"wandb_version", "_wandb"})
@@ -126,6 +126,34 @@ def toml_layer(raw: bytes, source: str) -> TomlLayer:
         raise ConfigError(problems)
     unwrapped, wrapped = unwrap(data)
     return TomlLayer(source, unwrapped, wrapped)
+
+
+def sweep_param_layer(path: str | os.PathLike[str]) -> KeyedLayer:
+    """The parameters a wandb agent wrote for this run (``WANDB_SWEEP_PARAM_PATH``).
+
+    The file is wandb's run config format (``key: {value: ...}``); a parameter's name may be a
+    dot-key (nested sweep parameters), so top-level dots are paths here.
+
+    Raises:
+        ConfigError: the file cannot be read or has problems.
+    """
+    source = os.fspath(path)
+    try:
+        with open(source, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise _cannot_read(source, f"cannot read file: {exc.strerror or exc}") from None
+    document = load_document(raw, source, skip=WANDB_KEYS, dotted_top=True)
+    data, _wrapped = unwrap(document.data)
+    entries: list[tuple[str, Any, Origin]] = []
+    for name, value in data.items():
+        origin = document.origin((name,))
+        leaves = flatten({"_": value}) if is_dict(value) and value else {"_": value}
+        entries.extend((name + sub[1:], leaf, origin) for sub, leaf in leaves.items())
+    layer, problems = keyed_layer(f"sweep parameters {source}", entries, Origin(path=source))
+    if problems:
+        raise ConfigError(problems)
+    return layer
 
 
 def _tomllib() -> Any:
