@@ -21,11 +21,11 @@ from typing import Any, Final, TypeVar
 
 from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._explain import REDACTED
-from typed_config._introspect import secret_keys
-from typed_config._keys import flatten, is_list
-from typed_config._layers import Layer, merge, validate
+from typed_config._introspect import is_model, members, nested_models, secret_keys
+from typed_config._keys import field_keys, flatten, is_list
+from typed_config._layers import Layer, check_schema, merge, validate
 from typed_config._load import resolve, source_layer
-from typed_config._model import HyperParams, attach_state, check_run_schema
+from typed_config._model import HyperParams, attach_state
 from typed_config._run import Run
 from typed_config._schema_ref import reference_of
 from typed_config._sources.argv import default_argv, parse_overrides, split_run_arguments
@@ -317,3 +317,18 @@ def _read(
         unread.extend(problems)
     else:
         layers.append(layer)
+
+
+def check_run_schema(schema: object) -> None:
+    """Refuse a schema that is not HyperParams all the way down (``init`` needs every change checked)."""
+    check_schema(schema)
+    if not (isinstance(schema, type) and issubclass(schema, HyperParams)):
+        raise TypeError(f"init needs a HyperParams schema, not {schema!r}")
+    for model in nested_models(schema):
+        for name, _key in field_keys(model):
+            for member in members(model.model_fields[name].annotation):
+                if is_model(member) and not issubclass(member, HyperParams):
+                    raise TypeError(
+                        f"{model.__name__}.{name}: {member.__name__} is a plain BaseModel; init needs "
+                        "HyperParams all the way down, so every change is validated, locked and recorded"
+                    )

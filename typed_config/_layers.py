@@ -265,8 +265,8 @@ def keyed_layer(
 ) -> tuple[KeyedLayer, list[Problem]]:
     """Build a layer from (dot-key, value, origin) entries.
 
-    A key set twice, or set both as a value and as a parent of another key, is a problem naming
-    both origins.
+    A key set twice to different values, or set both as a value and as a parent of another key,
+    is a problem naming both origins.
     """
     data: dict[str, Any] = {}
     origins: dict[str, Origin] = {}
@@ -279,6 +279,8 @@ def keyed_layer(
             problems.append(Problem(key, bad, origin))
             continue
         prefixes = [".".join(parts[:end]) for end in range(1, len(parts))]
+        if key in origins and lookup(data, tuple(parts)) == value:
+            continue  # the same value twice (a sweep's nested and dotted forms): nothing to choose
         other = origins.get(key) or next((origins[p] for p in prefixes if p in origins), None)
         if other is None and key in parents:
             other = origins[parents[key]]

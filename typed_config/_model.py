@@ -13,12 +13,13 @@ from typing_extensions import Self
 
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._fingerprint import fingerprint
-from typed_config._introspect import closest, dotted_aliases, is_model, members, nested_models, suggest
+from typed_config._introspect import closest, dotted_aliases, suggest
 from typed_config._keys import field_keys, flatten, is_mapping, to_plain, unflatten
-from typed_config._layers import KeyedLayer, Layer, check_schema, encode, map_errors, validate
+from typed_config._layers import KeyedLayer, Layer, encode, map_errors, validate
 from typed_config._load import source_layer
 from typed_config._sources.mapping import mapping_layer
 from typed_config._state import ConfigState, diff
+from typed_config._text import from_scalars, to_scalars
 
 __all__ = ["Field", "HyperParams"]
 
@@ -303,17 +304,31 @@ class HyperParams(BaseModel):
                 _attach(new, self._tc_state, f"{self._tc_prefix}{key}.")
         self.__pydantic_fields_set__.update(source.__pydantic_fields_set__)
 
-    def to_flat(self) -> dict[str, Any]:
-        """The flat dot-key dict with JSON-compatible values, as wandb, MLflow and TensorBoard take it."""
-        return flatten(self)
+    def to_flat(self, scalars: bool = False) -> dict[str, Any]:
+        """The flat dot-key dict with JSON-compatible values, as wandb and TensorBoard take it.
+
+        Args:
+            scalars: make every value a scalar, for trackers that take nothing else (MLflow
+                params, TensorBoard hparams): lists and mappings become JSON text, None the text
+                ``None``. ``from_flat(flat, scalars=True)`` reads it back.
+        """
+        flat = flatten(self)
+        return to_scalars(flat) if scalars else flat
 
     @classmethod
-    def from_flat(cls, flat: Mapping[str, Any]) -> Self:
+    def from_flat(cls, flat: Mapping[str, Any], scalars: bool = False) -> Self:
         """Validate a flat dot-key dict (such as ``to_flat()`` gives) into a config.
+
+        Args:
+            flat: dot-keys to values.
+            scalars: the values were written by ``to_flat(scalars=True)`` (or came back from a
+                tracker as text): read JSON text and ``None`` back by the schema's types.
 
         Raises:
             ConfigError: every problem, each naming its key.
         """
+        if scalars:
+            flat = from_scalars(cls, flat)
         layer, problems = mapping_layer(flat, "from_flat", lambda key: f"from_flat()[{key!r}]")
         if problems:
             raise ConfigError(problems)
@@ -377,18 +392,3 @@ def _unset_only(layer: Layer, state: ConfigState, prefix: str) -> Layer:
     kept = {k: v for k, v in flat.items() if not state.is_set(prefix + k)}
     origins = {k: layer.origin(tuple(k.split("."))) for k in kept}
     return KeyedLayer(layer.name, unflatten(kept), origins, layer.origin(()))
-
-
-def check_run_schema(schema: object) -> None:
-    """Refuse a schema that is not HyperParams all the way down (``init`` needs every change checked)."""
-    check_schema(schema)
-    if not (isinstance(schema, type) and issubclass(schema, HyperParams)):
-        raise TypeError(f"init needs a HyperParams schema, not {schema!r}")
-    for model in nested_models(schema):
-        for name, _key in field_keys(model):
-            for member in members(model.model_fields[name].annotation):
-                if is_model(member) and not issubclass(member, HyperParams):
-                    raise TypeError(
-                        f"{model.__name__}.{name}: {member.__name__} is a plain BaseModel; init needs "
-                        "HyperParams all the way down, so every change is validated, locked and recorded"
-                    )

@@ -8,7 +8,9 @@ parsed by the YAML 1.2 rules files follow, plus the Python spellings a wandb swe
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Mapping
 from typing import Any, Final
 
 from pydantic import BaseModel
@@ -50,6 +52,52 @@ def leaf_names(schema: type[BaseModel], prefix: str = "") -> list[str]:
             if is_model(member):
                 names.extend(leaf_names(member, f"{prefix}{key}."))
     return names
+
+
+NONE_TEXT: Final = "None"
+"""How ``to_flat(scalars=True)`` writes None (trackers such as MLflow take no None)."""
+
+
+def to_scalars(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """Make every value a scalar trackers take: lists and mappings as JSON text, None as ``None``."""
+    out: dict[str, Any] = {}
+    for key, value in flat.items():
+        if value is None:
+            out[key] = NONE_TEXT
+        elif isinstance(value, (list, dict)):
+            out[key] = json.dumps(value, ensure_ascii=False)
+        else:
+            out[key] = value
+    return out
+
+
+def from_scalars(schema: type[BaseModel], flat: Mapping[str, Any]) -> dict[str, Any]:
+    """Undo ``to_scalars`` by the schema's types: JSON text back to lists, ``None`` back to None.
+
+    Text for a field that takes text stays text, except ``None`` for a field that may be None.
+    """
+    out: dict[str, Any] = {}
+    for key, value in flat.items():
+        target = resolve_key(schema, key) if isinstance(value, str) else None
+        if target is None:
+            out[key] = value
+            continue
+        tp = target[1]
+        if value == NONE_TEXT and type(None) in members(tp):
+            out[key] = None
+        elif takes_text(tp):
+            out[key] = value
+        elif value.startswith(("[", "{")):
+            try:
+                out[key] = json.loads(value)  # JSON, NaN and Infinity included, as to_scalars wrote it
+            except json.JSONDecodeError:
+                out[key] = value  # not ours: validation names the key
+        else:
+            try:
+                out[key] = convert(tp, value)
+            except ValueError:
+                out[key] = value
+    return out
 
 
 def convert(tp: Any, text: str) -> Any:
