@@ -127,11 +127,19 @@ class Run(Generic[H]):
         changed = None if self._written is None else diff(self._written, current)
         if changed == {}:
             return  # nothing new: the file stays as it is (and so do other writers' edits)
-        with locked(self.dir):
-            if changed is None:
-                self._write_all(current)
-            else:
-                self._write_changes(changed)
+        try:
+            with locked(self.dir):
+                if changed is None:
+                    self._write_all(current)
+                else:
+                    self._write_changes(changed)
+        except OSError as exc:
+            # Each file is replaced whole or not at all; what is not written yet is written at the
+            # next change or persist point, since this run still knows it.
+            message = (
+                f"run {self.id}: the config is kept in memory but could not be written to {self.dir}: {exc}"
+            )
+            raise OSError(exc.errno, message) from exc
         self._written = current
 
     def _write_all(self, current: dict[str, Any]) -> None:
