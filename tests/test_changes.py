@@ -103,7 +103,9 @@ def test_update_takes_a_model_instance_and_its_explicitly_set_fields(run: tc.Run
     assert (run.config.seed, run.config.optimizer.name, run.config.optimizer.lr) == (3, "sgd", 0.01)
     with pytest.raises(tc.ConfigError) as info:
         run.config.update(Optimizer(name="sgd"))  # the wrong level: its keys are not HParams keys
-    assert lines(info) == ["name: unknown key"]
+    assert lines(info) == [
+        "name: unknown key; take only the config's attributes with include=[...] or leave this one out with exclude=[...]"
+    ]
     assert str(info.value.problems[0].origin).startswith("Optimizer field 'name' at ")
 
 

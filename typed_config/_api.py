@@ -16,12 +16,11 @@ from typing import Any, Generic, TypeVar, overload
 from pydantic import BaseModel
 
 from typed_config._defaults import render_defaults
-from typed_config._errors import ConfigError, Origin, Problem, show
+from typed_config._errors import ConfigError, Origin, Problem, code_location, show
 from typed_config._fingerprint import fingerprint
 from typed_config._fs import atomic_write
 from typed_config._keys import flatten, is_mapping, to_plain, unflatten
 from typed_config._layers import KeyedLayer, Layer, validate
-from typed_config._model import code_location
 from typed_config._schema_ref import SchemaReferenceError, resolve_schema
 from typed_config._state import diff
 from typed_config._store import CONFIG, META, PROVENANCE, locked, read_config, read_json, write_json

@@ -11,8 +11,10 @@ Programmer mistakes (a non-model passed as a schema, wrong argument types) stay 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import FrameType
 from typing import Final
 
 _MAX_SHOWN: Final = 80
@@ -96,3 +98,14 @@ def show(value: object) -> str:
 def single(message: str, origin: Origin, key: str | None = None) -> ConfigError:
     """A ConfigError holding one problem."""
     return ConfigError([Problem(key, message, origin)])
+
+
+def code_location(skip_prefix: str = "typed_config") -> str:
+    """``file:line`` of the nearest caller outside typed_config and pydantic."""
+    frame: FrameType | None = inspect.currentframe()
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if not module.startswith((skip_prefix, "pydantic")):
+            return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+        frame = frame.f_back
+    return "<unknown>"

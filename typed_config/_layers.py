@@ -66,7 +66,8 @@ class KeyedLayer(Layer):
             found = self.origins.get(".".join(parts[:end]))
             if found is not None:
                 return found
-        return self.fallback
+        below = ".".join(parts) + "."  # a mapping given key by key: where its first key came from
+        return next((o for k, o in self.origins.items() if k.startswith(below)), self.fallback)
 
 
 MISSING: Final = object()

@@ -149,3 +149,14 @@ def resolve(schema: type[M], layers: list[Layer], unread: list[Problem], unparse
     if unparsed:
         raise ConfigError(unparsed)
     return config
+
+
+def with_selection_hint(error: ConfigError, source: object) -> ConfigError:
+    """For attributes of a Namespace, flag set or object, say how to leave the script's own out."""
+    if isinstance(source, (Mapping, str, os.PathLike)):
+        return error
+    hint = "; take only the config's attributes with include=[...] or leave this one out with exclude=[...]"
+    return ConfigError(
+        Problem(p.key, p.message + hint if p.message == "unknown key" else p.message, p.origin)
+        for p in error.problems
+    )

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable, Mapping
-from types import FrameType
 from typing import Annotated, Any, ClassVar, Final
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 from typing_extensions import Self
 
-from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._errors import ConfigError, Origin, Problem, code_location
 from typed_config._fingerprint import fingerprint
 from typed_config._introspect import closest, dotted_aliases, suggest
 from typed_config._keys import field_keys, flatten, is_mapping, to_plain, unflatten
 from typed_config._layers import KeyedLayer, Layer, encode, map_errors, validate
-from typed_config._load import source_layer
+from typed_config._load import source_layer, with_selection_hint
 from typed_config._sources.mapping import mapping_layer
 from typed_config._state import ConfigState, diff
 from typed_config._text import from_scalars, to_scalars
@@ -25,17 +24,6 @@ __all__ = ["Field", "HyperParams"]
 
 _OWN_METHODS: Final = frozenset({"update", "setdefaults", "to_flat", "from_flat", "fingerprint"})
 _WANDB_KEYS: Final = frozenset({"wandb_version", "_wandb"})  # config files drop these: a field would vanish
-
-
-def code_location(skip_prefix: str = "typed_config") -> str:
-    """``file:line`` of the nearest caller outside typed_config and pydantic."""
-    frame: FrameType | None = inspect.currentframe()
-    while frame is not None:
-        module = frame.f_globals.get("__name__", "")
-        if not module.startswith((skip_prefix, "pydantic")):
-            return f"{frame.f_code.co_filename}:{frame.f_lineno}"
-        frame = frame.f_back
-    return "<unknown>"
 
 
 class HyperParams(BaseModel):
@@ -270,7 +258,10 @@ class HyperParams(BaseModel):
         if defaults_only and state is not None:
             layer = _unset_only(layer, state, prefix)
         base = Layer("current", to_plain(self, reveal=True))
-        updated = validate(cls, [base, layer])
+        try:
+            updated = validate(cls, [base, layer])
+        except ConfigError as exc:
+            raise with_selection_hint(exc, source) from None
         old, new = self.to_flat(), updated.to_flat()
         changed = {prefix + k: v for k, v in diff(old, new).items()}
         if state is not None:

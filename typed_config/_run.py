@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from typed_config._defaults import render_defaults
-from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._errors import ConfigError, Origin, Problem, code_location
 from typed_config._explain import Explanation, explain
 from typed_config._fingerprint import fingerprint
 from typed_config._fs import atomic_write
 from typed_config._keys import flatten, is_list, to_plain, unflatten
 from typed_config._layers import Layer, validate
-from typed_config._model import HyperParams, code_location
+from typed_config._model import HyperParams
 from typed_config._state import ConfigState, diff
 from typed_config._store import CONFIG, META, PROVENANCE, locked, read_config, read_json, write_json
 

@@ -26,7 +26,7 @@ def mapping_layer(
         if not isinstance(key, str):
             problems.append(Problem(None, segment_problem(key) or "bad key", Origin(text=name)))
             continue
-        _collect(key, value, describe, entries, problems)
+        _collect(key, value, Origin(text=describe(key)), entries, problems)
     layer, more = keyed_layer(name, entries, Origin(text=name))
     return layer, problems + more
 
@@ -34,10 +34,11 @@ def mapping_layer(
 def _collect(
     key: str,
     value: Any,
-    describe: Callable[[str], str],
+    origin: Origin,
     entries: list[tuple[str, Any, Origin]],
     problems: list[Problem],
 ) -> None:
+    # Every value under one top-level key is named by that key, as the caller wrote it.
     if isinstance(value, BaseModel):
         value = {k: value.__dict__[n] for n, k in field_keys(type(value)) if n in value.model_fields_set}
         if not value:
@@ -46,8 +47,8 @@ def _collect(
         for sub, item in value.items():
             reason = segment_problem(sub)
             if reason is not None:
-                problems.append(Problem(key, reason, Origin(text=describe(key))))
+                problems.append(Problem(key, reason, origin))
                 continue
-            _collect(f"{key}.{sub}", item, describe, entries, problems)
+            _collect(f"{key}.{sub}", item, origin, entries, problems)
         return
-    entries.append((key, dict(value) if is_mapping(value) else value, Origin(text=describe(key))))
+    entries.append((key, dict(value) if is_mapping(value) else value, origin))
