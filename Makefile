@@ -34,5 +34,9 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
+# The fuzz properties of tests/test_fuzz.py (and the other hypothesis tests) with many more examples.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider -n auto tests/test_fuzz.py tests/test_yaml_io.py tests/test_keys.py
+
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

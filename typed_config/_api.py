@@ -23,7 +23,16 @@ from typed_config._keys import flatten, is_mapping, to_plain, unflatten
 from typed_config._layers import KeyedLayer, Layer, validate
 from typed_config._schema_ref import SchemaReferenceError, resolve_schema
 from typed_config._state import diff
-from typed_config._store import CONFIG, META, PROVENANCE, locked, read_config, read_json, write_json
+from typed_config._store import (
+    CONFIG,
+    META,
+    PROVENANCE,
+    locked,
+    read_config,
+    read_json,
+    run_folders,
+    write_json,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -88,6 +97,8 @@ class StoredRun(Generic[M]):
         self._schema_problem = schema_problem
         layer, self._descs = read_config(run_dir)
         self._typed: M | None = validate(schema, [layer]) if schema is not None else None
+        if self._typed is not None and self.meta.get("config_fingerprint") != fingerprint(self._typed):
+            self._repair_meta()
         self.config = StoredConfig(flatten(self._typed) if self._typed is not None else flatten(layer.data))
 
     @property
@@ -155,6 +166,15 @@ class StoredRun(Generic[M]):
         write_json(self.dir / PROVENANCE, provenance)
         write_json(self.dir / META, {**self.meta, "config_fingerprint": fingerprint(updated)})
 
+    def _repair_meta(self) -> None:
+        """A writer killed between its files leaves meta.json behind config.yaml: bring it level."""
+        with locked(self.dir):
+            layer, _descs = read_config(self.dir)
+            assert self.schema is not None  # noqa: S101 - only called with a schema
+            current = validate(self.schema, [layer])
+            self.meta = {**read_json(self.dir / META), "config_fingerprint": fingerprint(current)}
+            write_json(self.dir / META, self.meta)
+
     def _read_only(self) -> ConfigError:
         message = (
             f"this run is read-only: its schema {self.meta.get('schema')!r} could not be imported "
@@ -219,9 +239,7 @@ class Api:
         project_dir = self.root / project
         found: list[StoredRun[Any]] = []
         problems: list[Problem] = []
-        for run_dir in sorted(project_dir.iterdir()) if project_dir.is_dir() else []:
-            if not (run_dir / CONFIG).is_file():
-                continue
+        for run_dir in run_folders(project_dir):
             try:
                 run = self.run(run_dir)
             except ConfigError as exc:

@@ -191,12 +191,14 @@ def _start(  # noqa: PLR0917 - one private call site, each argument named there
         "schema": reference_of(schema),
         "schema_fingerprint": _schema_fingerprint(schema),
         "created": meta.get("created") or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "created_ns": meta.get("created_ns") or time.time_ns(),
         "argv": argv,
         "project": project,
         "name": name,
         "typed_config_version": VERSION,
     }
     descs = read_config(run_dir)[1] if stored is not None and run_dir is not None else {}
+    written = flatten(validate(schema, [stored.layer])) if stored is not None else None
     return Run(
         config,
         state,
@@ -209,6 +211,7 @@ def _start(  # noqa: PLR0917 - one private call site, each argument named there
         meta=meta,
         descs=descs,
         history=history,
+        written=written,
     )
 
 

@@ -49,6 +49,7 @@ class Run(Generic[H]):
         meta: dict[str, Any],
         descs: dict[str, str] | None = None,
         history: dict[str, list[dict[str, Any]]] | None = None,
+        written: dict[str, Any] | None = None,
     ) -> None:
         self.config: H = config
         self.id = run_id
@@ -62,7 +63,9 @@ class Run(Generic[H]):
         self._descs = descs or {}  # desc texts a stored config.yaml had: they survive
         self._history = history or {}  # a resumed run's provenance before this process
         self._snapshot = config.to_flat()
-        self._written: dict[str, Any] | None = None  # the flat config as this process last wrote it
+        # The flat config as the file holds it to this process's knowledge: a resumed run starts
+        # from what it read, so its first write carries only its own changes.
+        self._written: dict[str, Any] | None = written
         self._finished = False
         state.listener = self._persist
         if self._writes:

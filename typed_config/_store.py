@@ -53,7 +53,9 @@ def launcher(environ: Mapping[str, str] | None = None) -> Launcher:
         rank, world = 0, 1
     job = env.get("TYPED_CONFIG_RUN_ID")
     if job is None and world > 1:
-        job = env.get("TORCHELASTIC_RUN_ID") or _slurm_job(env)
+        elastic = env.get("TORCHELASTIC_RUN_ID")
+        # torchrun without --rdzv-id says "none": every such job would share one folder.
+        job = (elastic if elastic and elastic != "none" else None) or _slurm_job(env)
     return Launcher(rank, _safe_id(job) if job else None)
 
 
@@ -85,10 +87,20 @@ def new_run_id() -> str:
 
 
 def create_run_dir(project_dir: Path, run_id: str | None) -> tuple[str, Path]:
-    """Make the run's folder: a fresh id unless the job gives one (then the folder may exist)."""
+    """Make the run's folder, with a fresh id unless the launcher's job gives one.
+
+    Raises:
+        ConfigError: the job's folder holds a run already (a requeued job): resume it or rename.
+    """
     project_dir.mkdir(parents=True, exist_ok=True)
     if run_id is not None:
         (project_dir / run_id).mkdir(exist_ok=True)
+        if (project_dir / run_id / CONFIG).exists():
+            message = (
+                f"a run {run_id!r} is stored here already: continue it with resume={run_id!r}, "
+                "or give this job another id with TYPED_CONFIG_RUN_ID"
+            )
+            raise _bad(project_dir / run_id, message)
         return run_id, project_dir / run_id
     while True:  # mkdir is atomic: two processes never get the same folder
         fresh = new_run_id()
@@ -100,11 +112,25 @@ def create_run_dir(project_dir: Path, run_id: str | None) -> tuple[str, Path]:
 
 
 def latest_run(project_dir: Path) -> str | None:
-    """The most recent run id of a project (ids sort by creation time)."""
+    """The most recent run of a project, by the creation time its ``meta.json`` records."""
+    runs = run_folders(project_dir)
+    return runs[-1].name if runs else None
+
+
+def run_folders(project_dir: Path) -> list[Path]:
+    """A project's run folders, oldest first (a launcher's job id does not sort by time)."""
     if not project_dir.is_dir():
-        return None
-    ids = sorted(p.name for p in project_dir.iterdir() if (p / CONFIG).is_file())
-    return ids[-1] if ids else None
+        return []
+    found = [p for p in project_dir.iterdir() if (p / CONFIG).is_file()]
+    return sorted(found, key=lambda p: (_created(p), p.name))
+
+
+def _created(run_dir: Path) -> int:
+    try:
+        value = json.loads((run_dir / META).read_text(encoding="utf-8")).get("created_ns")
+    except (OSError, ValueError, AttributeError):
+        return 0
+    return value if isinstance(value, int) else 0
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -161,10 +187,21 @@ def locked(run_dir: Path, timeout: float = LOCK_TIMEOUT) -> Generator[None, None
                         run_dir, f"another process has held the run's lock for {timeout:.0f} s"
                     ) from None
                 time.sleep(0.005)
+        _remove_leftovers(run_dir)
         try:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _remove_leftovers(run_dir: Path) -> None:
+    """Delete temporary files of writers that died before their rename.
+
+    Every writer holds this lock while it writes, so under the lock no temporary file is live.
+    """
+    for leftover in run_dir.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 def _bad(path: Path, message: str) -> ConfigError:
