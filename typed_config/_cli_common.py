@@ -8,7 +8,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel
 
-from typed_config._errors import Problem
+from typed_config._errors import Problem, escaped
 from typed_config._schema_ref import SchemaReferenceError, resolve_schema
 
 PROG: Final = "typed-config"
@@ -37,8 +37,8 @@ def check_readable(path: str) -> None:
     try:
         with open(path, "rb"):
             pass
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise UsageError(f"cannot read {escaped(path)}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
 def problem_record(problem: Problem) -> dict[str, Any]:

@@ -42,10 +42,10 @@ class Origin:
 
     def __str__(self) -> str:
         if self.path is None:
-            return self.text if self.text is not None else "<unknown>"
+            return escaped(self.text) if self.text is not None else "<unknown>"
         if self.line is None:
-            return self.path
-        return f"{self.path}:{self.line}:{self.column if self.column is not None else 1}"
+            return escaped(self.path)
+        return f"{escaped(self.path)}:{self.line}:{self.column if self.column is not None else 1}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ class Problem:
         if self.key is None:
             return f"{self.origin}: {self.message}"
         # A key from a file may hold any character; one problem must stay one safe line.
-        return f"{self.origin}: {self.key.translate(_CONTROL_ESCAPES)}: {self.message}"
+        return f"{self.origin}: {escaped(self.key)}: {self.message}"
 
 
 class ConfigError(ValueError):
@@ -80,6 +80,11 @@ class ConfigError(ValueError):
     def __reduce__(self) -> tuple[type[ConfigError], tuple[tuple[Problem, ...]]]:
         # Exceptions are pickled by their args; ours are the problems.
         return (type(self), (self.problems,))
+
+
+def escaped(text: str) -> str:
+    """Text with control characters escaped, so one problem stays one safe line."""
+    return text.translate(_CONTROL_ESCAPES)
 
 
 def show(value: object) -> str:

@@ -141,8 +141,10 @@ def sweep_param_layer(path: str | os.PathLike[str]) -> KeyedLayer:
     try:
         with open(source, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise _cannot_read(source, f"cannot read file: {exc.strerror or exc}") from None
+    except ConfigError:
+        raise
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise _cannot_read(source, f"cannot read file: {getattr(exc, 'strerror', None) or exc}") from None
     document = load_document(raw, source, skip=WANDB_KEYS, dotted_top=True)
     data, _wrapped = unwrap(document.data)
     entries: list[tuple[str, Any, Origin]] = []
@@ -198,8 +200,10 @@ def file_layer(path: str | os.PathLike[str]) -> Layer:
             if size > MAX_BYTES:
                 raise _cannot_read(source, f"file too large: {size} bytes (the limit is {MAX_BYTES})")
             raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise _cannot_read(source, f"cannot read file: {exc.strerror or exc}") from None
+    except ConfigError:
+        raise
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise _cannot_read(source, f"cannot read file: {getattr(exc, 'strerror', None) or exc}") from None
     extension = os.path.splitext(source)[1].lower()
     if extension == ".json":
         return json_layer(raw, source)
