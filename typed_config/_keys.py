@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, SecretBytes, SecretStr
 from pydantic_core import to_jsonable_python
@@ -136,21 +137,54 @@ def flatten(data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
 
 def _flatten_model(model: BaseModel, prefix: str, out: dict[str, Any], problems: list[Problem]) -> None:
     model_type = type(model)
+    keys, scalar_lists = _plan(model_type, prefix)
     values = model.__dict__
-    # Without aliases a key is its attribute's name, so the values dict can be walked as it is.
-    pairs: Iterable[tuple[str, Any]] = (
-        values.items() if _no_aliases(model_type) else [(k, values[n]) for n, k in field_keys(model_type)]
+    # Without aliases the values dict holds the fields in order: walked as it is, no lookups.
+    ordered: Iterable[Any] = (
+        values.values()
+        if len(values) == len(keys) and _no_aliases(model_type)
+        else [values.get(n) for n, _ in field_keys(model_type)]  # model_construct() may leave gaps
     )
-    for key, value in pairs:
+    for key, value, scalar_list in zip(keys, ordered, scalar_lists, strict=True):
         kind: type[Any] = value.__class__
         if kind in _SCALARS:  # most leaves: no call, no conversion
-            out[prefix + key] = value
-        elif kind is list and set(map(type, value)) <= _SCALARS:  # a list of scalars: a C-level copy
-            out[prefix + key] = list(value)
+            out[key] = value
+        elif kind is list and (scalar_list or set(map(type, value)) <= _SCALARS):
+            out[key] = list(value)  # a list of scalars: a C-level copy
         elif _model_type(kind) and field_keys(value.__class__):
-            _flatten_model(value, f"{prefix}{key}.", out, problems)
+            _flatten_model(value, key + ".", out, problems)
         else:
-            _flatten_value(value, prefix + key, out, problems, lenient=True)
+            _flatten_value(value, key, out, problems, lenient=True)
+
+
+def _plan(model_type: type[BaseModel], prefix: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """A model's dot-keys under ``prefix``, and which fields are typed as lists of scalars.
+
+    Kept on the class, per prefix: building the key strings once is most of a flatten's saving.
+    """
+    plans: dict[str, tuple[tuple[str, ...], tuple[bool, ...]]] | None = model_type.__dict__.get(
+        "__typed_config_plans__"
+    )
+    if plans is None:
+        plans = {}
+        type.__setattr__(model_type, "__typed_config_plans__", plans)
+    plan = plans.get(prefix)
+    if plan is None:
+        fields = model_type.model_fields
+        keys = tuple(prefix + key for _, key in field_keys(model_type))
+        plan = plans[prefix] = (
+            keys,
+            tuple(_scalar_list(fields[n].annotation) for n, _ in field_keys(model_type)),
+        )
+    return plan
+
+
+def _scalar_list(annotation: Any) -> bool:
+    """Whether a field is typed ``list[int]`` (or float, str, bool): its items need no check."""
+    while typing.get_origin(annotation) is Annotated:
+        annotation = typing.get_args(annotation)[0]
+    args = typing.get_args(annotation)
+    return typing.get_origin(annotation) is list and len(args) == 1 and args[0] in (int, float, str, bool)
 
 
 _MODEL_TYPES: dict[type[Any], bool] = {}
