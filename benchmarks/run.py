@@ -15,6 +15,7 @@ import time
 
 import bench_core
 import bench_import
+import bench_init
 import pydantic
 import yaml
 from bench_core import Row
@@ -194,7 +195,7 @@ def main() -> int:
     repeats, import_runs = (3, 5) if args.quick else (7, 15)
 
     started = time.perf_counter()
-    rows = bench_core.run(repeats=repeats)
+    rows = bench_core.run(repeats=repeats) + bench_init.run(repeats=repeats)
     report = bench_import.run(runs=import_runs)
     rows = sorted([*rows, *report.rows], key=lambda r: r.workload[:2])  # stable: workload order, then size
     lines = [

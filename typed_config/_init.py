@@ -143,11 +143,8 @@ def init(
     if "--print-config" in flags:
         sys.stdout.write(config_text(validated.to_flat(), state.setter_of))
         raise SystemExit(0)
-    secrets = [
-        str(v)
-        for k, v in flatten(parsed.layer.data).items()
-        if k in secret_keys(schema) and v not in (None, "")
-    ]
+    hidden = secret_keys(schema)
+    secrets = [str(v) for k, v in flatten(parsed.layer.data).items() if k in hidden and v not in (None, "")]
     args = [_hide(arg, secrets) for arg in args]  # meta.json keeps argv: never a secret in clear
     return _start(
         validated,
@@ -189,7 +186,7 @@ def _start(  # noqa: PLR0917 - one private call site, each argument named there
     meta = {
         **meta,
         "schema": reference_of(schema),
-        "schema_fingerprint": _schema_fingerprint(schema),
+        "schema_fingerprint": _schema_fingerprint(schema) if run_dir is not None and writes else None,
         "created": meta.get("created") or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "created_ns": meta.get("created_ns") or time.time_ns(),
         "argv": argv,
@@ -222,14 +219,19 @@ def _hide(arg: str, secrets: list[str]) -> str:
 
 
 def _schema_fingerprint(schema: type[HyperParams]) -> str:
-    """The sha256 of the schema's JSON Schema: a changed schema shows in ``meta.json``."""
+    """The sha256 of the schema's JSON Schema: a changed schema shows in ``meta.json`` (once per class)."""
+    cached: str | None = schema.__dict__.get("__typed_config_schema_fingerprint__")
+    if cached is not None:
+        return cached
     import hashlib  # kept out of import time
 
     try:
         text = json.dumps(schema.model_json_schema(), sort_keys=True, default=str)
     except Exception:  # noqa: BLE001 - a schema with types JSON Schema cannot express still runs
         text = repr(sorted(schema.model_fields))
-    return hashlib.sha256(text.encode()).hexdigest()
+    cached = hashlib.sha256(text.encode()).hexdigest()
+    type.__setattr__(schema, "__typed_config_schema_fingerprint__", cached)
+    return cached
 
 
 @dataclass(frozen=True)
@@ -327,6 +329,8 @@ def check_run_schema(schema: object) -> None:
     check_schema(schema)
     if not (isinstance(schema, type) and issubclass(schema, HyperParams)):
         raise TypeError(f"init needs a HyperParams schema, not {schema!r}")
+    if schema.__dict__.get("__typed_config_run_checked__"):
+        return
     for model in nested_models(schema):
         for name, _key in field_keys(model):
             for member in members(model.model_fields[name].annotation):
@@ -335,3 +339,4 @@ def check_run_schema(schema: object) -> None:
                         f"{model.__name__}.{name}: {member.__name__} is a plain BaseModel; init needs "
                         "HyperParams all the way down, so every change is validated, locked and recorded"
                     )
+    type.__setattr__(schema, "__typed_config_run_checked__", True)

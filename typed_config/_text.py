@@ -24,6 +24,18 @@ _PYTHON_SPELLINGS: Final[dict[str, Any]] = {"None": None, "inf": math.inf, "-inf
 
 def resolve_key(schema: type[BaseModel], name: str) -> tuple[Path, Any] | None:
     """The path and type behind a dotted name; ``-`` and ``_`` fold; keys of dict fields are literal."""
+    cache: dict[str, tuple[Path, Any] | None] | None = schema.__dict__.get("__typed_config_resolved__")
+    if cache is None:
+        cache = {}
+        type.__setattr__(schema, "__typed_config_resolved__", cache)
+    if name not in cache:
+        if len(cache) > 10_000:  # names come from command lines and files: keep the memory bounded
+            cache.clear()
+        cache[name] = _resolve_key(schema, name)
+    return cache[name]
+
+
+def _resolve_key(schema: type[BaseModel], name: str) -> tuple[Path, Any] | None:
     tp: Any = schema
     path: list[str | int] = []
     for part in name.split("."):
