@@ -222,3 +222,12 @@ def test_a_config_yaml_as_wandb_keeps_it_validates_with_the_right_types(tmp_path
     cfg = tc.load(HParams, path)
     assert (cfg.epochs, cfg.optimizer.lr, cfg.dataset) == (4, 1e-05, "NO")
     assert not math.isnan(cfg.optimizer.lr)
+
+
+@_WANDB_LEAKS[0]
+@_WANDB_LEAKS[1]
+def test_the_shipped_example_defaults_file_reads_in_wandbs_loader() -> None:
+    path = Path(__file__).parent.parent / "examples" / "config-defaults.yaml"
+    theirs = config_util.dict_from_config_file(str(path))
+    assert theirs is not None
+    assert theirs["optimizer"] == {"name": "adam", "lr": 0.0003}

@@ -22,6 +22,7 @@ from typed_config._cli_common import (
     schema_of,
 )
 from typed_config._cli_runs import add_run_commands
+from typed_config._cli_sweep import add_sweep_commands
 from typed_config._defaults import defaults_json_schema, dump_defaults
 from typed_config._errors import ConfigError, Problem
 from typed_config._keys import flatten
@@ -39,7 +40,7 @@ Check and convert typed_config configuration files against a schema.
 
 exit status:
   0  success
-  1  the input is a config with problems (validate; flatten --schema)
+  1  the input is a config with problems (validate; flatten --schema; sweep check/expand)
   2  usage error, or unreadable or invalid input to any other command
 """
 _VALIDATE_HELP: Final = """\
@@ -133,6 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_schema(flat, required=False)
     flat.set_defaults(run=_run_flatten)
     add_run_commands(commands)
+    add_sweep_commands(commands)
     return parser
 
 

@@ -1,0 +1,147 @@
+"""The ``typed-config sweep`` commands: check a wandb sweep file against a schema, and expand it locally."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from typing import Any, Final
+
+from pydantic import BaseModel
+
+from typed_config._cli_common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    UsageError,
+    check_readable,
+    out,
+    problem_record,
+    report,
+    schema_of,
+)
+from typed_config._defaults import dump_defaults
+from typed_config._errors import ConfigError
+from typed_config._keys import flatten
+from typed_config._schema_ref import first_line
+from typed_config.sweep import check, expand
+
+_SCHEMA_HELP: Final = (
+    "the schema of the swept program, as MODULE:CLASS (a dotted module importable from the current "
+    "folder) or path/to/file.py:CLASS"
+)
+_CHECK_HELP: Final = """\
+Check a wandb sweep file against the schema of the program it runs: every parameter must name a
+key of the schema (nested parameters: blocks or dotted names), every value and values entry must
+validate for its field, and a distribution must only draw values the field takes (log_uniform
+bounds are exponents; normal is unbounded). With the text format, a valid file gets a "FILE: ok"
+line on stdout and each problem a "FILE:LINE:COL: KEY: MESSAGE" line on stderr; with --format json,
+stdout holds one JSON array of problems, each {path, line, column, key, message, source}.
+Exit status 0 when the sweep is valid, 1 when it has problems, 2 when it cannot be read.
+"""
+_EXPAND_HELP: Final = """\
+Expand a grid or random sweep into the configs its runs would get, each validated against the
+schema (bayes sweeps need the wandb server). A grid gives every combination in wandb's order; a
+random sweep draws --count configs (default: the file's run_cap) with --seed. By default stdout
+holds one JSON object of dot-keys per config, one per line; --out DIR writes DIR/config-0001.yaml,
+... in the config-defaults.yaml format instead. Exit status 0 on success, 1 when the sweep or a
+config it makes has problems (nothing is written then), 2 when an input cannot be read.
+"""
+
+
+def add_sweep_commands(commands: Any) -> None:
+    """Register ``sweep check`` and ``sweep expand`` on the ``typed-config`` subparsers."""
+    sweep = commands.add_parser(
+        "sweep",
+        help="check a wandb sweep file against a schema, or expand it into configs",
+        description="Check a wandb sweep file against a schema, or expand it locally into configs.",
+    )
+    actions = sweep.add_subparsers(title="sweep commands", metavar="COMMAND", required=True)
+    checking = actions.add_parser(
+        "check",
+        help="check a sweep file against a schema",
+        description=_CHECK_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    checking.add_argument("file", metavar="SWEEP.yaml", help="the sweep configuration file")
+    checking.add_argument("--schema", required=True, metavar="MODULE:CLASS", help=_SCHEMA_HELP)
+    checking.add_argument(
+        "--format", choices=("text", "json"), default="text", help="how to report problems (default: text)"
+    )
+    checking.set_defaults(run=_run_check)
+
+    expanding = actions.add_parser(
+        "expand",
+        help="expand a grid or random sweep into validated configs",
+        description=_EXPAND_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    expanding.add_argument("file", metavar="SWEEP.yaml", help="the sweep configuration file")
+    expanding.add_argument("--schema", required=True, metavar="MODULE:CLASS", help=_SCHEMA_HELP)
+    expanding.add_argument(
+        "--count", type=int, metavar="N", help="how many configs (random: required without run_cap)"
+    )
+    expanding.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="the seed of a random sweep (default: 0)"
+    )
+    where = expanding.add_mutually_exclusive_group()
+    where.add_argument("--out", metavar="DIR", help="write one config-NNNN.yaml per config into DIR")
+    where.add_argument(
+        "--format", choices=("jsonl",), default="jsonl", help="print one JSON object per line (the default)"
+    )
+    expanding.set_defaults(run=_run_expand)
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    schema = schema_of(args.schema)
+    path: str = args.file
+    check_readable(path)
+    problems = check(schema, path)
+    if args.format == "json":
+        out(json.dumps([problem_record(p) for p in problems], indent=2) + "\n")
+    else:
+        out("" if problems else f"{path}: ok\n")
+        report(problems)
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _run_expand(args: argparse.Namespace) -> int:
+    schema = schema_of(args.schema)
+    path: str = args.file
+    check_readable(path)
+    if args.count is not None and args.count < 0:
+        raise UsageError(f"--count must be 0 or more, not {args.count}")
+    try:
+        made = expand(schema, path, count=args.count, seed=args.seed)
+    except TypeError as exc:  # a random sweep without a count: the command line lacks --count
+        raise UsageError(str(exc)) from None
+    except ConfigError as exc:
+        report(exc.problems)
+        return EXIT_PROBLEMS
+    try:
+        configs = list(made)  # every config is valid before anything is written
+    except ConfigError as exc:
+        report(exc.problems)
+        return EXIT_PROBLEMS
+    if args.out is None:
+        return _print_lines(configs)
+    try:
+        os.makedirs(args.out, exist_ok=True)
+        for number, config in enumerate(configs, 1):
+            dump_defaults(config, os.path.join(args.out, f"config-{number:04d}.yaml"))
+    except OSError as exc:
+        raise UsageError(f"cannot write into {args.out}: {exc.strerror or exc}") from None
+    except TypeError as exc:  # a value YAML cannot hold (a dict with int keys): not a sweep problem
+        raise UsageError(f"cannot write a config of {schema.__name__}: {first_line(exc)}") from None
+    out(f"wrote {len(configs)} configs into {args.out}\n")
+    return EXIT_OK
+
+
+def _print_lines(configs: list[BaseModel]) -> int:
+    try:
+        lines = [json.dumps(flatten(config)) + "\n" for config in configs]
+    except ConfigError as exc:  # valid, yet not expressible as dot-keys (a dict with int keys)
+        report(exc.problems)
+        return EXIT_USAGE
+    out("".join(lines))
+    return EXIT_OK
