@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 
+import bench_bounds
 import bench_core
 import bench_import
 import bench_init
@@ -213,6 +214,12 @@ def main() -> int:
         *table(rows),
         "",
         *import_notes(report),
+        "",
+        "## Hostile inputs",
+        "",
+        "Each loaded in a fresh interpreter; peak memory is the resident peak it adds (input included).",
+        "",
+        *bench_bounds.run(),
         "",
     ]
     if not args.no_profile:

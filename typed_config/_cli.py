@@ -23,6 +23,7 @@ from typed_config._cli_common import (
 )
 from typed_config._cli_runs import add_run_commands
 from typed_config._cli_sweep import add_sweep_commands
+from typed_config._codegen import add_codegen_command
 from typed_config._defaults import defaults_json_schema, dump_defaults
 from typed_config._errors import ConfigError, Problem
 from typed_config._keys import flatten
@@ -135,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     flat.set_defaults(run=_run_flatten)
     add_run_commands(commands)
     add_sweep_commands(commands)
+    add_codegen_command(commands)
     return parser
 
 

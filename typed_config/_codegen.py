@@ -7,50 +7,53 @@ import builtins
 import keyword
 import math
 import re
+import textwrap
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from typed_config._cli_common import EXIT_OK, EXIT_USAGE, UsageError, check_readable, out, report
 from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._keys import is_dict, is_list
 from typed_config._model import HyperParams
 from typed_config._sources.files import FileLayer, file_layer
 
-__all__ = ["add_codegen_command", "generate"]
+__all__ = ["add_codegen_command", "generate", "is_class_name"]
 
-# Names a field must not take: HyperParams' own attributes (refused or warned about when the class
-# is defined), keywords, the names the generated code uses in class bodies (a field called `float`
-# would shadow the type in every later annotation), wandb's key, and E741's ambiguous `l`.
+# Names a field must not take: HyperParams' own attributes (refused, or warned about by pydantic),
+# keywords, names the generated class bodies use (a field called `float` would shadow the type in
+# every later annotation), wandb's key (refused by HyperParams) and `l` (ruff's E741).
 _RESERVED_FIELDS: Final = frozenset(
     {name for name in dir(HyperParams) if not name.startswith("_")}
     | set(keyword.kwlist)
-    | {"bool", "int", "float", "str", "list", "dict", "tc", "math", "wandb_version", "l"}
+    | {"bool", "int", "float", "str", "list", "dict", "tc", "wandb_version", "l"}
 )
 _RESERVED_CLASSES: Final = frozenset({*keyword.kwlist, *dir(builtins), "Any", "HyperParams"})
+# A nested mapping becomes a class when every key looks like a name: `{"0": .., "1": ..}` and
+# `{猫: .., café: ..}` are data, and stay `dict[str, ...]`.
 _NAME_LIKE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+_LOOKALIKE_SCRIPTS: Final = frozenset({"GREEK", "CYRILLIC", "ARMENIAN", "COPTIC", "CHEROKEE"})
 _MAX_TYPE_DEPTH: Final = 6  # deeper list and dict types are written as Any
-_HEADER: Final = """\
-The types were inferred from the values: check them. Narrow a ``str`` to a ``Literal`` of the
-allowed values, add constraints such as ``gt=0``, and give each ``str | None`` field (null, or
-only documented, in the source) its real type. Renamed keys keep their key as ``alias``."""
-
-
-# Types --------------------------------------------------------------------------------------------
+_HEADER: Final = (
+    "The types were inferred from the values: check them. Narrow a ``str`` to a ``Literal``, add "
+    "constraints (``gt=0``), give each ``str | None`` field (null, or no value, in the source) its type."
+)
 
 
 @dataclass(frozen=True)
 class _Type:
-    kind: str  # bool, int, float, str, None, Any, never (an empty list's items), opt, list, dict
+    kind: str  # bool, int, float, str, None, Any, never (no items seen), opt, list, dict
     arg: _Type | None = None
 
     def text(self, depth: int = 0) -> str:
-        if self.kind in ("opt", "list", "dict") and self.arg is not None:
-            if depth >= _MAX_TYPE_DEPTH:
-                return "Any"
-            inner = self.arg.text(depth + 1)
-            return {"opt": f"{inner} | None", "list": f"list[{inner}]", "dict": f"dict[str, {inner}]"}[self.kind]
-        return "Any" if self.kind == "never" else self.kind
+        if self.arg is None:
+            return "Any" if self.kind == "never" else self.kind
+        inner = self.arg.text(depth + 1) if depth < _MAX_TYPE_DEPTH else "Any"
+        return {"opt": f"{inner} | None", "list": f"list[{inner}]"}.get(self.kind, f"dict[str, {inner}]")
+
+    def without_none(self) -> _Type:
+        return _NEVER if self == _NONE else self.arg if self.kind == "opt" and self.arg else self
 
 
 _NEVER: Final = _Type("never")
@@ -61,102 +64,78 @@ _FLOAT: Final = _Type("float")
 
 def _unify(a: _Type, b: _Type) -> _Type:
     """The narrowest type both values validate as, by the lossless-widening rule (int to float only)."""
-    if a == b or b == _NEVER:
+    if b in (a, _NEVER):
         return a
     if a == _NEVER:
         return b
     if _NONE in (a, b) or "opt" in (a.kind, b.kind):
-        inner = _unify(_strip_none(a), _strip_none(b))
+        inner = _unify(a.without_none(), b.without_none())
         return _NONE if inner == _NEVER else _ANY if inner == _ANY else _Type("opt", inner)
     if {a.kind, b.kind} == {"int", "float"}:
         return _FLOAT
-    if a.kind == b.kind and a.kind in ("list", "dict") and a.arg is not None and b.arg is not None:
+    if a.kind == b.kind and a.arg is not None and b.arg is not None:  # two lists, or two dicts
         return _Type(a.kind, _unify(a.arg, b.arg))
     return _ANY
-
-
-def _strip_none(t: _Type) -> _Type:
-    return _NEVER if t == _NONE else t.arg if t.kind == "opt" and t.arg is not None else t
 
 
 def _infer(value: Any, key: str) -> _Type:
     if value is None or isinstance(value, (bool, int, float, str)):
         return _Type(type(value).__name__ if value is not None else "None")
-    if isinstance(value, (list, dict)):
-        items: list[Any] = list(value.values() if isinstance(value, dict) else value)
-        if isinstance(value, dict) and not all(isinstance(k, str) for k in value):
-            raise _unsupported(key, "a mapping with keys that are not strings")
-        arg = _NEVER
-        for item in items:
-            arg = _unify(arg, _infer(item, key))
-        return _Type("dict" if isinstance(value, dict) else "list", arg)
-    raise _unsupported(key, f"a value of type {type(value).__name__}")
+    what = "a mapping whose keys are not all strings" if is_dict(value) else f"a {type(value).__name__}"
+    if not (is_list(value) or (is_dict(value) and all(isinstance(k, str) for k in value))):
+        raise ConfigError([Problem(key, f"codegen cannot write {what}", Origin(text="codegen"))])
+    arg = _NEVER
+    for item in value.values() if is_dict(value) else value:
+        arg = _unify(arg, _infer(item, key))
+    return _Type("dict" if is_dict(value) else "list", arg)
 
 
-def _unsupported(key: str, what: str) -> ConfigError:
-    return ConfigError([Problem(key, f"codegen cannot write {what}", Origin(text="codegen"))])
-
-
-# Expressions, rendered flat or split the way ruff format keeps them -------------------------------
-
-
+# Too long, it splits: `open`, `items` one a line with a magic trailing comma (which ruff format
+# keeps at any line length), `close`; or, with `text`, a string split into concatenated parts.
 @dataclass(frozen=True)
-class _Group:  # a call, list or dict: split one item per line with a magic trailing comma
+class _Split:
     open: str
-    items: tuple[_Expr, ...]
-    close: str
+    items: tuple[_Code, ...] = ()
+    close: str = ""
+    text: str | None = None
 
 
-@dataclass(frozen=True)
-class _Prefixed:  # `name=` or `"key": ` or `lambda: ` before an expression
-    prefix: str
-    expr: _Expr
+_Code = str | _Split
 
 
-@dataclass(frozen=True)
-class _Text:  # a string literal: split into implicitly concatenated parts when too long
-    text: str
+def _prefixed(prefix: str, code: _Code) -> _Code:
+    return prefix + code if isinstance(code, str) else replace(code, open=prefix + code.open)
 
 
-_Expr = str | _Group | _Prefixed | _Text
+def _flat(code: _Code) -> str:
+    if isinstance(code, str):
+        return code
+    if code.text is not None:
+        return code.open + _string(code.text)
+    return code.open + ", ".join(_flat(item) for item in code.items) + code.close
 
 
-def _flat(expr: _Expr) -> str:
-    if isinstance(expr, str):
-        return expr
-    if isinstance(expr, _Text):
-        return _string(expr.text)
-    if isinstance(expr, _Prefixed):
-        return expr.prefix + _flat(expr.expr)
-    return expr.open + ", ".join(_flat(item) for item in expr.items) + expr.close
-
-
-def _lines(expr: _Expr, indent: int, head: str, tail: str, width: int) -> list[str]:
-    """``head + expr + tail`` as lines no wider than ``width`` where the expression can split."""
-    flat = head + _flat(expr) + tail
-    if _width(flat) <= width or isinstance(expr, str):
-        return [flat]
-    if isinstance(expr, _Prefixed):
-        return _lines(expr.expr, indent, head + expr.prefix, tail, width)
+def _lines(code: _Code, indent: int, head: str, tail: str, width: int) -> list[str]:
+    """``head + code + tail`` as lines no wider than ``width``, where the code can split."""
+    flat = head + _flat(code) + tail
     inner = " " * (indent + 4)
-    if isinstance(expr, _Text):
-        parts = _chunks(expr.text, width - _width(inner))
-        if len(parts) == 1:
-            return [flat]
-        return [f"{head}(", *(inner + part for part in parts), f"{' ' * indent}){tail}"]
-    if not expr.items:
+    if isinstance(code, str) or _width(flat) <= width:
         return [flat]
-    lines = [head + expr.open]
-    for item in expr.items:
-        lines.extend(_lines(item, indent + 4, inner, ",", width))
-    return [*lines, " " * indent + expr.close + tail]
+    if code.text is not None:
+        body = [inner + part for part in _chunks(code.text, width - len(inner))]
+        start, end = code.open + "(", ")"
+    else:
+        body = [line for item in code.items for line in _lines(item, indent + 4, inner, ",", width)]
+        start, end = code.open, code.close
+    return [head + start, *body, " " * indent + end + tail] if body else [flat]
 
 
 def _chunks(text: str, width: int) -> list[str]:
-    """String literals of ``text`` cut at word ends, each no wider than ``width`` where possible."""
+    """String literals of ``text``, each no wider than ``width`` where a cut allows."""
     parts: list[str] = []
     current = ""
-    for word in re.findall(r"\S+\s*|\s+", text):
+    # Text without spaces (Chinese, Japanese) may be cut between any two wide characters.
+    for word in re.findall(r"[\u1100-\uffff]\s*|[^\s\u1100-\uffff]+\s*|\s+", text):
         if current and _width(_string(current + word)) > width:
             parts.append(_string(current))
             current = ""
@@ -167,23 +146,44 @@ def _chunks(text: str, width: int) -> list[str]:
 def _width(text: str) -> int:
     # ruff measures lines in columns: East Asian wide characters take two.
     return sum(
-        2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text
+        2 if unicodedata.east_asian_width(c) in "WF" else int(not unicodedata.combining(c)) for c in text
     )
 
 
 def _string(text: str) -> str:
-    """A string literal as ruff format writes it: double quotes unless single quotes escape less."""
+    """A string literal as ruff format writes it: double quotes, unless single quotes escape less.
+
+    Characters that ruff's RUF001 reports as look-alikes of ASCII ones (dashes, curly quotes,
+    fullwidth forms, a Greek or Cyrillic letter among Latin ones) are written as escapes.
+    """
     quote = "'" if text.count('"') > text.count("'") else '"'
-    body = "".join(
-        "\\\\" if c == "\\" else f"\\{c}" if c == quote else c if c.isprintable() else repr(c)[1:-1]
-        for c in text
+    lookalikes = {
+        index
+        for word in re.finditer(r"\w+", text)
+        if len(word.group()) == 1 or re.search(r"[A-Za-z]", word.group())
+        for index in range(word.start(), word.end())
+        if unicodedata.name(text[index], "").partition(" ")[0] in _LOOKALIKE_SCRIPTS
+    }
+
+    escaped = (
+        c.encode("unicode_escape").decode()
+        if c == "\\" or i in lookalikes or not c.isprintable() or not (c.isascii() or _plain(c))
+        else f"\\{c}"
+        if c == quote
+        else c
+        for i, c in enumerate(text)
     )
-    return f"{quote}{body}{quote}"
+    return quote + "".join(escaped) + quote
 
 
-def _literal(value: Any, t: _Type) -> _Expr:
-    """``value`` as Python source; ints where a float is expected are written as floats."""
-    element = t.arg if t.kind in ("list", "dict", "opt") and t.arg is not None else _ANY
+def _plain(c: str) -> bool:
+    kind = unicodedata.category(c)
+    return kind[0] not in "PZ" and kind not in ("Sm", "Sk") and unicodedata.is_normalized("NFKC", c)
+
+
+def _literal(value: Any, t: _Type) -> _Code:
+    """``value`` as Python source; an int where a float is expected is written as a float."""
+    element = t.arg or _ANY
     if t.kind == "opt":
         return _literal(value, element)
     if isinstance(value, bool) or value is None:
@@ -191,28 +191,21 @@ def _literal(value: Any, t: _Type) -> _Expr:
     if isinstance(value, int):
         return repr(float(value)) if t == _FLOAT and abs(value) < 2**53 else str(value)
     if isinstance(value, float):
-        if math.isnan(value):
-            return "math.nan"
-        return repr(value) if not math.isinf(value) else "math.inf" if value > 0 else "-math.inf"
+        text = repr(value).replace("e+", "e")  # as ruff format writes exponents
+        return text if math.isfinite(value) else f'{"-" * (value < 0)}float("{text.lstrip("-")}")'
     if isinstance(value, str):
-        return _Text(value)
-    if isinstance(value, list):
-        return _Group("[", tuple(_literal(item, element) for item in value), "]")
-    pairs = (_Prefixed(_string(k) + ": ", _literal(v, element)) for k, v in value.items())
-    return _Group("{", tuple(pairs), "}")
-
-
-# Names --------------------------------------------------------------------------------------------
-
-
-def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        return _Split("", text=value)
+    if is_list(value):
+        return _Split("[", tuple(_literal(item, element) for item in value), "]")
+    return _Split(
+        "{", tuple(_prefixed(f"{_string(k)}: ", _literal(v, element)) for k, v in value.items()), "}"
+    )
 
 
 def _field_name(key: str) -> str:
-    """A snake_case, ASCII, unreserved field name for ``key`` (the key becomes its alias if they differ)."""
-    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", _ascii(key))
-    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    """A snake_case, ASCII, unreserved name for ``key`` (the key becomes the alias when they differ)."""
+    name = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
+    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name))
     name = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").lower() or "field"
     if name[0].isdigit():
         name = f"field_{name}"
@@ -221,15 +214,10 @@ def _field_name(key: str) -> str:
     return f"{name}_" if name in _RESERVED_FIELDS else name
 
 
-def _class_name(key: str) -> str:
-    name = "".join(p[0].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", _ascii(key)) if p)
-    return name if name[:1].isalpha() else f"Group{name}"
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    base, number = name, 2
+def _unique(name: str, taken: set[str], separator: str = "_") -> str:
+    base, number = name.rstrip("_") if separator else name, 2
     while name in taken:
-        name, number = f"{base.rstrip('_')}_{number}", number + 1
+        name, number = f"{base}{separator}{number}", number + 1
     taken.add(name)
     return name
 
@@ -239,146 +227,123 @@ def is_class_name(name: str) -> bool:
     return name.isidentifier() and name.isascii() and name not in _RESERVED_CLASSES
 
 
-# Generation ---------------------------------------------------------------------------------------
+class _Writer:
+    """The generated module's classes and default functions, each written before its first use."""
 
+    def __init__(self, width: int, taken: set[str]) -> None:
+        self.width = width
+        self.taken = taken  # module-level names
+        self.blocks: list[list[str]] = []
+        self.uses_any = False
 
-@dataclass
-class _Module:
-    width: int
-    blocks: list[list[str]]  # classes and default functions, in definition order
-    classes: set[str]
-    functions: set[str]
-    needs: set[str]  # "math", "Any"
+    def add_class(
+        self, name: str, path: tuple[str, ...], data: Mapping[str, Any], descs: Mapping[str, Any]
+    ) -> None:
+        keys, ordered = list(data), list(descs)
+        for index, key in enumerate(ordered):  # keys without a value, in their place in the file
+            if key not in data:
+                before = [k for k in ordered[:index] if k in keys]
+                keys.insert(keys.index(before[-1]) + 1 if before else 0, key)
+        # Keys that are good names already keep them; the others are renamed around them.
+        names = {key: key for key in keys if _field_name(key) == key}
+        taken = set(names)
+        names.update({key: _unique(_field_name(key), taken) for key in keys if key not in names})
+        body = [
+            line for key in keys for line in self.field(name, (*path, key), names[key], data, descs.get(key))
+        ]
+        dotted = ".".join(path)
+        plain = all(c.isascii() and c.isprintable() and c not in '"\\`' for c in dotted)
+        docs = [f"Settings under ``{dotted}``."] * plain + [f"The ``{name}`` settings."]
+        if not path:
+            docs = ["The hyperparameters, with the source file's values as defaults.", "The hyperparameters."]
+        doc = next((f'    """{d}"""' for d in docs if _width(d) + 10 <= self.width), f'    """{docs[-1]}"""')
+        self.blocks.append([f"class {name}(tc.HyperParams):", doc, *([""] if body else []), *body])
+
+    def field(
+        self, owner: str, path: tuple[str, ...], name: str, data: Mapping[str, Any], desc: Any
+    ) -> list[str]:
+        key, comment = path[-1], list[str]()
+        value = data.get(key)
+        default: _Code
+        if key not in data or value is None:
+            why = "null in the source" if key in data else "no value in the source"
+            comment, annotation, default = [f"    # {why}: set the real type"], "str | None", "default=None"
+        elif is_dict(value) and value and all(_NAME_LIKE.fullmatch(k) for k in value):
+            nested = "".join(w[0].upper() + w[1:] for w in re.split(r"[^A-Za-z0-9]+", key) if w)
+            nested = nested if nested[:1].isalpha() else f"Group{nested}"
+            nested = _unique(owner + nested if nested in self.taken else nested, self.taken, "")
+            self.add_class(nested, path, value, {})
+            annotation, default = nested, f"default_factory={nested}"
+        else:
+            annotation, default = self.data_field(path, name, value)
+        args = [default, *([_Split("alias=", text=key)] if name != key else [])]
+        args += [_Split("description=", text=desc)] if isinstance(desc, str) else []
+        call = _Split("tc.Field(", tuple(args), ")")
+        return [*comment, *_lines(call, 4, f"    {name}: {annotation} = ", "", self.width)]
+
+    def data_field(self, path: tuple[str, ...], name: str, value: Any) -> tuple[str, _Code]:
+        """The annotation and the default of a field holding a scalar, a list or a mapping of data."""
+        t = _infer(value, ".".join(path))
+        annotation, literal = t.text(), _literal(value, t)
+        self.uses_any |= "Any" in annotation
+        if not (is_list(value) or is_dict(value)):
+            return annotation, _prefixed("default=", literal)
+        if not value:  # pyright reads `lambda: []` as list[Unknown]
+            return annotation, f"default_factory={type(value).__name__}"
+        if not any(is_list(item) or is_dict(item) for item in (value.values() if is_dict(value) else value)):
+            # A flat literal: mypy infers the type the field declares, so a lambda type-checks.
+            return annotation, _prefixed("default_factory=lambda: ", literal)
+        # Nested containers: in a lambda, mypy joins `[{"a": 1}, {"b": "x"}]` to `list[object]`,
+        # so a function whose return type is the field's type builds the default.
+        function = _unique(f"_default_{name}", self.taken)
+        self.blocks.append(
+            [f"def {function}() -> {annotation}:", *_lines(literal, 4, "    return ", "", self.width)]
+        )
+        return annotation, f"default_factory={function}"
 
 
 def generate(
     data: Mapping[str, Any],
     *,
     class_name: str = "HParams",
-    descs: Mapping[str, str] | None = None,
+    descs: Mapping[str, str | None] | None = None,
     source: str | None = None,
     line_length: int = 88,
 ) -> str:
-    """Write a Python module declaring ``data``'s keys as typed ``HyperParams`` fields.
+    """Write a module declaring ``data``'s keys as ``HyperParams`` fields whose defaults are its values.
 
-    Nested mappings whose keys look like names become nested classes; other mappings, and lists,
-    become ``dict[str, ...]`` and ``list[...]`` fields. Every value becomes its field's default, so
-    loading the source file with the generated class gives back the same values.
+    Nested mappings whose keys look like names become classes; others, and lists, ``dict``/``list`` fields.
 
     Args:
         data: the file's values, top-level wrappers unwrapped (``file_layer(path).data``).
         class_name: the name of the top-level class.
-        descs: top-level keys' ``desc`` texts, written as descriptions; a key that has a desc and
-            no value becomes a ``str | None`` field whose type is left to the user.
+        descs: top-level keys' ``desc`` texts (or None) in the file's order; a key without a value
+            in ``data`` (``{desc}`` alone) becomes a ``str | None`` field: the loader wants one.
         source: the file's name, for the module docstring.
-        line_length: the line length the output is laid out for (ruff's default is 88).
+        line_length: the line length to lay the code out for (ruff's default is 88).
 
     Returns:
-        The module's source text, formatted as ``ruff format`` writes it.
+        The module's source text, laid out as ``ruff format`` keeps it.
 
     Raises:
-        ValueError: ``class_name`` is not a usable class name.
-        ConfigError: a value no Python literal can write (such as a TOML date), naming its key.
+        ValueError: ``class_name`` cannot name the class.
+        ConfigError: a value no Python literal writes (such as a TOML date), naming its key.
     """
     if not is_class_name(class_name):
         raise ValueError(f"not a usable class name: {class_name!r}")
-    descs = descs or {}
-    module = _Module(line_length, [], {class_name} | _RESERVED_CLASSES, set(), set())
-    keys = list(data)
-    for index, key in enumerate(descs):  # documented-only keys, in their place in the file
-        if key not in data:
-            before = [k for k in list(descs)[:index] if k in keys]
-            keys.insert(keys.index(before[-1]) + 1 if before else 0, key)
-    _add_class(module, class_name, (), data, keys, descs)
-    return _module_text(module, source)
-
-
-def _add_class(
-    module: _Module,
-    name: str,
-    path: tuple[str, ...],
-    data: Mapping[str, Any],
-    keys: list[str],
-    descs: Mapping[str, str],
-) -> None:
-    taken: set[str] = set()
-    names = {key: key for key in keys if _field_name(key) == key and not keyword.iskeyword(key)}
-    taken.update(names.values())
-    names.update({key: _unique(_field_name(key), taken) for key in keys if key not in names})
-    body: list[str] = []
-    for key in keys:
-        body.extend(_field(module, name, (*path, key), data.get(key), names[key], key in data, descs.get(key)))
-    if path and all(c.isprintable() and c.isascii() and c not in '"\\`' for c in ".".join(path)):
-        doc = f'    """Settings under ``{".".join(path)}``."""'
-    else:
-        doc = '    """The hyperparameters, with the source file\'s values as defaults."""' if not path else ""
-    if not doc or _width(doc) > module.width:
-        doc = f'    """Settings of ``{name}``."""'
-    module.blocks.append([f"class {name}(tc.HyperParams):", doc, *([""] if body else []), *body])
-
-
-def _field(
-    module: _Module, owner: str, path: tuple[str, ...], value: Any, name: str, present: bool, desc: str | None
-) -> list[str]:
-    key = path[-1]
-    comment: list[str] = []
-    if not present or value is None:
-        why = "null in the source" if present else "only a desc in the source"
-        comment, annotation, default = [f"    # {why}: set the real type"], "str | None", _Prefixed("default=", "None")
-    elif isinstance(value, dict) and value and all(_NAME_LIKE.fullmatch(k) for k in value):
-        nested = _unique(_class_name(key), module.classes)
-        if nested in module.classes - {nested} or nested in _RESERVED_CLASSES:
-            nested = _unique(owner + nested, module.classes)
-        _add_class(module, nested, path, value, list(value), {})
-        annotation, default = nested, _Prefixed("default_factory=", nested)
-    else:
-        t = _infer(value, ".".join(path))
-        annotation = t.text()
-        if "Any" in annotation:
-            module.needs.add("Any")
-        literal = _literal(value, t)
-        if "math." in _flat(literal):
-            module.needs.add("math")
-        if not isinstance(value, (list, dict)):
-            default = _Prefixed("default=", literal)
-        elif not value:
-            default = _Prefixed("default_factory=", type(value).__name__)
-        elif not any(isinstance(v, (list, dict)) for v in (value.values() if isinstance(value, dict) else value)):
-            # A flat literal: mypy infers the same type the field declares, so a lambda checks.
-            default = _Prefixed("default_factory=", _Prefixed("lambda: ", literal))
-        else:
-            # Nested containers of mixed types: mypy would infer `list[object]` for a lambda's
-            # literal, so a function with the declared return type builds the default.
-            function = _unique(f"_default_{name}", module.functions)
-            head = f"def {function}() -> {annotation}:"
-            module.blocks.append([head, *_lines(literal, 4, "    return ", "", module.width)])
-            default = _Prefixed("default_factory=", function)
-    args: list[_Expr] = [default]
-    if name != key:
-        args.append(_Prefixed("alias=", _Text(key)))
-    if desc is not None:
-        args.append(_Prefixed("description=", _Text(desc)))
-    call = _Group("tc.Field(", tuple(args), ")")
-    return [*comment, *_lines(call, 4, f"    {name}: {annotation} = ", "", module.width)]
-
-
-def _module_text(module: _Module, source: str | None) -> str:
-    summary = '"""Hyperparameters generated by ``typed-config codegen``.'
-    where = ""
+    writer = _Writer(line_length, {class_name, *_RESERVED_CLASSES})
+    writer.add_class(class_name, (), data, descs or {})
+    lines = ['"""Hyperparameters generated by ``typed-config codegen``.', ""]
     if source is not None:
-        safe = "".join(c if c.isprintable() and c not in '"\\' else "?" for c in source)
-        where = f"\nSource: {safe}\n"
-    lines = [summary, where, _HEADER, '"""', "", "from __future__ import annotations", ""]
-    if module.needs & {"math", "Any"}:
-        lines.extend([*(["import math"] if "math" in module.needs else [])])
-        lines.extend([*(["from typing import Any"] if "Any" in module.needs else []), ""])
+        safe = "".join(c if c.isprintable() and c.isascii() and c not in '"\\' else "?" for c in source)
+        # A long path gets a line of its own, which line-length checks let pass as one word.
+        lines += [f"Source: {safe}" if len(safe) + 8 <= line_length else f"Source:\n{safe}", ""]
+    lines += [textwrap.fill(_HEADER, line_length), '"""', "", "from __future__ import annotations", ""]
+    lines += ["from typing import Any", ""] if writer.uses_any else []
     lines.append("import typed_config as tc")
-    for block in module.blocks:
-        lines.extend(["", "", *block])
+    for block in writer.blocks:
+        lines += ["", "", *block]
     return "\n".join(lines) + "\n"
-
-
-# The command --------------------------------------------------------------------------------------
 
 
 def add_codegen_command(commands: Any) -> None:
@@ -392,33 +357,36 @@ def add_codegen_command(commands: Any) -> None:
             "wandb.config. Exit status 2 when FILE cannot be read or is invalid."
         ),
     )
-    parser.add_argument("file", metavar="FILE", help="a config-defaults.yaml (or YAML, JSON, TOML) file")
-    parser.add_argument("--class-name", default="HParams", metavar="NAME", help="default: HParams")
     parser.add_argument(
-        "--line-length", type=int, default=88, metavar="N", help="lay the code out for N columns (default: 88)"
+        "file", metavar="FILE", help="a config-defaults.yaml, or any YAML, JSON or TOML config"
     )
+    parser.add_argument("--class-name", default="HParams", metavar="NAME", help="default: HParams")
+    parser.add_argument("--line-length", type=int, default=88, metavar="N", help="default: 88")
     parser.set_defaults(run=_run_codegen)
 
 
 def _run_codegen(args: argparse.Namespace) -> int:
-    path: str = args.file
-    class_name: str = args.class_name
+    path, class_name, line_length = str(args.file), str(args.class_name), int(args.line_length)
     if not is_class_name(class_name):
         raise UsageError(f"--class-name: {class_name!r} cannot name a Python class")
-    if args.line_length < 40:
-        raise UsageError(f"--line-length: {args.line_length} is too short (at least 40)")
+    if line_length < 60:
+        raise UsageError(f"--line-length: {line_length} is too short (at least 60)")
     check_readable(path)
     try:
         layer = file_layer(path)
     except ConfigError as exc:
         report(exc.problems)
         return EXIT_USAGE
-    raw = layer.document.data if isinstance(layer, FileLayer) else {}
-    descs = {k: v["desc"] for k, v in raw.items() if isinstance(v, dict) and isinstance(v.get("desc"), str)}
+    # Desc texts come from the raw document (the layer keeps only the wrappers' values), in the
+    # file's order, which places the keys that have a desc and no value.
+    descs: dict[str, str | None] = {}
+    if isinstance(layer, FileLayer):
+        for key, value in layer.document.data.items():
+            desc = value.get("desc") if key in layer.wrapped else None
+            descs[key] = desc if isinstance(desc, str) else None
+    descs.update((key, None) for key in sorted(layer.documented()) if key not in descs)
     try:
-        text = generate(
-            layer.data, class_name=class_name, descs=descs, source=path, line_length=args.line_length
-        )
+        text = generate(layer.data, class_name=class_name, descs=descs, source=path, line_length=line_length)
     except ConfigError as exc:
         report(Problem(p.key, p.message, layer.origin(tuple((p.key or "").split(".")))) for p in exc.problems)
         return EXIT_USAGE

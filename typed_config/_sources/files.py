@@ -73,6 +73,9 @@ class TomlLayer(Layer):
     def origin(self, path: Path, *, at_key: bool = False) -> Origin:  # noqa: ARG002 - no positions
         return Origin(path=self.name)
 
+    def documented(self) -> frozenset[str]:
+        return frozenset(k for k in self.wrapped if k not in self.data)
+
 
 def text_layer(text: str | bytes, source: str) -> FileLayer:
     """Read config text (YAML, in the config-defaults format) into a layer."""
