@@ -83,7 +83,13 @@ def test_list_values_stop_at_the_next_option_but_not_at_negative_numbers() -> No
             ["--optimizer={lr: 1}", "--optimizer.lr=2"],
             ["--optimizer.lr=2: optimizer.lr: is also set by --optimizer={lr: 1}"],
         ),
-        (["--tags=[a, b"], ["--tags=[a, b: tags: cannot read the value: while parsing a flow sequence"]),
+        (
+            ["--tags=[a, b"],
+            [
+                "--tags=[a, b: tags: cannot read the value: did not find expected ',' or ']' "
+                "(while parsing a flow sequence)"
+            ],
+        ),
         (["--no-epochs"], ["--no-epochs: unknown option; did you mean '--epochs'?"]),
     ],
 )

@@ -46,7 +46,7 @@ def test_command_line_values_are_locked_even_with_allow_val_change(run: tc.Run[H
     with pytest.raises(tc.ConfigError) as info:
         run.config.update({"optimizer": {"lr": 0.5}}, allow_val_change=True)
     assert lines(info) == [
-        "optimizer.lr: is locked: --optimizer.lr=0.01 set it on the command line; code cannot change it"
+        "optimizer.lr: is locked: --optimizer.lr=0.01 set it (a command-line or sweep value); code cannot change it"
     ]
     with pytest.raises(tc.ConfigError):
         run.config.optimizer.lr = 0.5

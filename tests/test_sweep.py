@@ -255,7 +255,7 @@ def test_a_combination_that_does_not_validate_is_a_config_error() -> None:
     grid = {"program": "x", "method": "grid", "parameters": {"lr": {"values": [0.1, 0.2]}}}
     with pytest.raises(ConfigError) as caught:
         list(sweep.expand(Strict, grid))
-    assert str(caught.value) == "sweep['parameters']: name: required value is missing"
+    assert str(caught.value) == "schema: name: required value is missing"  # set by no parameter
 
 
 def test_expand_refuses_a_sweep_with_problems_and_a_bayes_sweep() -> None:

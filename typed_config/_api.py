@@ -212,8 +212,9 @@ class Api:
     ) -> StoredRun[M] | StoredRun[Any]:
         """Reopen a run: ``"project/run_id"``, ``"entity/project/run_id"`` or a run folder's path.
 
-        Without ``schema``, the schema recorded in ``meta.json`` is imported; when it cannot be,
-        the run opens read-only.
+        Without ``schema``, the schema recorded in ``meta.json`` is imported when it is a module
+        (``package.module:Class``); a schema defined in a script (``train.py:Class``) is never
+        imported, since that would run the script. When there is none, the run opens read-only.
 
         Raises:
             ConfigError: no such run, or its files are missing or invalid (naming the file).
@@ -221,9 +222,14 @@ class Api:
         run_dir = self._find(path)
         if schema is not None:
             return StoredRun(run_dir, schema, None)
-        reference = read_json(run_dir / META).get("schema")
+        reference = str(read_json(run_dir / META).get("schema"))
+        module = reference.rpartition(":")[0]
+        if module.endswith(".py") or "/" in module or os.sep in module:
+            # A schema defined in a script: importing it would run the script (its training).
+            why = f"{reference} is a script, which opening a run does not run"
+            return StoredRun(run_dir, None, why)
         try:
-            found = resolve_schema(str(reference))
+            found = resolve_schema(reference)
         except SchemaReferenceError as exc:
             return StoredRun(run_dir, None, str(exc))
         return StoredRun(run_dir, found, None)

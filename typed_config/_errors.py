@@ -42,7 +42,7 @@ class Origin:
 
     def __str__(self) -> str:
         if self.path is None:
-            return escaped(self.text) if self.text is not None else "<unknown>"
+            return _cut(escaped(self.text)) if self.text is not None else "<unknown>"
         if self.line is None:
             return escaped(self.path)
         return f"{escaped(self.path)}:{self.line}:{self.column if self.column is not None else 1}"
@@ -60,7 +60,7 @@ class Problem:
         if self.key is None:
             return f"{self.origin}: {self.message}"
         # A key from a file may hold any character; one problem must stay one safe line.
-        return f"{self.origin}: {escaped(self.key)}: {self.message}"
+        return f"{self.origin}: {_cut(escaped(self.key))}: {self.message}"
 
 
 class ConfigError(ValueError):
@@ -80,6 +80,11 @@ class ConfigError(ValueError):
     def __reduce__(self) -> tuple[type[ConfigError], tuple[tuple[Problem, ...]]]:
         # Exceptions are pickled by their args; ours are the problems.
         return (type(self), (self.problems,))
+
+
+def _cut(text: str, limit: int = 120) -> str:
+    """A long argument or key, cut for a one-line message (the record keeps it whole)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def escaped(text: str) -> str:

@@ -18,12 +18,19 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, to_json
 
 from typed_config._errors import ConfigError, Origin, Problem, show
-from typed_config._introspect import discriminators, dotted_aliases, known_keys, nested_models, suggest
+from typed_config._introspect import (
+    discriminators,
+    dotted_aliases,
+    known_keys,
+    nested_models,
+    secret_keys,
+    suggest,
+)
 from typed_config._keys import Path, format_path, is_dict, is_list, segment_problem, to_plain
 
 M = TypeVar("M", bound=BaseModel)
 
-NO_SOURCE: Final = Origin(text="(no source)")
+NO_SOURCE: Final = Origin(text="schema")
 
 
 class Layer:
@@ -240,6 +247,13 @@ def _to_problem(
     elif kind == "missing":
         message = "required value is missing"
         index, origin = _origin(layers, path, at_key=True)
+    elif key is not None and key in secret_keys(schema):
+        # A secret is not shown, not even in the argument that gave it.
+        index, origin = _origin(layers, path, at_key=False)
+        raw = error["input"]
+        if origin.text is not None and isinstance(raw, str) and raw:
+            origin = Origin(origin.path, origin.line, origin.column, origin.text.replace(raw, "**********"))
+        message = f"{error['msg']} (got a secret, not shown)"
     else:
         message = f"{error['msg']} (got {show(error['input'])})"
         index, origin = _origin(layers, path, at_key=False)
@@ -258,7 +272,7 @@ def _origin(layers: Sequence[Layer], path: Path, *, at_key: bool) -> tuple[int, 
         origin = layers[index].origin(path[:1], at_key=True)
         if origin.path is not None:
             return index, origin
-    return (len(layers) - 1, layers[-1].origin(())) if layers else (0, NO_SOURCE)
+    return len(layers), NO_SOURCE  # set nowhere: the schema is what asks for it
 
 
 def keyed_layer(

@@ -59,7 +59,7 @@ class ConfigState:
                 problems.append(
                     Problem(
                         key,
-                        f"is locked: {lock} set it on the command line; code cannot change it",
+                        f"is locked: {lock} set it (a command-line or sweep value); code cannot change it",
                         origin_of(key),
                     )
                 )

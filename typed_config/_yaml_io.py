@@ -133,6 +133,9 @@ def parse_value(text: str) -> Any:
         raise ValueError(f"value too long: {len(text)} characters (the limit is {MAX_BYTES})")
     try:
         node = _Loader(text).get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        problem = exc.problem or "invalid YAML"
+        raise ValueError(f"{problem} ({exc.context})" if exc.context else problem) from None
     except yaml.YAMLError as exc:
         raise ValueError(str(exc).splitlines()[0]) from None
     if node is None:

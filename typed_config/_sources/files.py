@@ -15,7 +15,7 @@ from typing import Any, Final
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._keys import Path, flatten, format_path, is_dict, is_list, segment_problem
 from typed_config._layers import KeyedLayer, Layer, keyed_layer
-from typed_config._yaml_io import MAX_BYTES, Document, load_document
+from typed_config._yaml_io import MAX_BYTES, MAX_DEPTH, Document, load_document
 
 WANDB_KEYS: Final = frozenset({"wandb_version", "_wandb"})
 """Keys wandb writes into a run's config.yaml; they are not configuration."""
@@ -87,7 +87,9 @@ def text_layer(text: str | bytes, source: str) -> FileLayer:
 def json_layer(raw: bytes, source: str) -> FileLayer:
     """Read JSON: checked as JSON, then read by the YAML loader (JSON is YAML 1.2) for positions."""
     try:
-        json.loads(raw)
+        json.loads(raw, parse_int=len)  # syntax only: ints are not converted (a 5,000-digit one would fail)
+    except RecursionError:
+        raise _cannot_read(source, f"nesting deeper than {MAX_DEPTH} levels") from None
     except json.JSONDecodeError as exc:
         raise ConfigError(
             [
@@ -117,13 +119,13 @@ def toml_layer(raw: bytes, source: str) -> TomlLayer:
         data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise _cannot_read(source, f"invalid UTF-8 byte 0x{raw[exc.start]:02x}") from None
-    except tomllib.TOMLDecodeError as exc:
-        found = _TOML_POSITION.search(str(exc))
-        line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
-        message = _TOML_POSITION.sub("", str(exc)).strip()
-        raise ConfigError(
-            [Problem(None, f"TOML syntax error: {message}", Origin(source, line, column))]
-        ) from None
+    except ValueError as exc:  # an integer past CPython's digit limit, and the like
+        if isinstance(exc, tomllib.TOMLDecodeError):
+            raise _toml_error(exc, source) from None
+        reason = "an integer has too many digits" if "digits" in str(exc) else str(exc)
+        raise _cannot_read(source, f"TOML value cannot be read: {reason}") from None
+    except RecursionError:
+        raise _cannot_read(source, f"nesting deeper than {MAX_DEPTH} levels") from None
     problems = list(_key_problems(data, (), source))
     if problems:
         raise ConfigError(problems)
@@ -161,6 +163,13 @@ def sweep_param_layer(path: str | os.PathLike[str]) -> KeyedLayer:
     return layer
 
 
+def _toml_error(exc: Exception, source: str) -> ConfigError:
+    found = _TOML_POSITION.search(str(exc))
+    line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
+    message = _TOML_POSITION.sub("", str(exc)).strip()
+    return ConfigError([Problem(None, f"TOML syntax error: {message}", Origin(source, line, column))])
+
+
 def _tomllib() -> Any:
     """The TOML reader: the standard library's, or tomli on Python 3.10 (None when missing)."""
     if sys.version_info >= (3, 11):
@@ -177,6 +186,12 @@ def _tomllib() -> Any:
 def _key_problems(value: Any, path: Path, source: str) -> list[Problem]:
     """Keys a format other than YAML let through that our rules refuse (a dot in a quoted key)."""
     problems: list[Problem] = []
+    if len(path) > MAX_DEPTH:
+        return [
+            Problem(
+                format_path(path[:MAX_DEPTH]), f"nesting deeper than {MAX_DEPTH} levels", Origin(path=source)
+            )
+        ]
     if is_dict(value):
         for key, item in value.items():
             reason = segment_problem(key)
