@@ -22,8 +22,8 @@ from typing import Any, Final, TypeVar
 from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._explain import REDACTED
 from typed_config._introspect import is_model, members, nested_models, secret_keys
-from typed_config._keys import field_keys, flatten, is_list
-from typed_config._layers import Layer, check_schema, merge, validate
+from typed_config._keys import field_keys, flatten, is_dict, is_list
+from typed_config._layers import Layer, check_schema, lookup, merge, validate
 from typed_config._load import resolve, source_layer
 from typed_config._model import HyperParams, attach_state
 from typed_config._run import Run
@@ -110,7 +110,7 @@ def init(
         raise SystemExit(0)
     where = launcher()
     project_dir = None if dir is None else Path(dir) / project
-    stored = _resumed(project_dir, resume, where.run_id)
+    stored = _resumed(schema, project_dir, resume, where.run_id)
     layers: list[Layer] = []
     unread: list[Problem] = []
     if stored is not None:
@@ -248,7 +248,18 @@ class _Stored:
         return {key for key, chain in self.history.items() if len(chain) > 1}
 
 
-def _resumed(project_dir: Path | None, resume: str | bool | None, job_id: str | None) -> _Stored | None:
+def _forget_redacted(layer: Layer, schema: type[HyperParams]) -> None:
+    """A stored secret is only its redaction marker: not a value, so it falls back to the sources."""
+    for key in secret_keys(schema):
+        *parents, last = key.split(".")
+        node = lookup(layer.data, tuple(parents))
+        if is_dict(node) and node.get(last) == REDACTED:
+            del node[last]
+
+
+def _resumed(
+    schema: type[HyperParams], project_dir: Path | None, resume: str | bool | None, job_id: str | None
+) -> _Stored | None:
     """The stored run to continue, if ``resume`` asks for one."""
     if resume is None or resume is False:
         return None
@@ -259,6 +270,7 @@ def _resumed(project_dir: Path | None, resume: str | bool | None, job_id: str | 
         wanted = "no stored run" if resume is True else f"no stored run {show(resume)}"
         raise ConfigError([Problem(None, f"{wanted} to resume", Origin(path=str(project_dir)))])
     layer, _descs = read_config(project_dir / run_id)
+    _forget_redacted(layer, schema)
     meta = read_json(project_dir / run_id / META)
     provenance = project_dir / run_id / PROVENANCE
     history = {k: v for k, v in read_json(provenance).items() if is_list(v)} if provenance.is_file() else {}

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails, to_json
+from pydantic_core import ErrorDetails, PydanticSerializationError, to_json
 
 from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._introspect import (
@@ -153,15 +153,46 @@ def validate(schema: type[M], layers: Sequence[Layer]) -> M:
     Raises:
         ConfigError: every problem, each with the origin of the value that caused it.
     """
-    merged = merge([layer.data for layer in layers], schema) if layers else {}
+    merged = _with_default_tags(merge([layer.data for layer in layers], schema) if layers else {}, schema)
     unknown = _undocumented(schema, layers)
     try:
-        config = schema.model_validate_json(encode(merged), strict=True, extra="forbid")
+        payload = encode(merged)
+    except (PydanticSerializationError, RecursionError, ValueError) as exc:
+        # Sources bound what they read; a value built by code may still be too deep to encode.
+        where = layers[-1].origin(()) if layers else NO_SOURCE
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConfigError(
+            [Problem(None, f"a value is too deeply nested or too large to validate ({reason})", where)]
+        ) from None
+    try:
+        config = schema.model_validate_json(payload, strict=True, extra="forbid")
     except ValidationError as exc:
         raise ConfigError(unknown + map_errors(exc.errors(), schema, merged, layers)) from None
     if unknown:
         raise ConfigError(unknown)
     return config
+
+
+def _with_default_tags(merged: dict[str, Any], schema: type[BaseModel]) -> dict[str, Any]:
+    """Give a discriminated union the tag of its default when sources set keys but not the tag.
+
+    ``--opt.lr=0.01`` on a field whose default is the Adam variant means Adam's ``lr``: without
+    the tag pydantic could not tell which variant the keys are for.
+    """
+    for path, (name, default) in discriminators(schema).items():
+        node = lookup(merged, path)
+        if default is None or not is_dict(node) or not node or name in node:
+            continue
+        merged = _set_copied(merged, path, {**node, name: default})
+    return merged
+
+
+def _set_copied(data: dict[str, Any], path: Path, value: Any) -> dict[str, Any]:
+    """``data`` with ``value`` at ``path``, copying the dicts on the way (layers stay untouched)."""
+    head, *rest = (str(part) for part in path)  # union fields sit in models: their path is keys
+    copy = dict(data)
+    copy[head] = _set_copied(data[head], tuple(rest), value) if rest else value
+    return copy
 
 
 def _undocumented(schema: type[BaseModel], layers: Sequence[Layer]) -> list[Problem]:

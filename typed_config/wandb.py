@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Origin, Problem, show
+from typed_config._introspect import secret_keys
 from typed_config._keys import is_mapping, to_plain
 from typed_config._layers import check_schema, validate
 from typed_config._sources.mapping import mapping_layer
@@ -93,6 +94,9 @@ def from_wandb(schema: type[M], config: Mapping[str, Any] | Any = None) -> M:
     flat, origins, problems = _merged(raw)
     if problems:
         raise ConfigError(problems)
+    for key in secret_keys(schema):  # pushed redacted: the marker is not the secret
+        if flat.get(key) == "**********":
+            del flat[key]
     layer, more = mapping_layer(flat, "wandb.config", lambda key: origins.get(key, f"wandb.config[{key!r}]"))
     if more:
         raise ConfigError(more)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 from pydantic import BaseModel
 
 from typed_config._errors import Origin, Problem
-from typed_config._keys import field_keys, is_mapping, segment_problem
+from typed_config._keys import field_keys, is_list, is_mapping, is_tuple, segment_problem
 from typed_config._layers import KeyedLayer, keyed_layer
+from typed_config._yaml_io import MAX_DEPTH
 
 
 def mapping_layer(
@@ -37,18 +38,50 @@ def _collect(
     origin: Origin,
     entries: list[tuple[str, Any, Origin]],
     problems: list[Problem],
+    *,
+    depth: int = 0,
 ) -> None:
     # Every value under one top-level key is named by that key, as the caller wrote it.
     if isinstance(value, BaseModel):
         value = {k: value.__dict__[n] for n, k in field_keys(type(value)) if n in value.model_fields_set}
         if not value:
             return
+    if depth > MAX_DEPTH:
+        problems.append(Problem(key, f"nesting deeper than {MAX_DEPTH} levels", origin))
+        return
     if is_mapping(value) and value:
         for sub, item in value.items():
             reason = segment_problem(sub)
             if reason is not None:
                 problems.append(Problem(key, reason, origin))
                 continue
-            _collect(f"{key}.{sub}", item, origin, entries, problems)
+            _collect(f"{key}.{sub}", item, origin, entries, problems, depth=depth + 1)
+        return
+    reason = _too_big(value, depth)
+    if reason is not None:
+        problems.append(Problem(key, reason, origin))
         return
     entries.append((key, dict(value) if is_mapping(value) else value, origin))
+
+
+_MAX_INT_BITS: Final = 13_300  # about the 4,000 digits files allow
+
+
+def _too_big(value: Any, depth: int) -> str | None:
+    """The bounds files have, for values built by code: nesting and integer size."""
+    if depth > MAX_DEPTH:
+        return f"nesting deeper than {MAX_DEPTH} levels"
+    if type(value) is int and value.bit_length() > _MAX_INT_BITS:
+        return "integer with more than 4000 digits"
+    items: list[Any] = (
+        list(value.values())
+        if is_mapping(value)
+        else list(value)
+        if is_list(value) or is_tuple(value)
+        else []
+    )
+    for item in items:
+        reason = _too_big(item, depth + 1)
+        if reason is not None:
+            return reason
+    return None
