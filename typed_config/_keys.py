@@ -137,12 +137,20 @@ def flatten(data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
 
 def _flatten_model(model: BaseModel, prefix: str, out: dict[str, Any], problems: list[Problem]) -> None:
     model_type = type(model)
-    keys, scalar_lists = _plan(model_type, prefix)
+    keys, scalar_lists, list_keys = _plan(model_type, prefix)
     values = model.__dict__
+    aligned = len(values) == len(keys) and _no_aliases(model_type)
+    if list_keys is not None and aligned:
+        # Every field is typed int, float, str or bool (or a list of them): validated values are
+        # already JSON scalars, so the whole model goes in at C speed; then lists are copied.
+        out.update(zip(keys, values.values(), strict=True))
+        for key in list_keys:
+            out[key] = list(out[key])
+        return
     # Without aliases the values dict holds the fields in order: walked as it is, no lookups.
     ordered: Iterable[Any] = (
         values.values()
-        if len(values) == len(keys) and _no_aliases(model_type)
+        if aligned
         else [values.get(n) for n, _ in field_keys(model_type)]  # model_construct() may leave gaps
     )
     for key, value, scalar_list in zip(keys, ordered, scalar_lists, strict=True):
@@ -157,26 +165,36 @@ def _flatten_model(model: BaseModel, prefix: str, out: dict[str, Any], problems:
             _flatten_value(value, key, out, problems, lenient=True)
 
 
-def _plan(model_type: type[BaseModel], prefix: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
-    """A model's dot-keys under ``prefix``, and which fields are typed as lists of scalars.
+_Plan = tuple[tuple[str, ...], tuple[bool, ...], "tuple[str, ...] | None"]
 
-    Kept on the class, per prefix: building the key strings once is most of a flatten's saving.
+
+def _plan(model_type: type[BaseModel], prefix: str) -> _Plan:
+    """A model's dot-keys under ``prefix``, which fields are lists of scalars, and their keys.
+
+    The last is None unless every field is a plain scalar or such a list (then the model is
+    copied whole). Kept on the class, per prefix: key strings are built once.
     """
-    plans: dict[str, tuple[tuple[str, ...], tuple[bool, ...]]] | None = model_type.__dict__.get(
-        "__typed_config_plans__"
-    )
+    plans: dict[str, _Plan] | None = model_type.__dict__.get("__typed_config_plans__")
     if plans is None:
         plans = {}
         type.__setattr__(model_type, "__typed_config_plans__", plans)
     plan = plans.get(prefix)
     if plan is None:
         fields = model_type.model_fields
+        annotations = [fields[n].annotation for n, _ in field_keys(model_type)]
         keys = tuple(prefix + key for _, key in field_keys(model_type))
-        plan = plans[prefix] = (
-            keys,
-            tuple(_scalar_list(fields[n].annotation) for n, _ in field_keys(model_type)),
+        lists = tuple(_scalar_list(a) for a in annotations)
+        plain = bool(keys) and all(
+            is_list or _plain_scalar(a) for a, is_list in zip(annotations, lists, strict=True)
         )
+        list_keys = tuple(k for k, is_list in zip(keys, lists, strict=True) if is_list) if plain else None
+        plan = plans[prefix] = (keys, lists, list_keys)
     return plan
+
+
+def _plain_scalar(annotation: Any) -> bool:
+    """A field typed exactly int, float, str or bool (no constraints that could change the value)."""
+    return annotation in (int, float, str, bool)
 
 
 def _scalar_list(annotation: Any) -> bool:
