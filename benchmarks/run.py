@@ -229,6 +229,8 @@ def main() -> int:
     print(text)
     with open(args.output, "w", encoding="utf-8") as handle:
         handle.write(text)
+    with open(os.path.join(REPO, "docs", "benchmarks.md"), "w", encoding="utf-8") as handle:
+        handle.write(text.replace("# typed_config benchmarks", "# Benchmarks\n\nWritten by `make bench`.", 1))
     return 0
 
 
