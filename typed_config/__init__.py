@@ -41,17 +41,7 @@ __all__ = [
 
 __version__ = "0.1.0"
 
-for _name in (
-    "Api",
-    "ConfigError",
-    "Explanation",
-    "HyperParams",
-    "Origin",
-    "Problem",
-    "Run",
-    "Setting",
-    "StoredConfig",
-    "StoredRun",
-):
-    globals()[_name].__module__ = __name__
-del _name
+# Classes report the public module as theirs (in reprs, docs and pickles), as httpx does.
+for _public in [globals()[name] for name in __all__]:
+    if isinstance(_public, type) and _public.__module__.startswith("typed_config._"):
+        _public.__module__ = __name__
