@@ -98,7 +98,7 @@ def _load(data: bytes, source: str, skip: frozenset[str], dotted_top: bool) -> D
     try:
         root: Node | None = _Loader(data).get_single_node()
     except yaml.MarkedYAMLError as exc:
-        raise syntax_error(exc, source, MAX_DEPTH) from None
+        raise syntax_error(exc, source, MAX_DEPTH, data) from None
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
         raise reader_error(exc, data, source) from None
     except RecursionError:  # the pure-Python composer, without libyaml, on deep nesting

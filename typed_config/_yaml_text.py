@@ -46,7 +46,7 @@ def at(source: str, line: int, column: int, message: str) -> ConfigError:
     return ConfigError([Problem(None, message, Origin(path=source, line=line, column=column))])
 
 
-def syntax_error(exc: Any, source: str, max_depth: int) -> ConfigError:
+def syntax_error(exc: Any, source: str, max_depth: int, data: bytes = b"") -> ConfigError:
     """A PyYAML ``MarkedYAMLError`` as a ConfigError at its position, in words a user reads."""
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -57,7 +57,15 @@ def syntax_error(exc: Any, source: str, max_depth: int) -> ConfigError:
         problem = f"nesting deeper than {max_depth} levels"
     elif exc.context and "found undefined alias" not in problem:
         problem = f"{problem} ({exc.context})"
+    elif problem.startswith("mapping values are not allowed") and _longest_line(data, line) > 1024:
+        # YAML reads a key as a key only up to 1,024 characters.
+        problem += "; a key longer than 1024 characters must be written in YAML's explicit form, '? key'"
     return at(source, line, col, f"YAML syntax error: {problem}")
+
+
+def _longest_line(data: bytes, line: int) -> int:
+    lines = data.split(b"\n", line)
+    return len(lines[line - 1]) if 0 < line <= len(lines) else 0
 
 
 def reader_error(exc: Any, data: bytes, source: str) -> ConfigError:
