@@ -151,3 +151,18 @@ def test_runs_lists_and_filters(run_id: str) -> None:
     assert [r.id for r in api.runs("p", filter={"optimizer.name": "sgd"})] == [other.id]
     assert api.runs("p", filter={"optimizer.name": "rmsprop"}) == []
     assert api.runs("empty-project") == []
+
+
+def test_a_schema_defined_in_a_script_is_never_imported_to_reopen_a_run(run_id: str, tmp_path: Path) -> None:
+    script = tmp_path / "train.py"
+    marker = tmp_path / "training-ran"
+    script.write_text(
+        f"open({str(marker)!r}, 'w').write('yes')\nimport typed_config as tc\nclass HParams(tc.HyperParams):\n    epochs: int = 1\n"
+    )
+    meta_path = Path("runs") / "p" / run_id / "meta.json"
+    meta_path.write_text(json.dumps({**json.loads(meta_path.read_text()), "schema": f"{script}:HParams"}))
+    run = tc.Api().run(f"p/{run_id}")
+    assert run.schema is None
+    assert not marker.exists()
+    with pytest.raises(tc.ConfigError, match="is a script, which opening a run does not run"):
+        run.update()
