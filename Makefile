@@ -36,6 +36,7 @@ pytest: $(STAMP)
 	$(BIN)/pytest -q -n auto --cov --cov-report=term
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run.py
 
 # The fuzz properties of tests/test_fuzz.py (and the other hypothesis tests) with many more examples.
