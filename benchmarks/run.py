@@ -12,11 +12,13 @@ import pstats
 import subprocess
 import sys
 import time
+import traceback
 
 import bench_bounds
 import bench_core
 import bench_import
 import bench_init
+import bench_peers
 import pydantic
 import yaml
 from bench_core import Row
@@ -185,20 +187,32 @@ def profile(rows: list[Row], top: int = 22) -> list[str]:
     return lines
 
 
+def peers(repeats: int, import_runs: int) -> list[str]:
+    """The "Against the peers" section (measured in a child interpreter); a failure there is reported."""
+    try:
+        peer_rows = bench_peers.run(repeats=repeats, import_runs=import_runs)
+    except Exception as exc:  # noqa: BLE001 - a peer's API change must not cost the rest of the results
+        traceback.print_exc()
+        return ["## Against the peers", "", f"Not measured: {type(exc).__name__}: {exc}", ""]
+    return [*bench_peers.section(peer_rows, _duration), ""]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run; noisier numbers)")
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile section")
+    parser.add_argument("--no-peers", action="store_true", help="skip the 'Against the peers' section")
     parser.add_argument(
         "--output", default=os.path.join(HERE, "results.md"), help="where to write the Markdown"
     )
     args = parser.parse_args()
-    repeats, import_runs = (3, 5) if args.quick else (7, 15)
+    repeats, import_runs, peer_import_runs = (3, 5, 5) if args.quick else (7, 15, 11)
 
     started = time.perf_counter()
     rows = bench_core.run(repeats=repeats) + bench_init.run(repeats=repeats)
     report = bench_import.run(runs=import_runs)
     rows = sorted([*rows, *report.rows], key=lambda r: r.workload[:2])  # stable: workload order, then size
+    peer_lines = [] if args.no_peers else peers(repeats, peer_import_runs)
     lines = [
         "# typed_config benchmarks",
         "",
@@ -213,6 +227,7 @@ def main() -> int:
         "",
         *table(rows),
         "",
+        *peer_lines,
         *import_notes(report),
         "",
         "## Hostile inputs",
