@@ -137,9 +137,10 @@ def flatten(data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
 
 def _flatten_model(model: BaseModel, prefix: str, out: dict[str, Any], problems: list[Problem]) -> None:
     model_type = type(model)
-    keys, scalar_lists, list_keys = _plan(model_type, prefix)
+    plan = _PLANS.get((model_type, prefix)) or _plan(model_type, prefix)
+    keys, scalar_lists, list_keys, by_name = plan
     values = model.__dict__
-    aligned = len(values) == len(keys) and _no_aliases(model_type)
+    aligned = by_name and len(values) == len(keys)
     if list_keys is not None and aligned:
         # Every field is typed int, float, str or bool (or a list of them): validated values are
         # already JSON scalars, so the whole model goes in at C speed; then lists are copied.
@@ -165,30 +166,31 @@ def _flatten_model(model: BaseModel, prefix: str, out: dict[str, Any], problems:
             _flatten_value(value, key, out, problems, lenient=True)
 
 
-_Plan = tuple[tuple[str, ...], tuple[bool, ...], "tuple[str, ...] | None"]
+_Plan = tuple[tuple[str, ...], tuple[bool, ...], "tuple[str, ...] | None", bool]
+
+# Flatten plans by (model class, prefix): one dict lookup per model, where the key strings are
+# built once. Bounded: schemas are few, and prefixes are their nesting paths.
+_PLANS: dict[tuple[type[BaseModel], str], _Plan] = {}
 
 
 def _plan(model_type: type[BaseModel], prefix: str) -> _Plan:
-    """A model's dot-keys under ``prefix``, which fields are lists of scalars, and their keys.
+    """How to flatten a model under ``prefix``, built once per model class and prefix.
 
-    The last is None unless every field is a plain scalar or such a list (then the model is
-    copied whole). Kept on the class, per prefix: key strings are built once.
+    The plan holds the dot-keys, which fields are lists of scalars, those fields' keys (None
+    unless every field is a plain scalar or such a list: then the model is copied whole), and
+    whether fields are keyed by their names (no aliases).
     """
-    plans: dict[str, _Plan] | None = model_type.__dict__.get("__typed_config_plans__")
-    if plans is None:
-        plans = {}
-        type.__setattr__(model_type, "__typed_config_plans__", plans)
-    plan = plans.get(prefix)
-    if plan is None:
-        fields = model_type.model_fields
-        annotations = [fields[n].annotation for n, _ in field_keys(model_type)]
-        keys = tuple(prefix + key for _, key in field_keys(model_type))
-        lists = tuple(_scalar_list(a) for a in annotations)
-        plain = bool(keys) and all(
-            is_list or _plain_scalar(a) for a, is_list in zip(annotations, lists, strict=True)
-        )
-        list_keys = tuple(k for k, is_list in zip(keys, lists, strict=True) if is_list) if plain else None
-        plan = plans[prefix] = (keys, lists, list_keys)
+    fields = model_type.model_fields
+    annotations = [fields[n].annotation for n, _ in field_keys(model_type)]
+    keys = tuple(prefix + key for _, key in field_keys(model_type))
+    lists = tuple(_scalar_list(a) for a in annotations)
+    plain = bool(keys) and all(
+        is_list or _plain_scalar(a) for a, is_list in zip(annotations, lists, strict=True)
+    )
+    list_keys = tuple(k for k, is_list in zip(keys, lists, strict=True) if is_list) if plain else None
+    if len(_PLANS) > 100_000:  # generated schemas (tests) must not grow this without end
+        _PLANS.clear()
+    plan = _PLANS[(model_type, prefix)] = (keys, lists, list_keys, _no_aliases(model_type))
     return plan
 
 
