@@ -132,3 +132,27 @@ def test_switching_a_union_variant_drops_what_lower_layers_set_under_it() -> Non
     assert cfg.opt.model_dump() == {"kind": "sgd", "momentum": 0.5}  # the same variant merges
     cfg.update({"opt": {"kind": "adam"}})
     assert cfg.opt.model_dump() == {"kind": "adam", "beta1": 0.9}
+
+
+def test_a_value_too_deep_to_encode_is_a_config_error_not_a_serializer_traceback() -> None:
+    from typed_config._layers import Layer, validate
+
+    deep: list[object] = []
+    for _ in range(1_000):
+        deep = [deep]
+    with pytest.raises(
+        tc.ConfigError, match=r"^built: a value is too deeply nested or too large to validate"
+    ):
+        validate(HParams, [Layer("built", {"extra": {"a": deep}})])
+
+
+def test_values_built_by_code_are_held_to_the_file_bounds() -> None:
+    deep: list[object] = []
+    for _ in range(300):
+        deep = [deep]
+    with pytest.raises(tc.ConfigError) as info:
+        tc.load(HParams, overrides={"extra": {"a": deep}, "epochs": 10**5000})
+    assert str(info.value).splitlines() == [
+        "overrides['extra']: extra.a: nesting deeper than 100 levels",
+        "overrides['epochs']: epochs: integer with more than 4000 digits",
+    ]

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 from schemas import HParams
+from strategies import YAML_TRAPS
 
 import typed_config as tc
 import typed_config.wandb as tcw
@@ -163,23 +164,7 @@ def test_a_script_runs_unchanged_under_the_agents_command(offline: Path) -> None
         assert out.stdout.split() == ["7", "sgd", "0.05"], macro
 
 
-TRICKY = [
-    "NO",
-    "yes",
-    "on",
-    "1e-3",
-    "0755",
-    "1:30",
-    "2024-01-01",
-    "null",
-    "~",
-    "",
-    " x",
-    "a: b",
-    "#",
-    "é",
-    "<<",
-]
+TRICKY = list(YAML_TRAPS)  # strings YAML 1.1 (wandb's loader) misreads, and worse
 
 
 # wandb's dict_from_config_file leaves its file open: its ResourceWarning is wandb's, not ours.

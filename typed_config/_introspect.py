@@ -62,16 +62,6 @@ def child_type(tp: Any, part: str | int) -> Any | None:
     return found[0] if len(found) == 1 else Union[tuple(found)]  # noqa: UP007 - built at run time
 
 
-def type_at(schema: type[BaseModel], path: Sequence[str | int]) -> Any | None:
-    """The annotation of the field at ``path`` in ``schema``, or None when no field is there."""
-    tp: Any = schema
-    for part in path:
-        tp = child_type(tp, part)
-        if tp is None:
-            return None
-    return tp
-
-
 def takes_text(tp: Any) -> bool:
     """Whether every non-None member of ``tp`` accepts a string as it is (so text stays text)."""
     found = [m for m in members(tp) if m is not type(None)]

@@ -61,11 +61,6 @@ def format_path(path: Sequence[str | int]) -> str:
     return "".join(out)
 
 
-def split_key(key: str) -> list[str]:
-    """Split a dot-key into its segments (the caller checks them)."""
-    return key.split(".")
-
-
 def field_keys(model_type: type[BaseModel]) -> list[tuple[str, str]]:
     """The (attribute name, key in data) pairs of a model: the key is the alias when one is set."""
     cached: list[tuple[str, str]] | None = model_type.__dict__.get("__typed_config_keys__")

@@ -108,7 +108,6 @@ class HyperParams(BaseModel):
         if state is None:
             self._set_validated(name, converted, key, origin)
             return
-        full = self._tc_prefix + key
         old = flatten({key: to_plain(self.__dict__[name])})
         new = flatten({key: to_plain(converted)})
         changed = {self._tc_prefix + k: v for k, v in diff(old, new).items()}
@@ -121,7 +120,6 @@ class HyperParams(BaseModel):
             {self._tc_prefix + k: v for k, v in new.items()} if changed else {},
             lambda _: origin,
         )
-        del full
 
     def _set_validated(self, name: str, converted: Any, key: str, origin: Origin) -> None:
         try:
