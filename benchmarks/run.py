@@ -129,6 +129,8 @@ def import_notes(report: bench_import.ImportReport) -> list[str]:
         f"- Must not import ({', '.join(bench_import.MUST_NOT_IMPORT)}): found **{forbidden}**.",
         f"- Notable modules loaded: {', '.join(report.heavy_ours) or 'none'}.",
         f"- Of those, not loaded by the peer import: {', '.join(report.heavy_ours_only) or 'none'}.",
+        "- Bytecode: typed_config's cache is written first (`compileall`, as `pip install` does for a wheel);"
+        f" modules still compiled from source on every import: {', '.join(report.uncached) or 'none'}.",
         "",
         "Slowest modules by self time (`-X importtime`), typed_config's own or loaded only because of it:",
         "",

@@ -15,9 +15,8 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final, NamedTuple, TypeVar
 
 from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._explain import REDACTED
@@ -234,8 +233,7 @@ def _schema_fingerprint(schema: type[HyperParams]) -> str:
     return cached
 
 
-@dataclass(frozen=True)
-class _Stored:
+class _Stored(NamedTuple):
     """A stored run being resumed."""
 
     run_id: str

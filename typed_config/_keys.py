@@ -133,7 +133,7 @@ def flatten(data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
 def _flatten_model(model: BaseModel, prefix: str, out: dict[str, Any], problems: list[Problem]) -> None:
     model_type = type(model)
     plan = _PLANS.get((model_type, prefix)) or _plan(model_type, prefix)
-    keys, scalar_lists, list_keys, by_name = plan
+    keys, prefixes, scalar_lists, list_keys, by_name = plan
     values = model.__dict__
     aligned = by_name and len(values) == len(keys)
     if list_keys is not None and aligned:
@@ -143,25 +143,31 @@ def _flatten_model(model: BaseModel, prefix: str, out: dict[str, Any], problems:
         for key in list_keys:
             out[key] = list(out[key])
         return
+    if not keys:
+        if prefix:
+            out[prefix[:-1]] = {}  # a model with no fields is an empty mapping: a leaf
+        return
     # Without aliases the values dict holds the fields in order: walked as it is, no lookups.
     ordered: Iterable[Any] = (
         values.values()
         if aligned
         else [values.get(n) for n, _ in field_keys(model_type)]  # model_construct() may leave gaps
     )
-    for key, value, scalar_list in zip(keys, ordered, scalar_lists, strict=True):
+    for key, child_prefix, value, scalar_list in zip(keys, prefixes, ordered, scalar_lists, strict=True):
         kind: type[Any] = value.__class__
         if kind in _SCALARS:  # most leaves: no call, no conversion
             out[key] = value
         elif kind is list and (scalar_list or set(map(type, value)) <= _SCALARS):
             out[key] = list(value)  # a list of scalars: a C-level copy
-        elif _model_type(kind) and field_keys(value.__class__):
-            _flatten_model(value, key + ".", out, problems)
+        elif _MODEL_TYPES.get(kind) or _model_type(kind):
+            # The child's prefix comes from the plan: the same string object as in the child's
+            # plan key, so that lookup hashes nothing and compares by identity.
+            _flatten_model(value, child_prefix, out, problems)
         else:
             _flatten_value(value, key, out, problems, lenient=True)
 
 
-_Plan = tuple[tuple[str, ...], tuple[bool, ...], "tuple[str, ...] | None", bool]
+_Plan = tuple[tuple[str, ...], tuple[str, ...], tuple[bool, ...], "tuple[str, ...] | None", bool]
 
 # Flatten plans by (model class, prefix): one dict lookup per model, where the key strings are
 # built once. Bounded: schemas are few, and prefixes are their nesting paths.
@@ -171,9 +177,10 @@ _PLANS: dict[tuple[type[BaseModel], str], _Plan] = {}
 def _plan(model_type: type[BaseModel], prefix: str) -> _Plan:
     """How to flatten a model under ``prefix``, built once per model class and prefix.
 
-    The plan holds the dot-keys, which fields are lists of scalars, those fields' keys (None
-    unless every field is a plain scalar or such a list: then the model is copied whole), and
-    whether fields are keyed by their names (no aliases).
+    The plan holds the dot-keys, the prefixes of nested models under them, which fields are
+    lists of scalars, those fields' keys (None unless every field is a plain scalar or such a
+    list: then the model is copied whole), and whether fields are keyed by their names (no
+    aliases).
     """
     fields = model_type.model_fields
     annotations = [fields[n].annotation for n, _ in field_keys(model_type)]
@@ -185,7 +192,8 @@ def _plan(model_type: type[BaseModel], prefix: str) -> _Plan:
     list_keys = tuple(k for k, is_list in zip(keys, lists, strict=True) if is_list) if plain else None
     if len(_PLANS) > 100_000:  # generated schemas (tests) must not grow this without end
         _PLANS.clear()
-    plan = _PLANS[(model_type, prefix)] = (keys, lists, list_keys, _no_aliases(model_type))
+    prefixes = tuple(key + "." for key in keys)
+    plan = _PLANS[(model_type, prefix)] = (keys, prefixes, lists, list_keys, _no_aliases(model_type))
     return plan
 
 
@@ -256,10 +264,7 @@ def _flatten_value(
             ]
         out[key] = copied
     elif isinstance(value, BaseModel):
-        if field_keys(type(value)):
-            _flatten_model(value, key + ".", out, problems)
-        else:
-            out[key] = {}  # a model with no fields is an empty mapping: a leaf
+        _flatten_model(value, key + ".", out, problems)
     elif is_mapping(value) and value:
         _flatten_mapping(value, key + ".", out, problems, lenient=lenient)
     else:

@@ -27,6 +27,7 @@ from typed_config._introspect import (
     suggest,
 )
 from typed_config._keys import Path, format_path, is_dict, is_list, segment_problem, to_plain
+from typed_config._widening import changed_integers, may_lose_digits
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -170,6 +171,12 @@ def validate(schema: type[M], layers: Sequence[Layer]) -> M:
         raise ConfigError(unknown + map_errors(exc.errors(), schema, merged, layers)) from None
     if unknown:
         raise ConfigError(unknown)
+    if may_lose_digits(payload):
+        changed = changed_integers(config, merged)
+        if changed:
+            ranked = [(_origin(layers, path, at_key=False), format_path(path), msg) for path, msg in changed]
+            ranked.sort(key=lambda item: (item[0][0], item[0][1].line or 0, item[0][1].column or 0))
+            raise ConfigError([Problem(key, msg, origin) for (_, origin), key, msg in ranked])
     return config
 
 

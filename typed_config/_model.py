@@ -13,12 +13,13 @@ from typing_extensions import Self
 from typed_config._errors import ConfigError, Origin, Problem, code_location
 from typed_config._fingerprint import fingerprint
 from typed_config._introspect import closest, dotted_aliases, suggest
-from typed_config._keys import field_keys, flatten, is_mapping, to_plain, unflatten
+from typed_config._keys import field_keys, flatten, format_path, is_mapping, to_plain, unflatten
 from typed_config._layers import KeyedLayer, Layer, encode, map_errors, validate
 from typed_config._load import source_layer, with_selection_hint
 from typed_config._sources.mapping import mapping_layer
 from typed_config._state import ConfigState, diff
 from typed_config._text import from_scalars, to_scalars
+from typed_config._widening import changed_integers, may_lose_digits
 
 __all__ = ["Field", "HyperParams"]
 
@@ -96,14 +97,18 @@ class HyperParams(BaseModel):
             cls.__typed_config_adapters__[name] = adapter
         key = cls.model_fields[name].alias or name
         origin = Origin(text=f"assignment at {code_location()}")
+        plain = to_plain(value, reveal=True)
+        payload = encode(plain)
         try:
-            converted = adapter.validate_json(
-                encode(to_plain(value, reveal=True)), strict=True, extra="forbid"
-            )
+            converted = adapter.validate_json(payload, strict=True, extra="forbid")
         except ValidationError as exc:
             errors = [_under(key, name, error) for error in exc.errors()]
             problems = map_errors(errors, cls, {key: to_plain(value)}, [])
             raise ConfigError([Problem(p.key, p.message, origin) for p in problems]) from None
+        if may_lose_digits(payload):
+            inexact = changed_integers({key: converted}, {key: plain})
+            if inexact:
+                raise ConfigError([Problem(format_path(path), message, origin) for path, message in inexact])
         state = self._tc_state
         if state is None:
             self._set_validated(name, converted, key, origin)

@@ -16,9 +16,8 @@ import os
 import re
 import time
 from collections.abc import Generator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._fs import atomic_write
@@ -34,8 +33,7 @@ LOCK_TIMEOUT: Final = 30.0
 """Seconds a writer waits for another one before giving up with a clear error."""
 
 
-@dataclass(frozen=True)
-class Launcher:
+class Launcher(NamedTuple):
     """What a distributed launcher (torchrun, SLURM) says about this process."""
 
     rank: int

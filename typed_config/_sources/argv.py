@@ -12,8 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from pydantic import BaseModel
 
@@ -26,13 +25,12 @@ from typed_config._text import convert, leaf_names, resolve_key
 _BOOL_WORDS: Final = {"true": True, "false": False}
 
 
-@dataclass
-class Overrides:
+class Overrides(NamedTuple):
     """What a command line said: the layer of values, and what was left for the script."""
 
     layer: KeyedLayer
-    problems: list[Problem] = field(default_factory=list[Problem])
-    unknown: list[str] = field(default_factory=list[str])
+    problems: list[Problem]
+    unknown: list[str]
 
 
 def _is_value_token(token: str) -> bool:

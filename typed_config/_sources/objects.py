@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -18,8 +17,7 @@ from typed_config._keys import field_keys
 from typed_config._text import resolve_key
 
 
-@dataclass(frozen=True)
-class Attributes:
+class Attributes(NamedTuple):
     """An object's values as a mapping, and how to describe where each came from."""
 
     values: dict[str, Any]
@@ -77,7 +75,11 @@ def attributes(
         key = _fold(schema, attribute)
         values[key] = value
         written[key] = attribute
-    return Attributes(values, type(source).__name__, lambda key: describe(written.get(key, key)))
+
+    def described(key: str) -> str:
+        return describe(written.get(key, key))
+
+    return Attributes(values, type(source).__name__, described)
 
 
 def _is_namespace(source: object) -> bool:

@@ -1,0 +1,101 @@
+"""Integers into float fields: widened when a float holds them exactly, refused when it would change them."""
+
+from __future__ import annotations
+
+import pytest
+
+import typed_config as tc
+
+BIG: int = 2**53 + 1  # the first integer a float cannot hold
+MESSAGE = "Input should be an integer a float holds exactly (got 9007199254740993; as a float it is 9007199254740992.0)"
+
+
+class Inner(tc.HyperParams):
+    scale: float = 1.0
+
+
+class Params(tc.HyperParams):
+    lr: float = tc.Field(default=0.1)
+    count: int = 0
+    either: int | float = 0
+    ratios: list[float] = tc.Field(default_factory=list)
+    pair: tuple[float, float] = (0.0, 0.0)
+    by_id: dict[int, float] = tc.Field(default_factory=dict)
+    note: str = ""
+    inner: Inner = tc.Field(default_factory=Inner)
+
+
+def _lines(error: pytest.ExceptionInfo[tc.ConfigError]) -> list[str]:
+    return str(error.value).splitlines()
+
+
+def test_exact_integers_widen_at_any_size() -> None:
+    config = tc.loads(Params, f"lr: {2**53}\nratios: [{2**60}, {-(2**70)}]\ninner: {{scale: {10**20}}}\n")
+    assert config.lr == 2.0**53
+    assert config.ratios == [2.0**60, -(2.0**70)]
+    assert config.inner.scale == 1e20
+
+
+def test_integer_a_float_would_round_is_refused_in_a_file() -> None:
+    with pytest.raises(tc.ConfigError) as caught:
+        tc.loads(Params, f"note: x\nlr: {BIG}\n", "run.yaml")
+    assert _lines(caught) == [f"run.yaml:2:5: lr: {MESSAGE}"]
+
+
+def test_every_inexact_integer_is_named_with_its_position() -> None:
+    text = f"ratios: [1, {BIG}]\npair: [{BIG}, 2]\nby_id: {{'7': {BIG}}}\ninner:\n  scale: {-BIG}\n"
+    with pytest.raises(tc.ConfigError) as caught:
+        tc.loads(Params, text, "run.yaml")
+    negative = "Input should be an integer a float holds exactly (got -9007199254740993; as a float it is -9007199254740992.0)"
+    assert _lines(caught) == [
+        f"run.yaml:1:13: ratios[1]: {MESSAGE}",
+        f"run.yaml:2:8: pair[0]: {MESSAGE}",
+        f"run.yaml:3:14: by_id.7: {MESSAGE}",
+        f"run.yaml:5:10: inner.scale: {negative}",
+    ]
+
+
+def test_integer_past_the_float_range_is_refused_not_made_inf() -> None:
+    with pytest.raises(tc.ConfigError) as caught:
+        tc.loads(Params, "lr: 1" + "0" * 400 + "\n", "run.yaml")
+    (line,) = _lines(caught)
+    assert line.startswith("run.yaml:1:5: lr: Input should be an integer a float holds exactly (got 1000")
+    assert line.endswith("...; as a float it is inf)")
+
+
+def test_int_and_union_fields_keep_every_digit() -> None:
+    config = tc.loads(Params, f"count: {BIG}\neither: {BIG}\n")
+    assert config.count == BIG
+    assert config.either == BIG
+    assert type(config.either) is int
+
+
+def test_long_digit_strings_are_not_numbers() -> None:
+    config = tc.loads(Params, f"note: 'id:{BIG}'\nlr: 0.3333333333333333\n")
+    assert config.note == f"id:{BIG}"
+    assert config.lr == 0.3333333333333333
+
+
+def test_overrides_dicts_and_flags_follow_the_same_rule() -> None:
+    with pytest.raises(tc.ConfigError) as caught:
+        tc.load(Params, overrides=[f"--lr={BIG}"])
+    assert _lines(caught) == [f"--lr={BIG}: lr: {MESSAGE}"]
+    with pytest.raises(tc.ConfigError) as caught:
+        tc.load(Params, overrides={"inner.scale": BIG})
+    assert _lines(caught) == [f"overrides['inner.scale']: inner.scale: {MESSAGE}"]
+
+
+def test_assignment_follows_the_same_rule() -> None:
+    config = Params()
+    with pytest.raises(tc.ConfigError) as caught:
+        config.lr = BIG
+    (line,) = _lines(caught)
+    assert line.startswith("assignment at ")
+    assert line.endswith(f": lr: {MESSAGE}")
+    with pytest.raises(tc.ConfigError) as caught:
+        config["ratios"] = [0.5, BIG]
+    assert _lines(caught)[0].endswith(f": ratios[1]: {MESSAGE}")
+    assert config.lr == 0.1  # nothing was changed by the refused assignments
+    assert config.ratios == []
+    config.lr = 2**53
+    assert config.lr == 2.0**53
