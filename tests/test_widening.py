@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import typed_config as tc
 
@@ -99,3 +101,28 @@ def test_assignment_follows_the_same_rule() -> None:
     assert config.ratios == []
     config.lr = 2**53
     assert config.lr == 2.0**53
+
+
+def _exact(number: int) -> bool:
+    try:
+        return float(number) == number
+    except OverflowError:  # past the float range
+        return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=-(2**70), max_value=2**70)
+    | st.integers(min_value=-(2**140), max_value=2**140).map(lambda n: n * 2**60)
+    | st.integers(min_value=1, max_value=2**64).map(lambda n: n * 10**330)
+)
+def test_an_integer_widens_exactly_or_is_refused(number: int) -> None:
+    if _exact(number):
+        assert tc.loads(Params, f"lr: {number}\n").lr == number
+    else:
+        with pytest.raises(tc.ConfigError) as caught:
+            tc.loads(Params, f"lr: {number}\n", "run.yaml")
+        shown = str(number) if len(str(number)) <= 80 else str(number)[:77] + "..."
+        assert str(caught.value).startswith(
+            f"run.yaml:1:5: lr: Input should be an integer a float holds exactly (got {shown}"
+        )
