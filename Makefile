@@ -41,7 +41,7 @@ bench: $(STAMP)
 
 # The fuzz properties of tests/test_fuzz.py (and the other hypothesis tests) with many more examples.
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider -n auto tests/test_fuzz.py tests/test_yaml_io.py tests/test_keys.py
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider -n auto tests/test_fuzz.py tests/test_yaml_io.py tests/test_keys.py tests/test_widening.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .site site

@@ -14,6 +14,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemas import HParams
+from strategies import examples
 
 import typed_config as tc
 from typed_config._cli import main
@@ -57,7 +58,7 @@ FRAGMENTS = [
     b"#",
     b"\r\n",
 ]
-SETTINGS = settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(400), suppress_health_check=[HealthCheck.too_slow])
 
 
 def placed(error: tc.ConfigError) -> bool:
@@ -142,6 +143,8 @@ TOKENS = st.sampled_from(
         "1",
         "2",
         "--print_confi",
+        "-h",
+        "--print-config",
         "--start=2024-01-01",
         "--color=blue",
         "--extra={a.b: 1}",
@@ -156,6 +159,10 @@ def test_command_lines_give_a_config_or_a_placed_error(argv: list[str]) -> None:
         tc.init(HParams, argv=argv, dir=None, defaults=None, allow_unknown_args=False)
     except tc.ConfigError as error:
         assert placed(error)
+    except SystemExit as done:  # --help and --print-config print, then exit 0, as argparse does
+        before_separator = argv[: argv.index("--")] if "--" in argv else argv
+        assert done.code == 0
+        assert {"-h", "--help", "--print-config", "--print_config"} & set(before_separator)
 
 
 CLI_TOKENS = st.sampled_from(
@@ -189,7 +196,10 @@ CLI_TOKENS = st.sampled_from(
 )
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(150),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.lists(CLI_TOKENS | st.text(max_size=8), max_size=6))
 def test_the_command_line_tool_always_exits_with_a_documented_status(argv: list[str]) -> None:
     out, err = io.StringIO(), io.StringIO()

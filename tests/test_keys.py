@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import json_values, nested_dicts, same, segments
+from strategies import examples, json_values, nested_dicts, same, segments
 
 import typed_config as tc
 
@@ -289,20 +289,20 @@ def test_same_treats_nan_as_equal() -> None:
     assert not same(0.0, -0.0)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(nested_dicts)
 def test_unflatten_inverts_flatten(data: dict[str, Any]) -> None:
     assert same(tc.unflatten(tc.flatten(data)), data)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(nested_dicts)
 def test_flatten_inverts_unflatten(data: dict[str, Any]) -> None:
     flat = tc.flatten(data)
     assert same(tc.flatten(tc.unflatten(flat)), flat)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(nested_dicts)
 def test_flatten_output_shape(data: dict[str, Any]) -> None:
     for key, value in tc.flatten(data).items():
@@ -310,7 +310,7 @@ def test_flatten_output_shape(data: dict[str, Any]) -> None:
         assert not (isinstance(value, dict) and value), "non-empty mappings are always expanded"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.dictionaries(st.lists(segments, min_size=1, max_size=3).map(".".join), json_values, max_size=6))
 def test_unflatten_places_every_key_or_names_the_collision(flat: dict[str, Any]) -> None:
     try:

@@ -17,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import create_model
-from strategies import instances, same, schemas, schemas_and_configs
+from strategies import examples, instances, same, schemas, schemas_and_configs
 
 import typed_config as tc
 
@@ -25,7 +25,7 @@ Case = tuple[type[tc.HyperParams], tc.HyperParams]
 
 # Schema generation builds pydantic models, which is slow for hypothesis' taste: these settings keep
 # the whole file near 20 s while every property still tries 100 schemas.
-roundtrip = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+roundtrip = settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def has_nan(value: object) -> bool:
@@ -79,7 +79,9 @@ def test_dump_defaults_is_plain_yaml_of_the_flat_dict(case: Case) -> None:
     assert same(unwrapped, tc.unflatten(cfg.to_flat()))
 
 
-@settings(roundtrip, max_examples=25)  # each example fsyncs a file; the text is what the tests above check
+@settings(
+    roundtrip, max_examples=examples(25)
+)  # each example fsyncs a file; the text is what the tests above check
 @given(schemas_and_configs())
 def test_dump_defaults_writes_the_file_load_reads(case: Case) -> None:
     schema, cfg = case

@@ -13,12 +13,14 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from schemas import HParams
-from strategies import same, schemas_and_configs
+from strategies import examples, same, schemas_and_configs
 
 import typed_config as tc
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(pair=schemas_and_configs())
 def test_a_saved_run_reopens_to_the_same_config(
     tmp_path: Path, pair: tuple[type[tc.HyperParams], tc.HyperParams]

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 from schemas import HParams
-from strategies import YAML_TRAPS
+from strategies import YAML_TRAPS, examples
 
 import typed_config as tc
 import typed_config.wandb as tcw
@@ -176,7 +176,9 @@ _WANDB_LEAKS = [
 
 @_WANDB_LEAKS[0]
 @_WANDB_LEAKS[1]
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     name=st.sampled_from(TRICKY) | st.text(st.characters(exclude_categories=("Cs",)), max_size=20),
     lr=st.floats(min_value=1e-12, max_value=1e12) | st.sampled_from([1e-5, 1e20, 0.1, 100.0]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 import typed_config as tc
 
@@ -110,7 +111,7 @@ def _exact(number: int) -> bool:
         return False
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.integers(min_value=-(2**70), max_value=2**70)
     | st.integers(min_value=-(2**140), max_value=2**140).map(lambda n: n * 2**60)

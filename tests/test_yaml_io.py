@@ -18,6 +18,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import examples
 
 from typed_config import ConfigError
 from typed_config._sources.files import text_layer
@@ -184,6 +185,24 @@ BAD_CORE_TAGS = [
 def test_explicit_core_tag_with_a_value_it_does_not_fit_is_an_error(text: str, message: str) -> None:
     with pytest.raises(ConfigError) as caught:
         _value(text)
+    assert _error_lines(caught) == [message]
+
+
+TOP_LEVEL_SCALARS = [
+    ("1e400", "t.yaml:1:1: 1e400 is out of the range of a float"),
+    ("--- -1e400", "t.yaml:1:5: -1e400 is out of the range of a float"),
+    ("1" * 4001, "t.yaml:1:1: integer with 4001 digits (the limit is 4000)"),
+    ("!!float 1e400", "t.yaml:1:1: 1e400 is out of the range of a float"),
+    ("!foo x", "t.yaml:1:1: tag '!foo' is not allowed"),
+    ("!!null", "t.yaml:1:1: the top level must be a mapping of keys to values, not the value None"),
+    ("3", "t.yaml:1:1: the top level must be a mapping of keys to values, not the value 3"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), TOP_LEVEL_SCALARS, ids=[t[:20] for t, _ in TOP_LEVEL_SCALARS])
+def test_a_top_level_scalar_is_an_error_with_its_position(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_document(text, "t.yaml")
     assert _error_lines(caught) == [message]
 
 
@@ -568,7 +587,7 @@ def test_dumped_value_reads_back_equal_in_yaml11_and_yaml12(value: Any) -> None:
     _round_trips(value)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text() | st.floats())
 def test_any_dumped_text_or_float_reads_back_equal(value: str | float) -> None:
     _round_trips(value)
@@ -591,7 +610,7 @@ def _same_data(a: Any, b: Any) -> bool:
     return _same(a, b)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.dictionaries(_KEYS, _NESTED, max_size=4))
 def test_any_dumped_mapping_reads_back_equal(data: dict[str, Any]) -> None:
     text = dump_mapping(data)
@@ -638,7 +657,7 @@ _YAML_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(_YAML_PIECES, max_size=40).map("".join) | st.text() | st.binary())
 def test_bad_input_only_ever_raises_config_error(raw: str | bytes) -> None:
     try:

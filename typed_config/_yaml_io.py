@@ -101,16 +101,23 @@ def _load(data: bytes, source: str, skip: frozenset[str], dotted_top: bool) -> D
         raise reader_error(exc, data, source) from None
     except RecursionError:  # the pure-Python composer, without libyaml, on deep nesting
         raise at(source, 1, 1, f"nesting deeper than {MAX_DEPTH} levels") from None
-    if root is None or (
-        type(root) is ScalarNode and root.tag == _PLAIN and resolve_plain(root.value) is None
-    ):
+    if root is None:
         return Document(source, {}, None)
+    if type(root) is ScalarNode:
+        problems: list[Problem] = []
+        value = _scalar(root, problems, source)
+        if problems:  # 1e400, a 5,000-digit integer, a disallowed tag
+            raise ConfigError(problems)
+        if value is None and root.tag == _PLAIN:  # an empty file, comments only, null or ~
+            return Document(source, {}, None)
+        raise _at_node(
+            source, root, f"the top level must be a mapping of keys to values, not the value {show(value)}"
+        )
     if type(root) is not MappingNode:
-        kind = "a sequence" if type(root) is SequenceNode else f"the value {show(_scalar(root, []))}"
-        raise _at_node(source, root, f"the top level must be a mapping of keys to values, not {kind}")
+        raise _at_node(source, root, "the top level must be a mapping of keys to values, not a sequence")
     if b"*" in data:  # only aliases can expand a document beyond its size
         _check_expansion(root, source)
-    problems: list[Problem] = []
+    problems = []
     built = _Builder(source, problems, skip, dotted_top=dotted_top).mapping(root, (), 0)
     if problems:
         # A problem inside an anchored node is found again at every alias of it: report it once.
