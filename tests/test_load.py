@@ -106,6 +106,21 @@ def test_values_set_in_list_items_are_located() -> None:
     ]
 
 
+def test_a_typo_in_a_tuple_position_is_matched_against_that_position_s_model() -> None:
+    class Warmup(tc.HyperParams):
+        steps: int = 0
+
+    class Train(tc.HyperParams):
+        epochs: int = 1
+
+    class Stages(tc.HyperParams):
+        stages: tuple[Warmup, Train] = (Warmup(), Train())
+
+    with pytest.raises(tc.ConfigError) as info:
+        tc.loads(Stages, "stages: [{steps: 1}, {epocs: 2}]\n")
+    assert lines(info.value) == ["<string>:1:23: stages[1].epocs: unknown key; did you mean 'epochs'?"]
+
+
 def test_load_refuses_a_schema_that_is_not_a_model() -> None:
     with pytest.raises(TypeError, match="a schema must be a pydantic BaseModel subclass"):
         tc.loads(dict, "a: 1\n")  # type: ignore[type-var]

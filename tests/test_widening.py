@@ -23,6 +23,8 @@ class Params(tc.HyperParams):
     either: int | float = 0
     ratios: list[float] = tc.Field(default_factory=list)
     pair: tuple[float, float] = (0.0, 0.0)
+    mixed: tuple[float, int] = (0.0, 0)
+    capped: float = tc.Field(default=1.0, le=10)
     by_id: dict[int, float] = tc.Field(default_factory=dict)
     note: str = ""
     inner: Inner = tc.Field(default_factory=Inner)
@@ -55,6 +57,31 @@ def test_every_inexact_integer_is_named_with_its_position() -> None:
         f"run.yaml:2:8: pair[0]: {MESSAGE}",
         f"run.yaml:3:14: by_id.7: {MESSAGE}",
         f"run.yaml:5:10: inner.scale: {negative}",
+    ]
+
+
+def test_inexact_integers_are_reported_with_every_other_problem_in_one_pass() -> None:
+    text = f"count: x\nlr: {BIG}\nmixed: [{BIG}, {BIG}]\neither: {BIG}\ncapped: {BIG}\ninner: {{scale: 1e400x}}\n"
+    with pytest.raises(tc.ConfigError) as caught:
+        tc.loads(Params, text, "run.yaml")
+    assert _lines(caught) == [
+        "run.yaml:1:8: count: Input should be a valid integer (got 'x')",
+        f"run.yaml:2:5: lr: {MESSAGE}",
+        f"run.yaml:3:9: mixed[0]: {MESSAGE}",  # mixed[1] is an int field: every digit kept
+        # either (int | float) keeps the int; capped reports its bound, once
+        f"run.yaml:5:9: capped: Input should be less than or equal to 10 (got {BIG})",
+        "run.yaml:6:16: inner.scale: Input should be a valid number (got '1e400x')",
+    ]
+
+
+def test_assignment_reports_inexact_integers_beside_other_problems() -> None:
+    config = Params()
+    with pytest.raises(tc.ConfigError) as caught:
+        config.ratios = [BIG, "x"]  # a str in a list[float]: refused at run time
+    lines = [line.split(": ", 1)[1] for line in _lines(caught)]
+    assert lines == [  # one origin for both: pydantic's problems come first
+        "ratios[1]: Input should be a valid number (got 'x')",
+        f"ratios[0]: {MESSAGE}",
     ]
 
 

@@ -55,6 +55,9 @@ def child_type(tp: Any, part: str | int) -> Any | None:
         origin, args = typing.get_origin(member), typing.get_args(member)
         if origin in (dict, Mapping, typing.Dict) and len(args) == 2 and isinstance(part, str):  # noqa: UP006 - the runtime origin
             found.append(args[1])
+        elif origin is tuple and args and args[-1] is not Ellipsis and isinstance(part, int):
+            if part < len(args):  # tuple[int, str]: each position has its own type
+                found.append(args[part])
         elif origin in (list, tuple, Sequence, set, frozenset) and args and isinstance(part, int):
             found.append(args[0])
     if not found:

@@ -27,7 +27,7 @@ from typed_config._introspect import (
     suggest,
 )
 from typed_config._keys import Path, format_path, is_dict, is_list, segment_problem, to_plain
-from typed_config._widening import changed_integers, may_lose_digits
+from typed_config._widening import changed_integers, float_fields_given_integers, may_lose_digits
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -168,15 +168,16 @@ def validate(schema: type[M], layers: Sequence[Layer]) -> M:
     try:
         config = schema.model_validate_json(payload, strict=True, extra="forbid")
     except ValidationError as exc:
-        raise ConfigError(unknown + map_errors(exc.errors(), schema, merged, layers)) from None
+        # Integers a float would change are judged by the declared types here: there is no
+        # validated config to read the values from.
+        inexact = float_fields_given_integers(schema, merged) if may_lose_digits(payload) else []
+        raise ConfigError(unknown + map_errors(exc.errors(), schema, merged, layers, extra=inexact)) from None
     if unknown:
         raise ConfigError(unknown)
     if may_lose_digits(payload):
-        changed = changed_integers(config, merged)
-        if changed:
-            ranked = [(_origin(layers, path, at_key=False), format_path(path), msg) for path, msg in changed]
-            ranked.sort(key=lambda item: (item[0][0], item[0][1].line or 0, item[0][1].column or 0))
-            raise ConfigError([Problem(key, msg, origin) for (_, origin), key, msg in ranked])
+        inexact = changed_integers(config, merged)
+        if inexact:
+            raise ConfigError(map_errors([], schema, merged, layers, extra=inexact))
     return config
 
 
@@ -222,12 +223,28 @@ def encode(data: object) -> bytes:
 
 
 def map_errors(
-    errors: Sequence[ErrorDetails], schema: type[BaseModel], merged: Any, layers: Sequence[Layer]
+    errors: Sequence[ErrorDetails],
+    schema: type[BaseModel],
+    merged: Any,
+    layers: Sequence[Layer],
+    *,
+    extra: Sequence[tuple[Path, str]] = (),
 ) -> list[Problem]:
-    """Turn pydantic errors into problems, each naming its key and origin, ordered by layer and position."""
+    """Turn pydantic errors into problems, each naming its key and origin, ordered by layer and position.
+
+    ``extra`` adds problems found by typed_config's own checks, as (data path, message), except
+    at a path pydantic already reports.
+    """
     ranked: list[tuple[tuple[int, int, int], Problem]] = []
+    reported: set[Path] = set()
     for error, path in _pick_union_members(errors, merged):
         ranked.append(_to_problem(error, path, schema, layers))
+        reported.add(path)
+    for path, message in extra:
+        if path not in reported:
+            index, origin = _origin(layers, path, at_key=False)
+            rank = (index, origin.line or 0, origin.column or 0)
+            ranked.append((rank, Problem(format_path(path) or None, message, origin)))
     ranked.sort(key=lambda item: item[0])
     return [problem for _, problem in ranked]
 

@@ -3,17 +3,21 @@
 Strict validation lets an int into a float field. That is exact up to 2**53; past it a float
 keeps the nearest value it can hold (9007199254740993 becomes 9007199254740992.0), and past
 about 1.8e308 it becomes inf. The rule is lossless widening only, so such an integer is refused.
-The check runs after validation, and only when the JSON payload holds an integer of 16 or more
-digits (2**53 has 16), so ordinary configs pay one scan of the payload at C speed.
+The check runs only when the JSON payload holds an integer of 16 or more digits (2**53 has 16),
+so ordinary configs pay one scan of the payload at C speed. After a successful validation the
+validated values are compared with the input; when validation failed, the declared types judge,
+so these problems are reported in the same pass as pydantic's.
 """
 
 from __future__ import annotations
 
-from typing import Final
+import math
+from typing import Any, Final
 
 from pydantic import BaseModel
 
 from typed_config._errors import show
+from typed_config._introspect import child_type, members
 from typed_config._keys import Path, field_keys, is_dict, is_list, is_mapping, is_tuple
 
 # In compact JSON a number starts after ':', ',' or '[' (and a '-'). Mapping those bytes to ' ',
@@ -51,9 +55,38 @@ def changed_integers(validated: object, data: object) -> list[tuple[Path, str]]:
     for path, number in _large_integers(data):
         value = _at(validated, path)
         if type(value) is float and value != number:
-            message = f"Input should be an integer a float holds exactly (got {show(number)}; as a float it is {value!r})"
-            found.append((path, message))
+            found.append((path, _message(number, value)))
     return found
+
+
+def float_fields_given_integers(schema: type[BaseModel], data: object) -> list[tuple[Path, str]]:
+    """Like ``changed_integers``, for data that failed validation: by the declared types alone.
+
+    Only a path whose type is plainly ``float`` (or ``Optional[float]``) is judged; a union
+    with other members is left to ``changed_integers`` once the rest validates.
+    """
+    found: list[tuple[Path, str]] = []
+    for path, number in _large_integers(data):
+        declared: Any = schema
+        for part in path:
+            declared = child_type(declared, part)
+            if declared is None:
+                break
+        if declared is None or [m for m in members(declared) if m is not type(None)] != [float]:
+            continue
+        try:
+            value = float(number)
+        except OverflowError:
+            value = math.inf if number > 0 else -math.inf
+        if value != number:
+            found.append((path, _message(number, value)))
+    return found
+
+
+def _message(number: int, value: float) -> str:
+    return (
+        f"Input should be an integer a float holds exactly (got {show(number)}; as a float it is {value!r})"
+    )
 
 
 def _large_integers(data: object) -> list[tuple[Path, int]]:
