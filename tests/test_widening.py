@@ -113,6 +113,9 @@ def test_overrides_dicts_and_flags_follow_the_same_rule() -> None:
     with pytest.raises(tc.ConfigError) as caught:
         tc.load(Params, overrides={"inner.scale": BIG})
     assert _lines(caught) == [f"overrides['inner.scale']: inner.scale: {MESSAGE}"]
+    with pytest.raises(tc.ConfigError) as caught:
+        tc.load(Params, overrides={"pair": (1.0, BIG)})
+    assert _lines(caught) == [f"overrides['pair']: pair[1]: {MESSAGE}"]
 
 
 def test_assignment_follows_the_same_rule() -> None:

@@ -100,7 +100,7 @@ def _large_integers(data: object) -> list[tuple[Path, int]]:
                 found.append((path, node))
         elif is_dict(node):
             stack.extend(((*path, key), value) for key, value in node.items())
-        elif is_list(node):
+        elif is_list(node) or is_tuple(node):  # a tuple from a dict or object source
             stack.extend(((*path, index), value) for index, value in enumerate(node))
     return sorted(found, key=lambda item: [str(part) for part in item[0]])
 
