@@ -25,6 +25,7 @@ class Params(tc.HyperParams):
     pair: tuple[float, float] = (0.0, 0.0)
     mixed: tuple[float, int] = (0.0, 0)
     capped: float = tc.Field(default=1.0, le=10)
+    levels: frozenset[float] = frozenset()
     by_id: dict[int, float] = tc.Field(default_factory=dict)
     note: str = ""
     inner: Inner = tc.Field(default_factory=Inner)
@@ -72,6 +73,22 @@ def test_inexact_integers_are_reported_with_every_other_problem_in_one_pass() ->
         f"run.yaml:5:9: capped: Input should be less than or equal to 10 (got {BIG})",
         "run.yaml:6:16: inner.scale: Input should be a valid number (got '1e400x')",
     ]
+
+
+def test_a_set_of_floats_is_judged_by_its_declared_type() -> None:
+    assert tc.loads(Params, f"levels: [1, {2**60}]\n").levels == frozenset({1.0, 2.0**60})
+    with pytest.raises(tc.ConfigError) as caught:
+        tc.loads(Params, f"levels: [1, {BIG}]\n", "run.yaml")
+    assert _lines(caught) == [f"run.yaml:1:13: levels[1]: {MESSAGE}"]
+
+
+def test_an_integer_past_the_float_range_is_named_beside_other_problems() -> None:
+    with pytest.raises(tc.ConfigError) as caught:
+        tc.loads(Params, "count: x\nlr: -1" + "0" * 400 + "\n", "run.yaml")
+    first, second = _lines(caught)
+    assert first == "run.yaml:1:8: count: Input should be a valid integer (got 'x')"
+    assert second.startswith("run.yaml:2:5: lr: Input should be an integer a float holds exactly (got -1000")
+    assert second.endswith("...; as a float it is -inf)")
 
 
 def test_assignment_reports_inexact_integers_beside_other_problems() -> None:

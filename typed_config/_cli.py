@@ -14,6 +14,8 @@ from typed_config._cli_common import (
     EXIT_USAGE,
     PROG,
     UsageError,
+    add_problem_format,
+    add_schema,
     check_readable,
     error,
     out,
@@ -32,10 +34,6 @@ from typed_config._model import HyperParams
 from typed_config._schema_ref import first_line
 from typed_config._sources.files import file_layer
 
-_SCHEMA_HELP: Final = (
-    "the schema, as MODULE:CLASS (a dotted module importable from the current folder) "
-    "or path/to/file.py:CLASS"
-)
 _DESCRIPTION: Final = """\
 Check and convert typed_config configuration files against a schema.
 
@@ -94,13 +92,11 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     validate.add_argument("files", nargs="+", metavar="FILE", help="config files to check")
-    _add_schema(validate, required=True)
+    add_schema(validate, required=True)
     validate.add_argument(
         "--merge", action="store_true", help="layer the files in order and check the result"
     )
-    validate.add_argument(
-        "--format", choices=("text", "json"), default="text", help="how to report problems (default: text)"
-    )
+    add_problem_format(validate)
     validate.set_defaults(run=_run_validate)
 
     defaults = commands.add_parser(
@@ -108,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
         help="print a config-defaults.yaml of the schema's defaults",
         description="Print a config-defaults.yaml holding the schema's defaults, with descriptions as desc.",
     )
-    _add_schema(defaults, required=True)
+    add_schema(defaults, required=True)
     defaults.add_argument(
         "--output", metavar="PATH", help="write the file (atomically) instead of printing it"
     )
@@ -119,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
         help="print a JSON Schema for config-defaults.yaml files",
         description="Print a JSON Schema for config-defaults.yaml files of the schema, for editors.",
     )
-    _add_schema(schema, required=True)
+    add_schema(schema, required=True)
     schema.set_defaults(run=_run_schema)
 
     flat = commands.add_parser(
@@ -132,16 +128,12 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     flat.add_argument("file", metavar="FILE", help="the config file")
-    _add_schema(flat, required=False)
+    add_schema(flat, required=False)
     flat.set_defaults(run=_run_flatten)
     add_run_commands(commands)
     add_sweep_commands(commands)
     add_codegen_command(commands)
     return parser
-
-
-def _add_schema(parser: argparse.ArgumentParser, *, required: bool) -> None:
-    parser.add_argument("--schema", required=required, metavar="MODULE:CLASS", help=_SCHEMA_HELP)
 
 
 # Commands -------------------------------------------------------------------------------------

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel
 
 from typed_config._errors import Problem, escaped
 from typed_config._schema_ref import SchemaReferenceError, resolve_schema
 
+if TYPE_CHECKING:
+    import argparse
+
 PROG: Final = "typed-config"
 
 EXIT_OK: Final = 0
 EXIT_PROBLEMS: Final = 1
 EXIT_USAGE: Final = 2
+
+SCHEMA_HELP: Final = (
+    "the schema, as MODULE:CLASS (a dotted module importable from the current folder) "
+    "or path/to/file.py:CLASS"
+)
 
 
 class UsageError(Exception):
@@ -67,3 +75,15 @@ def out(text: str) -> None:
 def error(message: str) -> None:
     """A one-line usage error on stderr."""
     sys.stderr.write(f"{PROG}: error: {message}\n")
+
+
+def add_schema(parser: argparse.ArgumentParser, *, required: bool, help: str = SCHEMA_HELP) -> None:
+    """The ``--schema MODULE:CLASS`` option."""
+    parser.add_argument("--schema", required=required, metavar="MODULE:CLASS", help=help)
+
+
+def add_problem_format(parser: argparse.ArgumentParser) -> None:
+    """The ``--format text|json`` option of the commands that report problems."""
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="how to report problems (default: text)"
+    )

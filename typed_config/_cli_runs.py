@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from typed_config._api import Api, StoredRun
-from typed_config._cli_common import EXIT_OK, EXIT_PROBLEMS, UsageError, out, schema_of
+from typed_config._cli_common import EXIT_OK, EXIT_PROBLEMS, UsageError, add_schema, out, schema_of
 from typed_config._errors import ConfigError
 from typed_config._fingerprint import fingerprint
 from typed_config._keys import flatten, is_dict
@@ -52,9 +52,7 @@ def add_run_commands(commands: Any) -> None:
     diff.add_argument("first", metavar="RUN_A", help=_TARGET)
     diff.add_argument("second", metavar="RUN_B", help=_TARGET)
     _add_root(diff)
-    diff.add_argument(
-        "--schema", metavar="MODULE:CLASS", help="validate config files (and runs) with this schema"
-    )
+    add_schema(diff, required=False, help="validate config files (and runs) with this schema")
     diff.set_defaults(run=_run_diff)
 
     explain = commands.add_parser(
@@ -74,7 +72,7 @@ def add_run_commands(commands: Any) -> None:
     )
     hashed.add_argument("target", metavar="RUN_OR_FILE", help=_TARGET)
     _add_root(hashed)
-    hashed.add_argument("--schema", metavar="MODULE:CLASS", help="validate a config file with this schema")
+    add_schema(hashed, required=False, help="validate a config file with this schema")
     hashed.set_defaults(run=_run_hash)
 
 

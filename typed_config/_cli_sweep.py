@@ -14,6 +14,8 @@ from typed_config._cli_common import (
     EXIT_PROBLEMS,
     EXIT_USAGE,
     UsageError,
+    add_problem_format,
+    add_schema,
     check_readable,
     out,
     problem_record,
@@ -64,10 +66,8 @@ def add_sweep_commands(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     checking.add_argument("file", metavar="SWEEP.yaml", help="the sweep configuration file")
-    checking.add_argument("--schema", required=True, metavar="MODULE:CLASS", help=_SCHEMA_HELP)
-    checking.add_argument(
-        "--format", choices=("text", "json"), default="text", help="how to report problems (default: text)"
-    )
+    add_schema(checking, required=True, help=_SCHEMA_HELP)
+    add_problem_format(checking)
     checking.set_defaults(run=_run_check)
 
     expanding = actions.add_parser(
@@ -77,7 +77,7 @@ def add_sweep_commands(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     expanding.add_argument("file", metavar="SWEEP.yaml", help="the sweep configuration file")
-    expanding.add_argument("--schema", required=True, metavar="MODULE:CLASS", help=_SCHEMA_HELP)
+    add_schema(expanding, required=True, help=_SCHEMA_HELP)
     expanding.add_argument(
         "--count", type=int, metavar="N", help="how many configs (random: required without run_cap)"
     )

@@ -27,7 +27,7 @@ from typed_config._introspect import (
     suggest,
 )
 from typed_config._keys import Path, format_path, is_dict, is_list, segment_problem, to_plain
-from typed_config._widening import changed_integers, float_fields_given_integers, may_lose_digits
+from typed_config._widening import inexact_integers, may_lose_digits
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -170,12 +170,12 @@ def validate(schema: type[M], layers: Sequence[Layer]) -> M:
     except ValidationError as exc:
         # Integers a float would change are judged by the declared types here: there is no
         # validated config to read the values from.
-        inexact = float_fields_given_integers(schema, merged) if may_lose_digits(payload) else []
+        inexact = inexact_integers(schema, merged) if may_lose_digits(payload) else []
         raise ConfigError(unknown + map_errors(exc.errors(), schema, merged, layers, extra=inexact)) from None
     if unknown:
         raise ConfigError(unknown)
     if may_lose_digits(payload):
-        inexact = changed_integers(config, merged)
+        inexact = inexact_integers(schema, merged, config)
         if inexact:
             raise ConfigError(map_errors([], schema, merged, layers, extra=inexact))
     return config

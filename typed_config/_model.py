@@ -19,7 +19,7 @@ from typed_config._load import source_layer, with_selection_hint
 from typed_config._sources.mapping import mapping_layer
 from typed_config._state import ConfigState, diff
 from typed_config._text import from_scalars, to_scalars
-from typed_config._widening import changed_integers, float_fields_given_integers, may_lose_digits
+from typed_config._widening import inexact_integers, may_lose_digits
 
 __all__ = ["Field", "HyperParams"]
 
@@ -103,11 +103,11 @@ class HyperParams(BaseModel):
             converted = adapter.validate_json(payload, strict=True, extra="forbid")
         except ValidationError as exc:
             errors = [_under(key, name, error) for error in exc.errors()]
-            inexact = float_fields_given_integers(cls, {key: plain}) if may_lose_digits(payload) else []
+            inexact = inexact_integers(cls, {key: plain}) if may_lose_digits(payload) else []
             problems = map_errors(errors, cls, {key: to_plain(value)}, [], extra=inexact)
             raise ConfigError([Problem(p.key, p.message, origin) for p in problems]) from None
         if may_lose_digits(payload):
-            inexact = changed_integers({key: converted}, {key: plain})
+            inexact = inexact_integers(cls, {key: plain}, {key: converted})
             if inexact:
                 raise ConfigError([Problem(format_path(path), message, origin) for path, message in inexact])
         state = self._tc_state

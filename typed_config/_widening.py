@@ -41,46 +41,45 @@ def may_lose_digits(payload: bytes) -> bool:
     return _LONG_INTEGER in classes or classes.startswith(_LONG_INTEGER[1:])  # a bare number
 
 
-def changed_integers(validated: object, data: object) -> list[tuple[Path, str]]:
-    """Each integer in ``data`` that ``validated`` holds as a different float, with a message.
+def inexact_integers(
+    schema: type[BaseModel], data: object, validated: object = _MISSING
+) -> list[tuple[Path, str]]:
+    """Each integer in ``data`` that a float field would hold as a different value, with a message.
 
     Args:
-        validated: the validated config (or a mapping of keys to validated values).
-        data: the data it was validated from, with the same keys.
+        schema: the model ``data`` was validated against.
+        data: the data, as validated (JSON-like, with the schema's keys).
+        validated: the validated config (or a mapping of keys to validated values), when
+            validation succeeded. Without it, or where its value cannot be found by position (a
+            set), the declared type judges, and only a plain ``float`` (or ``Optional[float]``):
+            a union with other members is left until the rest validates.
 
     Returns:
-        ``(path, message)`` for each integer past 2**53 that a float field changed.
+        ``(path, message)`` for each integer past 2**53 that a float field changes.
     """
     found: list[tuple[Path, str]] = []
     for path, number in _large_integers(data):
         value = _at(validated, path)
+        if value is _MISSING:
+            value = _as_declared(schema, path, number)
         if type(value) is float and value != number:
             found.append((path, _message(number, value)))
     return found
 
 
-def float_fields_given_integers(schema: type[BaseModel], data: object) -> list[tuple[Path, str]]:
-    """Like ``changed_integers``, for data that failed validation: by the declared types alone.
-
-    Only a path whose type is plainly ``float`` (or ``Optional[float]``) is judged; a union
-    with other members is left to ``changed_integers`` once the rest validates.
-    """
-    found: list[tuple[Path, str]] = []
-    for path, number in _large_integers(data):
-        declared: Any = schema
-        for part in path:
-            declared = child_type(declared, part)
-            if declared is None:
-                break
-        if declared is None or [m for m in members(declared) if m is not type(None)] != [float]:
-            continue
-        try:
-            value = float(number)
-        except OverflowError:
-            value = math.inf if number > 0 else -math.inf
-        if value != number:
-            found.append((path, _message(number, value)))
-    return found
+def _as_declared(schema: type[BaseModel], path: Path, number: int) -> object:
+    """``number`` as the field at ``path`` would hold it, if that field is plainly a float."""
+    declared: Any = schema
+    for part in path:
+        declared = child_type(declared, part)
+        if declared is None:
+            return _MISSING
+    if [m for m in members(declared) if m is not type(None)] != [float]:
+        return _MISSING
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf if number > 0 else -math.inf
 
 
 def _message(number: int, value: float) -> str:
@@ -107,6 +106,8 @@ def _large_integers(data: object) -> list[tuple[Path, int]]:
 
 def _at(node: object, path: Path) -> object:
     """The validated value at a data path, or ``_MISSING`` when the path leads nowhere."""
+    if node is _MISSING:
+        return _MISSING
     for part in path:
         if isinstance(node, BaseModel):
             names = {key: name for name, key in field_keys(type(node))}

@@ -103,8 +103,8 @@ def _load(data: bytes, source: str, skip: frozenset[str], dotted_top: bool) -> D
         raise at(source, 1, 1, f"nesting deeper than {MAX_DEPTH} levels") from None
     if root is None:
         return Document(source, {}, None)
+    problems: list[Problem] = []
     if type(root) is ScalarNode:
-        problems: list[Problem] = []
         value = _scalar(root, problems, source)
         if problems:  # 1e400, a 5,000-digit integer, a disallowed tag
             raise ConfigError(problems)
@@ -117,7 +117,6 @@ def _load(data: bytes, source: str, skip: frozenset[str], dotted_top: bool) -> D
         raise _at_node(source, root, "the top level must be a mapping of keys to values, not a sequence")
     if b"*" in data:  # only aliases can expand a document beyond its size
         _check_expansion(root, source)
-    problems = []
     built = _Builder(source, problems, skip, dotted_top=dotted_top).mapping(root, (), 0)
     if problems:
         # A problem inside an anchored node is found again at every alias of it: report it once.
