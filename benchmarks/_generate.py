@@ -51,12 +51,25 @@ def _leaf_value(kind: str, rng: random.Random) -> Any:
     return [rng.randrange(1024) for _ in range(rng.randrange(1, 5))]
 
 
-def _build(leaves: int, base: type[BaseModel], seed: int) -> type[BaseModel]:
-    """A root model -> groups -> subgroups of leaves; the same seed gives the same shape and defaults."""
+SHAPES = ("sections", "mixed", "unions", "dicts")
+"""How the generated models nest (``_build``): the flatten benchmark times each."""
+
+
+def _build(leaves: int, base: type[BaseModel], seed: int, shape: str = "sections") -> type[BaseModel]:
+    """A root model -> groups -> subgroups of leaves; the same seed gives the same shape and defaults.
+
+    ``sections``: every group holds only subgroups. ``mixed``: each group's first 20 leaves sit in
+    the group itself, beside its subgroups. ``unions``: every subgroup field is typed as a union of
+    its class and another. ``dicts``: every subgroup's last leaf is an entry of a ``dict[str, int]``
+    field, so ``flatten`` walks each subgroup field by field.
+    """
     if leaves % FIELDS_PER_GROUP:
         raise ValueError(f"leaves must be a multiple of {FIELDS_PER_GROUP}")
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {SHAPES}")
     rng = random.Random(seed)
     n_sub = leaves // FIELDS_PER_GROUP
+    other = create_model("Other", __base__=base, other=(int, Field(default=0)))
     groups: dict[str, Any] = {}
     made = 0
     group_index = 0
@@ -69,13 +82,19 @@ def _build(leaves: int, base: type[BaseModel], seed: int) -> type[BaseModel]:
                 default = _leaf_value(kind, rng)
                 description = f"{kind} setting {leaf}" if leaf % 4 == 0 else None
                 fields[f"{kind}_{leaf}"] = (annotation, Field(default=default, description=description))
+            if shape == "dicts":
+                fields.popitem()
+                fields["table"] = (dict[str, int], Field(default={"k": rng.randrange(1024)}))
+            made += 1
+            if shape == "mixed" and sub_index == 0:
+                subgroups.update(fields)
+                continue
             name = f"G{group_index}S{sub_index}"
             model = create_model(name, __base__=base, **fields)
             subgroups[f"sub_{sub_index}"] = (
-                model,
+                model | other if shape == "unions" else model,
                 Field(default_factory=model, description=f"subgroup {name}"),
             )
-            made += 1
         group = create_model(f"G{group_index}", __base__=base, **subgroups)
         groups[f"group_{group_index}"] = (
             group,
@@ -85,9 +104,9 @@ def _build(leaves: int, base: type[BaseModel], seed: int) -> type[BaseModel]:
     return create_model(f"Root{leaves}", __base__=base, **groups)
 
 
-def build_workload(leaves: int, seed: int = 0) -> Workload:
+def build_workload(leaves: int, seed: int = 0, shape: str = "sections") -> Workload:
     """Generate the typed_config schema, its default instance and the YAML ``dump_defaults`` writes for it."""
-    schema = _build(leaves, tc.HyperParams, seed)
+    schema = _build(leaves, tc.HyperParams, seed, shape)
     config = schema()
     text = tc.dump_defaults(config)
     return Workload(leaves=leaves, schema=schema, config=config, text=text, data=text.encode())

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from _generate import ACCESS_PATH, Workload, build_plain_twin, build_workload, naive_unwrap
+from _generate import ACCESS_PATH, SHAPES, Workload, build_plain_twin, build_workload, naive_unwrap
 
 import typed_config as tc
 
@@ -212,7 +212,15 @@ def bench_load(work: Workload, repeats: int) -> list[Row]:
     return rows
 
 
-def bench_flatten(work: Workload, repeats: int) -> list[Row]:
+_SHAPE_TITLES = {
+    "sections": "2. flatten(cfg) vs plain flatten(dict)",
+    "mixed": "2. flatten, leaves beside subgroups",
+    "unions": "2. flatten, subgroups typed as unions",
+    "dicts": "2. flatten, a dict field in every subgroup (walked field by field)",
+}
+
+
+def bench_flatten(work: Workload, repeats: int, shape: str = "sections") -> list[Row]:
     """Workload 2: ``flatten(cfg)`` against a plain recursive flatten of ``cfg.model_dump()``."""
     leaves, config = work.leaves, work.config
     dumped = config.model_dump()  # outside the timing, as the task says
@@ -229,13 +237,13 @@ def bench_flatten(work: Workload, repeats: int) -> list[Row]:
     stats = compare({"ours": ours, "peer": peer}, repeats=repeats, number=number)
     return [
         Row(
-            "2. flatten(cfg) vs plain flatten(dict)",
+            _SHAPE_TITLES[shape],
             _size(leaves),
             "flatten",
             stats["ours"],
             "plain",
             stats["peer"],
-            1.5,
+            None if shape == "dicts" else 1.5,
             "on",
             profile=ours,
         )
@@ -284,6 +292,11 @@ def run(repeats: int = 7, sizes: tuple[int, ...] = SIZES) -> list[Row]:
         work = build_workload(leaves)
         rows += bench_load(work, repeats if leaves <= 1_000 else max(3, repeats - 2))
         rows += bench_flatten(work, repeats * 3)  # milliseconds per call: more repeats, a steadier minimum
+        del work
+        gc.collect()
+    for shape in SHAPES[1:]:  # the other nestings, at the largest size: flatten only
+        work = build_workload(sizes[-1], shape=shape)
+        rows += bench_flatten(work, repeats * 3, shape)
         del work
         gc.collect()
     rows += bench_access(repeats * 2)  # 100 ns operations: more repeats, so the minimum is stable

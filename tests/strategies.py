@@ -156,7 +156,12 @@ def field_types(depth: int) -> st.SearchStrategy[Any]:
     if depth >= MAX_DEPTH:
         return simple
     nested = schemas(depth=depth + 1)
-    return st.one_of(simple, nested, nested.map(lambda model: list[model]))  # type: ignore[valid-type]
+    return st.one_of(
+        simple,
+        nested,
+        nested.map(lambda model: Optional[model]),  # type: ignore[valid-type]  # noqa: UP045
+        nested.map(lambda model: list[model]),  # type: ignore[valid-type]
+    )
 
 
 @st.composite

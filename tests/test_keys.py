@@ -5,14 +5,16 @@ from __future__ import annotations
 import ast
 import enum
 import math
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel, create_model
 from strategies import examples, json_values, nested_dicts, same, segments
 
 import typed_config as tc
+from typed_config import _keys
 
 
 class Color(str, enum.Enum):
@@ -107,6 +109,255 @@ def test_flatten_empty_model_is_a_leaf() -> None:
         nothing: Nothing = Nothing()
 
     assert tc.flatten(Holder()) == {"nothing": {}}
+
+
+# --- flatten: the one-step paths for models of plain leaves, and their fallbacks ----------------
+
+
+class Leaf(tc.HyperParams):
+    n: int = 1
+    xs: list[int] = tc.Field(default_factory=lambda: [1, 2])
+    name: str = "a"
+
+
+class OneList(tc.HyperParams):
+    ys: list[float] = tc.Field(default_factory=lambda: [0.5])
+    on: bool = True
+
+
+class Group(tc.HyperParams):
+    first: Leaf = tc.Field(default_factory=Leaf)
+    second: OneList = tc.Field(default_factory=OneList)
+    third: Leaf = tc.Field(default_factory=lambda: Leaf(n=3, xs=[3]))
+
+
+class Mixed(tc.HyperParams):
+    """Plain leaves beside models of plain leaves: flattened in one step too."""
+
+    lr: float = 0.5
+    first: Leaf = tc.Field(default_factory=Leaf)
+    sizes: list[int] = tc.Field(default_factory=lambda: [8, 16])
+    second: OneList = tc.Field(default_factory=OneList)
+    name: str = "m"
+
+
+class Tree(tc.HyperParams):
+    lr: float = 0.1
+    group: Group = tc.Field(default_factory=Group)
+    mixed: Mixed = tc.Field(default_factory=Mixed)
+    leaf: Leaf = tc.Field(default_factory=Leaf)
+
+
+class WiderLeaf(Leaf):
+    extra: int = 7
+
+
+class Trio(tc.HyperParams):
+    """As many fields as ``Leaf``, other names: only the class tells them apart."""
+
+    p: int = 5
+    q: str = "q"
+    r: bool = False
+
+
+def test_flatten_of_leaf_groups_matches_the_field_by_field_walk() -> None:
+    cfg = Tree()
+    # The same items in the same order as flattening the nested dict, key by key.
+    assert list(tc.flatten(cfg).items()) == list(tc.flatten(cfg.model_dump()).items())
+    assert list(tc.flatten(cfg)) == [
+        "lr",
+        "group.first.n",
+        "group.first.xs",
+        "group.first.name",
+        "group.second.ys",
+        "group.second.on",
+        "group.third.n",
+        "group.third.xs",
+        "group.third.name",
+        "mixed.lr",
+        "mixed.first.n",
+        "mixed.first.xs",
+        "mixed.first.name",
+        "mixed.sizes",
+        "mixed.second.ys",
+        "mixed.second.on",
+        "mixed.name",
+        "leaf.n",
+        "leaf.xs",
+        "leaf.name",
+    ]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "group.first.xs",
+        "group.second.ys",
+        "group.third.xs",
+        "mixed.first.xs",
+        "mixed.sizes",
+        "mixed.second.ys",
+        "leaf.xs",
+    ],
+)
+def test_flatten_copies_lists_of_leaf_models(key: str) -> None:
+    cfg = Tree()
+    flat = tc.flatten(cfg)
+    assert flat[key] == cfg[key]
+    assert flat[key] is not cfg[key]
+    flat[key].append(99)  # the flat dict is the caller's: the config is not changed behind validation
+    assert 99 not in cfg[key]
+
+
+class Choices(tc.HyperParams):
+    """Plain leaves too: Literal choices, Optional scalars, tuples of scalars (become lists)."""
+
+    optimizer: Literal["adam", "sgd"] = "adam"
+    weight_decay: float | None = None
+    shape: tuple[int, int] = (3, 4)
+    dims: tuple[int, ...] = (1,)
+
+
+class WithOptional(tc.HyperParams):
+    steps: int = 10
+    choices: Choices | None = tc.Field(default_factory=Choices)
+    leaf: Leaf = tc.Field(default_factory=Leaf)
+    either: Leaf | OneList = tc.Field(default_factory=OneList)
+
+
+class WithEnum(WithOptional):
+    """An enum needs its value: the model is walked field by field."""
+
+    color: Color = Color.RED
+
+
+@pytest.mark.parametrize(
+    "cfg",
+    [
+        pytest.param(WithOptional(), id="optional model set"),
+        pytest.param(WithOptional(choices=None), id="optional model None"),
+        pytest.param(WithOptional(choices=Choices(optimizer="sgd", weight_decay=0.1)), id="other values"),
+        pytest.param(WithOptional(either=Leaf(n=5)), id="the other class of a union"),
+        pytest.param(WithEnum(choices=None), id="an enum field"),
+    ],
+)
+def test_flatten_of_choices_optionals_and_tuples_matches_the_walk(cfg: WithOptional) -> None:
+    flat = tc.flatten(cfg)
+    assert list(flat.items()) == list(tc.flatten(cfg.model_dump()).items())
+    if cfg.choices is not None:
+        assert flat["choices.shape"] == [3, 4]
+        assert type(flat["choices.shape"]) is list
+        assert flat["choices.dims"] == [1]
+    else:
+        assert flat["choices"] is None
+
+
+class Shape(enum.Enum):
+    """Members whose values are not JSON scalars: the field is walked, not copied."""
+
+    SQUARE = (1, 1)
+
+
+class Styled(tc.HyperParams):
+    color: Color = Color.RED
+    level: Level = Level.LOW
+    tags: tuple[str, ...] = ("a",)
+
+
+class StyledHolder(tc.HyperParams):
+    styled: Styled = tc.Field(default_factory=Styled)
+    shape: Shape = Shape.SQUARE
+    leaf: Leaf = tc.Field(default_factory=Leaf)
+
+
+def test_flatten_writes_enum_values_on_every_path() -> None:
+    assert tc.flatten(Styled()) == {"color": "red", "level": 1, "tags": ["a"]}
+    assert [type(v) for v in tc.flatten(Styled()).values()] == [str, int, list]
+    holder = StyledHolder()
+    assert list(tc.flatten(holder).items()) == list(tc.flatten(holder.model_dump()).items())
+    assert tc.flatten(holder)["shape"] == [1, 1]
+    assert tc.flatten(Styled.model_construct(color=None))["color"] is None  # unvalidated: walked
+
+
+def test_flatten_of_a_group_holding_another_class_uses_that_class_fields() -> None:
+    group = Group.model_construct(first=WiderLeaf(), second=OneList(), third=Leaf())
+    assert tc.flatten(group) == {
+        "first.n": 1,
+        "first.xs": [1, 2],
+        "first.name": "a",
+        "first.extra": 7,
+        "second.ys": [0.5],
+        "second.on": True,
+        "third.n": 1,
+        "third.xs": [1, 2],
+        "third.name": "a",
+    }
+    other = Group.model_construct(first=Trio(), second=OneList(), third=Leaf())
+    assert list(tc.flatten(other))[:3] == ["first.p", "first.q", "first.r"]
+    mixed = Mixed.model_construct(lr=0.5, first=Trio(), sizes=[1], second=OneList(), name="m")
+    assert tc.flatten(mixed) == {
+        "lr": 0.5,
+        "first.p": 5,
+        "first.q": "q",
+        "first.r": False,
+        "sizes": [1],
+        "second.ys": [0.5],
+        "second.on": True,
+        "name": "m",
+    }
+
+
+def test_flatten_of_unvalidated_leaves_falls_back_without_error() -> None:
+    # model_construct() skips validation: a list field may hold None, and the copy must not fail.
+    broken = Leaf.model_construct(n=1, xs=None, name="a")
+    assert tc.flatten(broken) == {"n": 1, "xs": None, "name": "a"}
+    group = Group.model_construct(first=broken, second=OneList.model_construct(ys=None), third=Leaf())
+    assert tc.flatten(group) == {
+        "first.n": 1,
+        "first.xs": None,
+        "first.name": "a",
+        "second.ys": None,
+        "second.on": True,
+        "third.n": 1,
+        "third.xs": [1, 2],
+        "third.name": "a",
+    }
+    mixed = Mixed.model_construct(lr=0.5, first=Leaf(), sizes=None, second=OneList(), name="m")
+    assert tc.flatten(mixed)["sizes"] is None
+
+
+def test_flatten_of_a_group_with_an_unset_field_falls_back() -> None:
+    class Required(tc.HyperParams):
+        a: int
+        b: list[int]
+
+    class Holder(tc.HyperParams):
+        req: Required
+        leaf: Leaf = tc.Field(default_factory=Leaf)
+
+    holder = Holder.model_construct(req=Required.model_construct(a=1), leaf=Leaf())
+    assert tc.flatten(holder) == {"req.a": 1, "req.b": None, "leaf.n": 1, "leaf.xs": [1, 2], "leaf.name": "a"}
+
+
+def test_flatten_remembers_a_bounded_number_of_variants() -> None:
+    class Holder(BaseModel):
+        inner: BaseModel
+
+    # Each class of value in ``inner`` is a variant of Holder's plan: 80 classes, each flattened
+    # right, while the plan remembers at most _MAX_VARIANTS of them.
+    for index in range(80):
+        kind = create_model(f"Kind{index}", value=(int, index))
+        assert tc.flatten(Holder.model_construct(inner=kind())) == {"inner.value": index}
+    plan = _keys._PLANS[(Holder, "")]
+    assert len(plan.variants) == _keys._MAX_VARIANTS
+
+
+def test_flatten_of_a_self_typed_field_builds_no_endless_plan() -> None:
+    class Loop(BaseModel):
+        me: Loop
+
+    Loop.model_rebuild()
+    assert tc.flatten(Loop.model_construct(me=Loop.model_construct())) == {"me.me": None}
 
 
 # --- flatten: bad keys ---------------------------------------------------------------------------

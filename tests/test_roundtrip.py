@@ -115,6 +115,18 @@ def test_to_flat_is_flatten_and_is_json_like(case: Case) -> None:
 
 @roundtrip
 @given(schemas_and_configs())
+def test_flatten_of_a_config_is_flatten_of_its_dump(case: Case) -> None:
+    # The one-step paths for plain fields and models of them write what the walk over the
+    # nested dict writes: the same keys, in the same order, with the same values.
+    _, cfg = case
+    flat = tc.flatten(cfg)
+    walked = tc.flatten(cfg.model_dump(by_alias=True))
+    assert list(flat) == list(walked)
+    assert same(flat, walked)
+
+
+@roundtrip
+@given(schemas_and_configs())
 def test_item_access_by_every_flat_key(case: Case) -> None:
     _, cfg = case
     for key, value in cfg.to_flat().items():

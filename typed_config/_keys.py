@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import enum
+import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Annotated, Any, Final
+from itertools import chain
+from operator import attrgetter, itemgetter, methodcaller
+from typing import Annotated, Any, Final, Literal, NamedTuple
 
 from pydantic import BaseModel, SecretBytes, SecretStr
 from pydantic_core import to_jsonable_python
@@ -133,41 +136,175 @@ def flatten(data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
 def _flatten_model(model: BaseModel, prefix: str, out: dict[str, Any], problems: list[Problem]) -> None:
     model_type = type(model)
     plan = _PLANS.get((model_type, prefix)) or _plan(model_type, prefix)
-    keys, prefixes, scalar_lists, list_keys, by_name = plan
-    values = model.__dict__
-    aligned = by_name and len(values) == len(keys)
-    if list_keys is not None and aligned:
-        # Every field is typed int, float, str or bool (or a list of them): validated values are
-        # already JSON scalars, so the whole model goes in at C speed; then lists are copied.
-        out.update(zip(keys, values.values(), strict=True))
-        for key in list_keys:
-            out[key] = list(out[key])
-        return
+    keys, prefixes, scalar_lists, _, fixes, _, take_others, _, runs, by_name = plan
     if not keys:
         if prefix:
             out[prefix[:-1]] = {}  # a model with no fields is an empty mapping: a leaf
         return
-    # Without aliases the values dict holds the fields in order: walked as it is, no lookups.
-    ordered: Iterable[Any] = (
-        values.values()
-        if aligned
-        else [values.get(n) for n, _ in field_keys(model_type)]  # model_construct() may leave gaps
-    )
-    for key, child_prefix, value, scalar_list in zip(keys, prefixes, ordered, scalar_lists, strict=True):
-        kind: type[Any] = value.__class__
-        if kind in _SCALARS:  # most leaves: no call, no conversion
-            out[key] = value
-        elif kind is list and (scalar_list or set(map(type, value)) <= _SCALARS):
-            out[key] = list(value)  # a list of scalars: a C-level copy
-        elif _MODEL_TYPES.get(kind) or _model_type(kind):
-            # The child's prefix comes from the plan: the same string object as in the child's
-            # plan key, so that lookup hashes nothing and compares by identity.
-            _flatten_model(value, child_prefix, out, problems)
-        else:
-            _flatten_value(value, key, out, problems, lenient=True)
+    values = model.__dict__
+    ordered: Iterable[Any]
+    if by_name and len(values) == len(keys):
+        # Without aliases the values dict holds the fields in order: taken as it is, no lookups.
+        if runs:
+            own = list(values.values())
+            if take_others is None or not _flatten_group(own, plan, take_others, out):
+                _flatten_runs(own, plan, out, problems)
+            return
+        if fixes is not None and _copy_leaves(keys, values, fixes, out):
+            return
+        ordered = values.values()
+    else:
+        ordered = [values.get(n) for n, _ in field_keys(model_type)]  # model_construct() may leave gaps
+    for field in zip(keys, prefixes, ordered, scalar_lists, strict=True):
+        _flatten_field(*field, out=out, problems=problems)
 
 
-_Plan = tuple[tuple[str, ...], tuple[str, ...], tuple[bool, ...], "tuple[str, ...] | None", bool]
+def _flatten_runs(own: list[Any], plan: _Plan, out: dict[str, Any], problems: list[Problem]) -> None:
+    """Flatten a model's runs of plain fields at C speed, and the fields between them one by one."""
+    keys, prefixes, scalar_lists = plan.keys, plan.prefixes, plan.scalar_lists
+    for run in plan.runs:
+        if isinstance(run, int):
+            value = own[run]
+            if _MODEL_TYPES.get(value.__class__):  # a nested model, the most common: no detour
+                _flatten_model(value, prefixes[run], out, problems)
+            else:
+                _flatten_field(keys[run], prefixes[run], value, scalar_lists[run], out=out, problems=problems)
+            continue
+        start, end, run_keys, run_fixes = run
+        if not _copy_leaves(run_keys, own[start:end], run_fixes, out):
+            for index in range(start, end):
+                _flatten_field(
+                    keys[index], prefixes[index], own[index], scalar_lists[index], out=out, problems=problems
+                )
+
+
+def _flatten_field(
+    key: str,
+    child_prefix: str,
+    value: Any,
+    scalar_list: bool,
+    *,
+    out: dict[str, Any],
+    problems: list[Problem],
+) -> None:
+    kind: type[Any] = value.__class__
+    if kind in _SCALARS:  # most leaves: no call, no conversion
+        out[key] = value
+    elif kind is list and (scalar_list or set(map(type, value)) <= _SCALARS):
+        out[key] = list(value)  # a list of scalars: a C-level copy
+    elif _MODEL_TYPES.get(kind) or _model_type(kind):
+        # The child's prefix comes from the plan: the same string object as in the child's
+        # plan key, so that lookup hashes nothing and compares by identity.
+        _flatten_model(value, child_prefix, out, problems)
+    elif kind is dict and value:
+        _flatten_mapping(value, child_prefix, out, problems, lenient=True)
+    else:
+        _flatten_value(value, key, out, problems, lenient=True)
+
+
+def _copy_leaves(
+    keys: tuple[str, ...], values: Mapping[str, Any] | list[Any], fixes: _Fixes, out: dict[str, Any]
+) -> bool:
+    """Write leaves whose values are JSON scalars, or become so by one C-level call, at C speed.
+
+    The values go in as they are; then the lists (copied) and the enums (their values) are
+    written over themselves: the same keys, so the order stays the order of the fields. False,
+    with the keys written again by the caller, when a value is not what its field's type says
+    (possible only for a model built without validation).
+    """
+    out.update(zip(keys, values.values() if isinstance(values, Mapping) else values, strict=True))
+    try:
+        for fix_keys, take, convert in fixes:
+            out.update(zip(fix_keys, map(convert, take(values)), strict=True))
+    except (TypeError, AttributeError):
+        return False
+    return True
+
+
+def _flatten_group(own: list[Any], plan: _Plan, take_others: _Getter, out: dict[str, Any]) -> bool:
+    """Flatten a model whose values are plain, or models of plain fields, in one step.
+
+    The fields that are not plain by their types (a nested model, an Optional one, a union) are
+    looked at first: the classes of their values choose a variant of the plan, made once. When
+    each such value is a scalar or a model of plain fields with every field set, the leaves of
+    the model and of those children go in with one update: no Python-level step per leaf. False
+    otherwise (a deeper model, a list of models, a child built without validation): the caller
+    then takes the model run by run (``_flatten_runs``), writing the same keys in the same order.
+    """
+    kinds = tuple(map(type, take_others(own)))
+    group = plan.variants.get(kinds, _UNKNOWN)
+    if group is _UNKNOWN:
+        group = _variant(plan, kinds)
+    if group is None:
+        return False
+    sizes, take_children, at, keys, fixes = group
+    parts: Iterable[Iterable[Any]] | None = None
+    if take_children is not None:
+        dicts: list[dict[str, Any]] = list(map(_INSTANCE_DICT, take_children(own)))
+        if tuple(map(len, dicts)) != sizes:
+            return False  # a child built without validation, with unset fields
+        if len(dicts) == len(own):  # models only: their values, one after the other
+            parts = map(_VALUES, dicts)
+        else:  # each plain value as a 1-tuple, each model as its values
+            parts = list(zip(own))
+            for index, child in zip(at, dicts, strict=True):
+                parts[index] = child.values()
+    return _copy_leaves(keys, own if parts is None else list(chain.from_iterable(parts)), fixes, out)
+
+
+_INSTANCE_DICT: Final = attrgetter("__dict__")
+_VALUES: Final = methodcaller("values")
+_UNKNOWN: Final[Any] = object()
+_MAX_VARIANTS: Final = 64
+
+_Getter = Callable[[Any], tuple[Any, ...]]
+_Fixes = tuple[tuple[tuple[str, ...], _Getter, Callable[[Any], Any]], ...]
+"""Leaves to write again, converted: (their keys, a C-level getter of their values, the conversion)."""
+_ENUM_VALUE: Final = attrgetter("value")
+_Run = tuple[int, int, tuple[str, ...], _Fixes]
+"""Plain fields from ``start`` to ``end``: their keys and conversions (``_copy_leaves``)."""
+
+
+class _Group(NamedTuple):
+    """A variant of a plan: the model and its model-valued children, flattened in one step."""
+
+    sizes: tuple[int, ...]
+    """The children's numbers of fields."""
+    take_children: _Getter | None
+    """Takes the children from the list of the model's values (None: no child is a model)."""
+    at: tuple[int, ...]
+    """The positions of the children among the model's fields."""
+    keys: tuple[str, ...]
+    """Every leaf's dot-key, in the order a field-by-field walk writes them."""
+    fixes: _Fixes
+    """The leaves to convert (lists, enums), taken from the list of all leaves."""
+
+
+class _Plan(NamedTuple):
+    """How to flatten a model under a prefix: built once per model class and prefix."""
+
+    keys: tuple[str, ...]
+    """The dot-keys of the fields."""
+    prefixes: tuple[str, ...]
+    """The prefixes of nested models under them (each key and a dot)."""
+    scalar_lists: tuple[bool, ...]
+    """Which fields are typed as lists (or tuples) of plain scalars."""
+    converts: tuple[Callable[[Any], Any] | None, ...]
+    """For each plain field, the conversion of its value (``list``, an enum's value), or None."""
+    fixes: _Fixes | None
+    """For a model whose fields are all plain: the fields to convert (the model is copied whole)."""
+    others: tuple[int, ...]
+    """The positions of the fields that are not plain."""
+    take_others: _Getter | None
+    """Takes their values from the list of the model's values, when each may hold a model."""
+    variants: dict[tuple[type[Any], ...], _Group | None]
+    """By the classes of those values: how to flatten in one step, or None (take the runs)."""
+    runs: tuple[_Run | int, ...]
+    """The runs of plain fields, and the positions of the others between them, in order (empty:
+    every field is plain, or fields have aliases)."""
+    by_name: bool
+    """Whether fields are keyed by their names (no aliases) in declaration order."""
+
 
 # Flatten plans by (model class, prefix): one dict lookup per model, where the key strings are
 # built once. Bounded: schemas are few, and prefixes are their nesting paths.
@@ -175,39 +312,193 @@ _PLANS: dict[tuple[type[BaseModel], str], _Plan] = {}
 
 
 def _plan(model_type: type[BaseModel], prefix: str) -> _Plan:
-    """How to flatten a model under ``prefix``, built once per model class and prefix.
-
-    The plan holds the dot-keys, the prefixes of nested models under them, which fields are
-    lists of scalars, those fields' keys (None unless every field is a plain scalar or such a
-    list: then the model is copied whole), and whether fields are keyed by their names (no
-    aliases).
-    """
-    fields = model_type.model_fields
-    annotations = [fields[n].annotation for n, _ in field_keys(model_type)]
-    keys = tuple(prefix + key for _, key in field_keys(model_type))
-    lists = tuple(_scalar_list(a) for a in annotations)
-    plain = bool(keys) and all(
-        is_list or _plain_scalar(a) for a, is_list in zip(annotations, lists, strict=True)
-    )
-    list_keys = tuple(k for k, is_list in zip(keys, lists, strict=True) if is_list) if plain else None
+    """How to flatten a model under ``prefix``, built once per model class and prefix."""
     if len(_PLANS) > 100_000:  # generated schemas (tests) must not grow this without end
         _PLANS.clear()
+    names = [n for n, _ in field_keys(model_type)]
+    annotations = _annotations(model_type)
+    keys = tuple(prefix + key for _, key in field_keys(model_type))
+    scalar_lists = tuple(_scalar_list(a) for a in annotations)
+    conversions = [_conversion(a) for a in annotations]
+    converts = tuple(None if isinstance(c, _Mark) else c for c in conversions)
+    by_name = _no_aliases(model_type)
+    fixes: _Fixes | None = None
+    take_others: _Getter | None = None
+    others = tuple(i for i, c in enumerate(conversions) if c is _NOT_PLAIN)
+    if keys and not others:
+        fixes = _fixes(converts, keys, names)
+    elif others and by_name and all(_may_hold_model(annotations[i]) for i in others):
+        take_others = _take(others)  # each may hold a model: a one-step variant may apply
     prefixes = tuple(key + "." for key in keys)
-    plan = _PLANS[(model_type, prefix)] = (keys, prefixes, lists, list_keys, _no_aliases(model_type))
+    runs = _runs(keys, converts, others) if others and by_name else ()
+    plan = _Plan(keys, prefixes, scalar_lists, converts, fixes, others, take_others, {}, runs, by_name)
+    _PLANS[(model_type, prefix)] = plan
     return plan
 
 
+def _may_hold_model(annotation: Any) -> bool:
+    """Whether a field's type names a model class, alone or in a union (``X | None``)."""
+    annotation = _strip(annotation)
+    if typing.get_origin(annotation) in _UNIONS:
+        return any(_may_hold_model(arg) for arg in typing.get_args(annotation))
+    return isinstance(annotation, type) and typing.get_origin(annotation) is None and _model_type(annotation)
+
+
+def _runs(
+    keys: tuple[str, ...], converts: tuple[Callable[[Any], Any] | None, ...], others: tuple[int, ...]
+) -> tuple[_Run | int, ...]:
+    """Split the fields into runs of plain fields and the other fields' positions, in order."""
+    runs: list[_Run | int] = []
+    start = 0
+    for end in [*others, len(keys)]:
+        if end > start:
+            runs.append(
+                (
+                    start,
+                    end,
+                    keys[start:end],
+                    _fixes(converts[start:end], keys[start:end], range(end - start)),
+                )
+            )
+        if end < len(keys):
+            runs.append(end)
+        start = end + 1
+    return tuple(runs)
+
+
+def _variant(plan: _Plan, kinds: tuple[type[Any], ...]) -> _Group | None:
+    """The one-step flatten of a model whose non-plain fields hold values of these classes.
+
+    None unless each is a JSON scalar or a model of plain fields without aliases; remembered in
+    the plan (up to ``_MAX_VARIANTS`` of them).
+    """
+    group: _Group | None = None
+    if all(kind in _SCALARS or _leaf_class(kind) for kind in kinds):
+        keys: list[str] = []
+        converts: list[Callable[[Any], Any] | None] = []
+        sizes: list[int] = []
+        at: list[int] = []
+        by_position = dict(zip(plan.others, kinds, strict=True))
+        for index, (key, convert) in enumerate(zip(plan.keys, plan.converts, strict=True)):
+            kind = by_position.get(index)
+            if kind is not None and kind not in _SCALARS:
+                child_prefix = plan.prefixes[index]
+                child = _PLANS.get((kind, child_prefix)) or _plan(kind, child_prefix)
+                sizes.append(len(child.keys))
+                at.append(index)
+                keys += child.keys
+                converts += child.converts
+            else:
+                keys.append(key)
+                converts.append(convert)  # None for a scalar in a field that is not plain
+        group = _Group(
+            tuple(sizes),
+            _take(at) if at else None,
+            tuple(at),
+            tuple(keys),
+            _fixes(converts, keys, range(len(keys))),
+        )
+    if len(plan.variants) < _MAX_VARIANTS:
+        plan.variants[kinds] = group
+    return group
+
+
+def _annotations(model_type: type[BaseModel]) -> list[Any]:
+    fields = model_type.model_fields
+    return [fields[name].annotation for name, _ in field_keys(model_type)]
+
+
+def _plain_leaves(model_type: type[BaseModel]) -> bool:
+    """Whether every field of a model is plain (``_conversion``), and there is a field."""
+    annotations = _annotations(model_type)
+    return bool(annotations) and all(_conversion(a) is not _NOT_PLAIN for a in annotations)
+
+
+class _Mark(enum.Enum):
+    NOT_PLAIN = "not plain"
+
+
+_NOT_PLAIN: Final = _Mark.NOT_PLAIN
+
+
+def _conversion(annotation: Any) -> Callable[[Any], Any] | Literal[_Mark.NOT_PLAIN] | None:
+    """How a plain field's validated value becomes its flat value; ``_NOT_PLAIN`` for other fields.
+
+    None (as it is) for JSON scalars (``_plain_scalar``); ``list`` for lists and tuples of them;
+    an enum's value for an enum of JSON scalars.
+    """
+    if _plain_scalar(annotation):
+        return None
+    if _scalar_list(annotation):
+        return list
+    annotation = _strip(annotation)
+    if (
+        isinstance(annotation, type)
+        and issubclass(annotation, enum.Enum)
+        and all(type(member.value) in _PLAIN for member in annotation)
+    ):
+        return _ENUM_VALUE
+    return _NOT_PLAIN
+
+
+def _fixes(
+    converts: Sequence[Callable[[Any], Any] | None], keys: Sequence[str], items: Sequence[str] | range
+) -> _Fixes:
+    """The conversions of leaves, grouped by conversion: keys, a getter by ``items``, the function."""
+    fixes: list[tuple[tuple[str, ...], _Getter, Callable[[Any], Any]]] = []
+    for convert in dict.fromkeys(c for c in converts if c is not None):
+        chosen = [i for i, c in enumerate(converts) if c is convert]
+        fixes.append((tuple(keys[i] for i in chosen), _take([items[i] for i in chosen]), convert))
+    return tuple(fixes)
+
+
+def _leaf_class(kind: type[Any]) -> TypeIs[type[BaseModel]]:
+    """Whether a value's class is a model whose fields are all plain, keyed by their names."""
+    return (_MODEL_TYPES.get(kind) or _model_type(kind)) and _no_aliases(kind) and _plain_leaves(kind)
+
+
+def _take(items: Sequence[Any]) -> _Getter:
+    """A C-level getter of these items (at least one) that always returns a tuple."""
+    if len(items) == 1:
+        item = items[0]
+        return lambda source: (source[item],)  # itemgetter of one item returns it bare
+    return itemgetter(*items)
+
+
+_PLAIN: Final = (int, float, str, bool, type(None))
+_UNIONS: Final = (typing.Union, types.UnionType)
+
+
+def _strip(annotation: Any) -> Any:
+    while typing.get_origin(annotation) is Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
 def _plain_scalar(annotation: Any) -> bool:
-    """A field typed exactly int, float, str or bool (no constraints that could change the value)."""
-    return annotation in (int, float, str, bool)
+    """Whether a field's validated value is always a JSON scalar, to be copied as it is.
+
+    ``int``, ``float``, ``str``, ``bool``, ``None``, a ``Literal`` of such values and a union of
+    these (``int | None``, ``Literal["adam", "sgd"]``). Not enums, dates or paths: those change.
+    """
+    annotation = _strip(annotation)
+    if annotation in _PLAIN:
+        return True
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is Literal:
+        return all(type(arg) in _PLAIN for arg in args)
+    return origin in _UNIONS and all(_plain_scalar(arg) for arg in args)
 
 
 def _scalar_list(annotation: Any) -> bool:
-    """Whether a field is typed ``list[int]`` (or float, str, bool): its items need no check."""
-    while typing.get_origin(annotation) is Annotated:
-        annotation = typing.get_args(annotation)[0]
+    """Whether a field is a list or tuple of plain scalars: ``list(value)`` is its flat value."""
+    annotation = _strip(annotation)
+    origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
-    return typing.get_origin(annotation) is list and len(args) == 1 and args[0] in (int, float, str, bool)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        args = args[:1]
+    return origin in (list, tuple) and bool(args) and all(_plain_scalar(arg) for arg in args)
 
 
 _MODEL_TYPES: dict[type[Any], bool] = {}
