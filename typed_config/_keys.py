@@ -320,7 +320,7 @@ def _plan(model_type: type[BaseModel], prefix: str) -> _Plan:
     keys = tuple(prefix + key for _, key in field_keys(model_type))
     scalar_lists = tuple(_scalar_list(a) for a in annotations)
     conversions = [_conversion(a) for a in annotations]
-    converts = tuple(None if isinstance(c, _Mark) else c for c in conversions)
+    converts = tuple(None if isinstance(c, _NotPlain) else c for c in conversions)
     by_name = _no_aliases(model_type)
     fixes: _Fixes | None = None
     take_others: _Getter | None = None
@@ -414,14 +414,14 @@ def _plain_leaves(model_type: type[BaseModel]) -> bool:
     return bool(annotations) and all(_conversion(a) is not _NOT_PLAIN for a in annotations)
 
 
-class _Mark(enum.Enum):
-    NOT_PLAIN = "not plain"
+class _NotPlain:
+    """The mark of a field whose value is not plain (a plain class: an Enum costs import time)."""
 
 
-_NOT_PLAIN: Final = _Mark.NOT_PLAIN
+_NOT_PLAIN: Final = _NotPlain()
 
 
-def _conversion(annotation: Any) -> Callable[[Any], Any] | Literal[_Mark.NOT_PLAIN] | None:
+def _conversion(annotation: Any) -> Callable[[Any], Any] | _NotPlain | None:
     """How a plain field's validated value becomes its flat value; ``_NOT_PLAIN`` for other fields.
 
     None (as it is) for JSON scalars (``_plain_scalar``); ``list`` for lists and tuples of them;
