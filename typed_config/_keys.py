@@ -165,8 +165,11 @@ def _flatten_runs(own: list[Any], plan: _Plan, out: dict[str, Any], problems: li
     for run in plan.runs:
         if isinstance(run, int):
             value = own[run]
-            if _MODEL_TYPES.get(value.__class__):  # a nested model, the most common: no detour
+            kind = value.__class__
+            if _MODEL_TYPES.get(kind):  # a nested model, the most common: no detour
                 _flatten_model(value, prefixes[run], out, problems)
+            elif kind is dict and value:
+                _flatten_mapping(value, prefixes[run], out, problems, lenient=True)
             else:
                 _flatten_field(keys[run], prefixes[run], value, scalar_lists[run], out=out, problems=problems)
             continue
@@ -534,7 +537,10 @@ def _flatten_mapping(
                 if reason is not None:
                     problems.append(Problem(prefix[:-1] or None, reason, Origin(text="flatten() argument")))
                     continue
-        _flatten_value(value, prefix + key, out, problems, lenient=lenient)
+        if value.__class__ in _SCALARS:  # most entries: no call
+            out[prefix + key] = value
+        else:
+            _flatten_value(value, prefix + key, out, problems, lenient=lenient)
 
 
 def _flatten_value(
