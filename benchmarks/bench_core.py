@@ -216,7 +216,7 @@ _SHAPE_TITLES = {
     "sections": "2. flatten(cfg) vs plain flatten(dict)",
     "mixed": "2. flatten, leaves beside subgroups",
     "unions": "2. flatten, subgroups typed as unions",
-    "dicts": "2. flatten, a dict field in every subgroup (walked field by field)",
+    "dicts": "2. flatten, a dict field in every subgroup (no one-step path)",
 }
 
 

@@ -115,7 +115,8 @@ def flatten(data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
         data: a pydantic model instance or a mapping with string keys.
 
     Returns:
-        A new flat ``dict`` such as ``{"optimizer.lr": 0.001}``.
+        A new flat ``dict`` such as ``{"optimizer.lr": 0.001}``. Its lists are new lists too:
+        changing them never changes the config behind its validation.
 
     Raises:
         ConfigError: a mapping key is not a string, is empty or contains a dot.
