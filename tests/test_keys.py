@@ -14,7 +14,7 @@ from pydantic import BaseModel, create_model
 from strategies import examples, json_values, nested_dicts, same, segments
 
 import typed_config as tc
-from typed_config import _keys
+from typed_config import _flatten_plans
 
 
 class Color(str, enum.Enum):
@@ -348,8 +348,8 @@ def test_flatten_remembers_a_bounded_number_of_variants() -> None:
     for index in range(80):
         kind = create_model(f"Kind{index}", value=(int, index))
         assert tc.flatten(Holder.model_construct(inner=kind())) == {"inner.value": index}
-    plan = _keys._PLANS[(Holder, "")]
-    assert len(plan.variants) == _keys._MAX_VARIANTS
+    plan = _flatten_plans.PLANS[(Holder, "")]
+    assert len(plan.variants) == _flatten_plans.MAX_VARIANTS
 
 
 def test_flatten_of_a_self_typed_field_builds_no_endless_plan() -> None:

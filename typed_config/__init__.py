@@ -11,8 +11,9 @@ from typed_config._defaults import dump_defaults
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._explain import Explanation, Setting
 from typed_config._fingerprint import fingerprint
+from typed_config._flatten import flatten
 from typed_config._init import init
-from typed_config._keys import flatten, unflatten
+from typed_config._keys import unflatten
 from typed_config._load import load, loads
 from typed_config._model import Field, HyperParams
 from typed_config._run import Run

@@ -18,8 +18,9 @@ from pydantic import BaseModel
 from typed_config._defaults import render_defaults
 from typed_config._errors import ConfigError, Origin, Problem, code_location, show
 from typed_config._fingerprint import fingerprint
+from typed_config._flatten import flatten
 from typed_config._fs import atomic_write
-from typed_config._keys import flatten, is_mapping, to_plain, unflatten
+from typed_config._keys import is_mapping, to_plain, unflatten
 from typed_config._layers import KeyedLayer, Layer, validate
 from typed_config._schema_ref import SchemaReferenceError, resolve_schema
 from typed_config._state import diff

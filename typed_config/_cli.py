@@ -28,7 +28,7 @@ from typed_config._cli_sweep import add_sweep_commands
 from typed_config._codegen import add_codegen_command
 from typed_config._defaults import defaults_json_schema, dump_defaults
 from typed_config._errors import ConfigError, Problem
-from typed_config._keys import flatten
+from typed_config._flatten import flatten
 from typed_config._load import load
 from typed_config._model import HyperParams
 from typed_config._schema_ref import first_line

@@ -14,7 +14,8 @@ from typed_config._api import Api, StoredRun
 from typed_config._cli_common import EXIT_OK, EXIT_PROBLEMS, UsageError, add_schema, out, schema_of
 from typed_config._errors import ConfigError
 from typed_config._fingerprint import fingerprint
-from typed_config._keys import flatten, is_dict
+from typed_config._flatten import flatten
+from typed_config._keys import is_dict
 from typed_config._load import load
 from typed_config._sources.files import file_layer
 from typed_config._store import PROVENANCE, read_json

@@ -24,7 +24,7 @@ from typed_config._cli_common import (
 )
 from typed_config._defaults import dump_defaults
 from typed_config._errors import ConfigError
-from typed_config._keys import flatten
+from typed_config._flatten import flatten
 from typed_config._schema_ref import first_line
 from typed_config.sweep import check, expand
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from typed_config._keys import flatten, is_dict, is_list, unflatten
+from typed_config._flatten import flatten
+from typed_config._keys import is_dict, is_list, unflatten
 
 
 def fingerprint(config: BaseModel | Mapping[str, Any]) -> str:

@@ -20,8 +20,9 @@ from typing import Any, Final, NamedTuple, TypeVar
 
 from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._explain import REDACTED
+from typed_config._flatten import flatten
 from typed_config._introspect import is_model, members, nested_models, secret_keys
-from typed_config._keys import field_keys, flatten, is_dict, is_list
+from typed_config._keys import field_keys, is_dict, is_list
 from typed_config._layers import Layer, check_schema, lookup, merge, validate
 from typed_config._load import resolve, source_layer
 from typed_config._model import HyperParams, attach_state

@@ -18,8 +18,8 @@ _UNIONS = (Union, types.UnionType)
 
 
 def is_model(tp: object) -> TypeIs[type[BaseModel]]:
-    """Whether ``tp`` is a pydantic model class."""
-    return isinstance(tp, type) and issubclass(tp, BaseModel)
+    """Whether ``tp`` is a pydantic model class (``list[int]``, a class on Python 3.10, is not)."""
+    return isinstance(tp, type) and typing.get_origin(tp) is None and issubclass(tp, BaseModel)
 
 
 def strip(tp: Any) -> Any:

@@ -12,8 +12,9 @@ from typing_extensions import Self
 
 from typed_config._errors import ConfigError, Origin, Problem, code_location
 from typed_config._fingerprint import fingerprint
+from typed_config._flatten import flatten
 from typed_config._introspect import closest, dotted_aliases, suggest
-from typed_config._keys import field_keys, flatten, format_path, is_mapping, to_plain, unflatten
+from typed_config._keys import field_keys, format_path, is_mapping, to_plain, unflatten
 from typed_config._layers import KeyedLayer, Layer, encode, map_errors, validate
 from typed_config._load import source_layer, with_selection_hint
 from typed_config._sources.mapping import mapping_layer

@@ -17,8 +17,9 @@ from typed_config._defaults import render_defaults
 from typed_config._errors import ConfigError, Origin, Problem, code_location
 from typed_config._explain import Explanation, explain
 from typed_config._fingerprint import fingerprint
+from typed_config._flatten import flatten
 from typed_config._fs import atomic_write
-from typed_config._keys import flatten, is_list, to_plain, unflatten
+from typed_config._keys import is_list, to_plain, unflatten
 from typed_config._layers import Layer, validate
 from typed_config._model import HyperParams
 from typed_config._state import ConfigState, diff

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from typed_config._errors import Origin, Problem, show
-from typed_config._keys import Path, flatten, unflatten
+from typed_config._flatten import flatten
+from typed_config._keys import Path, unflatten
 from typed_config._layers import KeyedLayer, Layer, merge, provenance
 
 

@@ -17,8 +17,9 @@ from typing import Any, Final, NamedTuple
 from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._flatten import flatten
 from typed_config._introspect import child_type, closest, is_bool, is_model, is_sequence, members, takes_text
-from typed_config._keys import flatten, is_dict
+from typed_config._keys import is_dict
 from typed_config._layers import KeyedLayer, keyed_layer
 from typed_config._text import convert, leaf_names, resolve_key
 

@@ -13,7 +13,8 @@ import sys
 from typing import Any, Final
 
 from typed_config._errors import ConfigError, Origin, Problem
-from typed_config._keys import Path, flatten, format_path, is_dict, is_list, segment_problem
+from typed_config._flatten import flatten
+from typed_config._keys import Path, format_path, is_dict, is_list, segment_problem
 from typed_config._layers import KeyedLayer, Layer, keyed_layer
 from typed_config._yaml_io import MAX_BYTES, MAX_DEPTH, Document, load_document
 
