@@ -16,6 +16,7 @@ EXPECTED = [
     "Origin",
     "Problem",
     "Run",
+    "RunList",
     "Setting",
     "StoredConfig",
     "StoredRun",
@@ -42,7 +43,7 @@ def test_every_export_has_a_docstring() -> None:
 
 def test_exported_classes_belong_to_typed_config() -> None:
     classes = [name for name in tc.__all__ if isinstance(getattr(tc, name), type)]
-    assert len(classes) == 10
+    assert len(classes) == 11
     for name in classes:
         assert getattr(tc, name).__module__ == "typed_config"
 

@@ -5,7 +5,7 @@ config files and command-line overrides; get one ``ConfigError`` naming every pr
 file, line and column; hand training code an object mypy and pyright understand.
 """
 
-from typed_config._api import Api, StoredConfig, StoredRun
+from typed_config._api import Api, RunList, StoredConfig, StoredRun
 from typed_config._argparse import add_arguments
 from typed_config._defaults import dump_defaults
 from typed_config._errors import ConfigError, Origin, Problem
@@ -27,6 +27,7 @@ __all__ = [
     "Origin",
     "Problem",
     "Run",
+    "RunList",
     "Setting",
     "StoredConfig",
     "StoredRun",

@@ -28,6 +28,7 @@ from typed_config._store import (
     CONFIG,
     META,
     PROVENANCE,
+    check_name,
     locked,
     read_config,
     read_json,
@@ -197,6 +198,12 @@ def _under_changed(key: str, before: Mapping[str, Any], now: Mapping[str, Any]) 
     )
 
 
+class RunList(list[StoredRun[Any]]):
+    """The runs ``Api.runs`` found, and in ``problems`` the first problem of each run it could not read."""
+
+    problems: tuple[Problem, ...] = ()
+
+
 class Api:
     """Stored runs under a root folder: ``Api(root="runs").run("project/run_id")``."""
 
@@ -214,8 +221,9 @@ class Api:
         """Reopen a run: ``"project/run_id"``, ``"entity/project/run_id"`` or a run folder's path.
 
         Without ``schema``, the schema recorded in ``meta.json`` is imported when it is a module
-        (``package.module:Class``); a schema defined in a script (``train.py:Class``) is never
-        imported, since that would run the script. When there is none, the run opens read-only.
+        (``package.module:Class``) found outside the runs root and the run folder; a schema defined
+        in a script (``train.py:Class``) is never imported, since that would run the script, nor is
+        code kept with the runs, which are data. When there is none, the run opens read-only.
 
         Raises:
             ConfigError: no such run, or its files are missing or invalid (naming the file).
@@ -230,42 +238,52 @@ class Api:
             why = f"{reference} is a script, which opening a run does not run"
             return StoredRun(run_dir, None, why)
         try:
-            found = resolve_schema(reference)
+            found = resolve_schema(reference, data_folders=(self.root, run_dir))
         except SchemaReferenceError as exc:
             return StoredRun(run_dir, None, str(exc))
         return StoredRun(run_dir, found, None)
 
     def runs(
-        self, project: str, filter: Mapping[str, Any] | None = None
-    ) -> list[StoredRun[Any]]:  # wandb's name
+        self,
+        project: str,
+        filter: Mapping[str, Any] | None = None,  # wandb's name
+        schema: type[BaseModel] | None = None,
+    ) -> RunList:
         """The project's runs, oldest first, whose flat config has every ``filter`` value.
 
+        A run that cannot be read (a writer killed between its files, a damaged file) is left out
+        of the list and reported in its ``problems``, one per broken run, naming the file.
+
+        Args:
+            project: the project's folder name.
+            filter: dot-keys and the values a run must have.
+            schema: validate every run with this schema instead of importing the one each
+                ``meta.json`` names.
+
         Raises:
-            ConfigError: a run folder cannot be read (naming its file).
+            ConfigError: ``project`` cannot name a folder.
         """
-        project_dir = self.root / project
-        found: list[StoredRun[Any]] = []
-        problems: list[Problem] = []
+        project_dir = self.root / check_name(project, Origin(path=str(self.root)), "project")
+        found = RunList()
         for run_dir in run_folders(project_dir):
             try:
-                run = self.run(run_dir)
+                run = self.run(run_dir) if schema is None else self.run(run_dir, schema=schema)
             except ConfigError as exc:
-                problems.extend(exc.problems)
+                found.problems += exc.problems[:1]
                 continue
             flat = run.config.to_flat()
             if all(k in flat and flat[k] == v for k, v in (filter or {}).items()):
                 found.append(run)
-        if problems:
-            raise ConfigError(problems)
         return found
 
     def _find(self, path: str | os.PathLike[str]) -> Path:
         candidate = Path(path)
         if (candidate / CONFIG).is_file() or (candidate / META).is_file():
-            return candidate
+            return candidate if candidate.name not in ("", ".", "..") else candidate.resolve()
         parts = str(path).strip("/").split("/")
         if len(parts) in (2, 3):
-            run_dir = self.root / parts[-2] / parts[-1]
+            origin = Origin(text=f"Api().run({show(str(path))})")
+            run_dir = self.root / check_name(parts[-2], origin, "project") / check_name(parts[-1], origin)
             if run_dir.is_dir():
                 return run_dir
         message = f"no stored run {str(path)!r} (looked in {self.root}/PROJECT/RUN_ID and for a run folder)"

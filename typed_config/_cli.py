@@ -168,6 +168,8 @@ def _run_defaults(args: argparse.Namespace) -> int:
         text = dump_defaults(schema, args.output)
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    except ConfigError as exc:  # the output is a symbolic link
+        raise UsageError(f"cannot write {exc.problems[0]}") from None
     except TypeError as exc:
         # A default that YAML cannot hold (such as a dict with int keys): the schema is bad input.
         raise UsageError(f"cannot write the defaults of {schema.__name__}: {first_line(exc)}") from None

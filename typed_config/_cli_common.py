@@ -73,8 +73,13 @@ def out(text: str) -> None:
 
 
 def error(message: str) -> None:
-    """A one-line usage error on stderr."""
-    sys.stderr.write(f"{PROG}: error: {message}\n")
+    """A one-line usage error on stderr (control characters escaped: it may quote any input)."""
+    sys.stderr.write(f"{PROG}: error: {escaped(message)}\n")
+
+
+def warn(message: str) -> None:
+    """A one-line warning on stderr, for input skipped while the command goes on."""
+    sys.stderr.write(f"{PROG}: warning: {escaped(message)}\n")
 
 
 def add_schema(parser: argparse.ArgumentParser, *, required: bool, help: str = SCHEMA_HELP) -> None:

@@ -10,9 +10,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from typed_config._api import Api, StoredRun
-from typed_config._cli_common import EXIT_OK, EXIT_PROBLEMS, UsageError, add_schema, out, schema_of
-from typed_config._errors import ConfigError
+from typed_config._api import Api
+from typed_config._cli_common import EXIT_OK, EXIT_PROBLEMS, UsageError, add_schema, out, schema_of, warn
+from typed_config._errors import ConfigError, escaped
 from typed_config._fingerprint import fingerprint
 from typed_config._flatten import flatten
 from typed_config._keys import is_dict
@@ -22,6 +22,10 @@ from typed_config._store import PROVENANCE, read_json
 from typed_config._yaml_io import parse_value
 
 _TARGET = "a run (PROJECT/RUN_ID or a run folder) or, with --schema, a config file"
+_SCHEMA_HELP = (
+    "open runs with this schema (MODULE:CLASS or path/to/file.py:CLASS) instead of importing the "
+    "module each run's meta.json names"
+)
 
 
 def add_run_commands(commands: Any) -> None:
@@ -40,6 +44,7 @@ def add_run_commands(commands: Any) -> None:
     )
     runs.add_argument("--columns", metavar="A,B", help="show only these keys, in this order")
     runs.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    add_schema(runs, required=False, help=_SCHEMA_HELP)
     runs.set_defaults(run=_run_runs)
 
     diff = commands.add_parser(
@@ -53,7 +58,7 @@ def add_run_commands(commands: Any) -> None:
     diff.add_argument("first", metavar="RUN_A", help=_TARGET)
     diff.add_argument("second", metavar="RUN_B", help=_TARGET)
     _add_root(diff)
-    add_schema(diff, required=False, help="validate config files (and runs) with this schema")
+    add_schema(diff, required=False, help=f"validate config files with this schema; {_SCHEMA_HELP}")
     diff.set_defaults(run=_run_diff)
 
     explain = commands.add_parser(
@@ -64,6 +69,7 @@ def add_run_commands(commands: Any) -> None:
     explain.add_argument("target", metavar="RUN", help="PROJECT/RUN_ID or a run folder")
     explain.add_argument("key", metavar="KEY", help="a dot-key, such as optimizer.lr")
     _add_root(explain)
+    add_schema(explain, required=False, help=_SCHEMA_HELP)
     explain.set_defaults(run=_run_explain)
 
     hashed = commands.add_parser(
@@ -73,7 +79,7 @@ def add_run_commands(commands: Any) -> None:
     )
     hashed.add_argument("target", metavar="RUN_OR_FILE", help=_TARGET)
     _add_root(hashed)
-    add_schema(hashed, required=False, help="validate a config file with this schema")
+    add_schema(hashed, required=False, help=f"validate a config file with this schema; {_SCHEMA_HELP}")
     hashed.set_defaults(run=_run_hash)
 
 
@@ -97,6 +103,11 @@ def _shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _lines(lines: list[str]) -> str:
+    """Lines for a terminal: a stored value or key may hold control characters, shown escaped."""
+    return "".join(f"{escaped(line)}\n" for line in lines)
+
+
 def _run_diff(args: argparse.Namespace) -> int:
     first = _flat_of(args.first, args.root, args.schema)
     second = _flat_of(args.second, args.root, args.schema)
@@ -108,13 +119,14 @@ def _run_diff(args: argparse.Namespace) -> int:
             lines.append(f"+ {key}: {_shown(second[key])}")
         elif _shown(first[key]) != _shown(second[key]):
             lines.append(f"~ {key}: {_shown(first[key])} -> {_shown(second[key])}")
-    out("".join(f"{line}\n" for line in lines))
+    out(_lines(lines))
     return EXIT_PROBLEMS if lines else EXIT_OK
 
 
 def _run_explain(args: argparse.Namespace) -> int:
+    schema = schema_of(args.schema) if args.schema else None
     try:
-        run = Api(args.root).run(args.target)
+        run = Api(args.root).run(args.target, schema=schema) if schema else Api(args.root).run(args.target)
         chains = read_json(run.dir / PROVENANCE)
     except ConfigError as exc:
         raise UsageError(f"cannot read {args.target}: {exc.problems[0]}") from None
@@ -124,7 +136,7 @@ def _run_explain(args: argparse.Namespace) -> int:
     lines = [f"{args.key} = {_shown(run.config[args.key])}"]
     entries: list[Any] = chain  # pyright: ignore[reportUnknownVariableType] - JSON read from disk
     lines += [f"  {e.get('origin')}: {_shown(e.get('value'))}" for e in entries if is_dict(e)]
-    out("\n".join(lines) + "\n")
+    out(_lines(lines))
     return EXIT_OK
 
 
@@ -143,12 +155,15 @@ def _run_runs(args: argparse.Namespace) -> int:
         else []
     )
     wanted = [_filter(text) for text in args.filter]
+    schema = schema_of(args.schema) if args.schema else None
     rows: list[tuple[str, dict[str, Any]]] = []
     for project in projects:
         try:
-            found: list[StoredRun[Any]] = Api(root).runs(project)
+            found = Api(root).runs(project, schema=schema)
         except ConfigError as exc:
-            raise UsageError(f"cannot read a run of {project}: {exc.problems[0]}") from None
+            raise UsageError(f"cannot list {project}: {exc.problems[0]}") from None
+        for problem in found.problems:  # the others are listed: one broken run hides nothing else
+            warn(f"skipped a run that cannot be read: {problem}")
         for run in found:
             flat = run.config.to_flat()
             if all(
@@ -166,11 +181,12 @@ def _run_runs(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["run", *columns])
-        writer.writerows([name, *(_cell(flat, c) for c in columns)] for name, flat in rows)
+        writer.writerow(["run", *map(escaped, columns)])
+        writer.writerows([escaped(name), *(_cell(flat, c) for c in columns)] for name, flat in rows)
         out(buffer.getvalue())
     else:
-        out(_table(["run", *columns], [[name, *(_cell(flat, c) for c in columns)] for name, flat in rows]))
+        header = ["run", *map(escaped, columns)]
+        out(_table(header, [[escaped(name), *(_cell(flat, c) for c in columns)] for name, flat in rows]))
     return EXIT_OK
 
 
@@ -196,7 +212,7 @@ def _cell(flat: dict[str, Any], column: str) -> str:
     if column not in flat:
         return ""
     value = flat[column]
-    return value if isinstance(value, str) else _shown(value)
+    return escaped(value if isinstance(value, str) else _shown(value))
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:

@@ -131,6 +131,8 @@ def _run_expand(args: argparse.Namespace) -> int:
             dump_defaults(config, os.path.join(args.out, f"config-{number:04d}.yaml"))
     except OSError as exc:
         raise UsageError(f"cannot write into {args.out}: {exc.strerror or exc}") from None
+    except ConfigError as exc:  # a config file there is a symbolic link
+        raise UsageError(f"cannot write {exc.problems[0]}") from None
     except TypeError as exc:  # a value YAML cannot hold (a dict with int keys): not a sweep problem
         raise UsageError(f"cannot write a config of {schema.__name__}: {first_line(exc)}") from None
     out(f"wrote {len(configs)} configs into {args.out}\n")

@@ -28,10 +28,15 @@ def dump_defaults(config: BaseModel | type[BaseModel], path: str | os.PathLike[s
 
     Args:
         config: a config instance, or a schema class (its defaults; required keys get a note).
-        path: when given, the file to write, atomically.
+        path: when given, the file to write, atomically: a new file gets the mode
+            ``open(path, "w")`` would give it, an existing one keeps its mode.
 
     Returns:
         The YAML text.
+
+    Raises:
+        ConfigError: ``path`` is a symbolic link (typed_config does not write through links).
+        OSError: the file cannot be written.
     """
     text = render_defaults(config)
     if path is not None:

@@ -18,8 +18,14 @@ from types import FrameType
 from typing import Final
 
 _MAX_SHOWN: Final = 80
+# What a terminal would act on instead of showing: C0 and C1 controls (ESC starts every escape
+# sequence, U+009B is a one-character CSI), DEL, the bidi controls that reorder what is shown
+# (a "Trojan Source" line), and lone surrogates (undecodable bytes of a command line), which a
+# strict UTF-8 stream cannot even write.
 _CONTROL_ESCAPES: Final = {
     **{c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]},
+    **{c: f"\\u{c:04x}" for c in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]},
+    **{c: f"\\u{c:04x}" for c in range(0xD800, 0xE000)},
     ord("\n"): "\\n",
     ord("\t"): "\\t",
     ord("\r"): "\\r",
@@ -58,9 +64,9 @@ class Problem:
 
     def __str__(self) -> str:
         if self.key is None:
-            return f"{self.origin}: {self.message}"
+            return f"{self.origin}: {escaped(self.message)}"
         # A key from a file may hold any character; one problem must stay one safe line.
-        return f"{self.origin}: {_cut(escaped(self.key))}: {self.message}"
+        return f"{self.origin}: {_cut(escaped(self.key))}: {escaped(self.message)}"
 
 
 class ConfigError(ValueError):
@@ -88,7 +94,11 @@ def _cut(text: str, limit: int = 120) -> str:
 
 
 def escaped(text: str) -> str:
-    """Text with control characters escaped, so one problem stays one safe line."""
+    """Text safe to print: terminal controls, bidi controls and lone surrogates escaped, on one line.
+
+    The one place typed_config makes text safe for a terminal: every message, origin, key and
+    value the ``typed-config`` commands and ``--print-config`` show passes through it.
+    """
     return text.translate(_CONTROL_ESCAPES)
 
 

@@ -9,7 +9,7 @@ from typing import Any, Final, cast
 
 from pydantic import BaseModel, SecretBytes, SecretStr
 
-from typed_config._errors import Origin
+from typed_config._errors import Origin, escaped
 from typed_config._introspect import is_model, secret_keys
 from typed_config._keys import field_keys, to_plain
 from typed_config._layers import MISSING, Layer, lookup, provenance
@@ -40,7 +40,7 @@ class Explanation:
     def __str__(self) -> str:
         lines = [f"{self.key} = {_shown(self.value)}"]
         lines += [f"  {setting.origin}: {_shown(setting.value)}" for setting in self.chain]
-        return "\n".join(lines)
+        return "\n".join(escaped(line) for line in lines)  # safe to print: controls escaped
 
 
 def _shown(value: Any) -> str:

@@ -1,23 +1,40 @@
-"""Atomic file writes: a temporary file in the same folder, flushed, fsynced and renamed."""
+"""Atomic file writes: a temporary file in the same folder, flushed, fsynced and renamed over the target."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
+from typing import Final
+
+from typed_config._errors import Origin, single
+
+# What open(path, "w") asks for: the umask takes its bits away, so the file gets the usual mode.
+NEW_FILE_MODE: Final = 0o666
+_TEMP_FLAGS: Final = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+)
 
 
 def atomic_write(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` so that a crash leaves the old file or the new one, never a part.
 
+    A new file gets the mode ``open(path, "w")`` would give it (0644 under the usual umask 022);
+    a file that exists keeps its mode. A symbolic link is refused, wherever it points: the
+    rename would replace the link, and following it could write outside the folder (a run
+    folder's files are data that others may prepare).
+
     Raises:
+        ConfigError: ``path`` is a symbolic link; nothing is written.
         OSError: the folder cannot be written; the old file, if any, is untouched.
     """
-    import tempfile  # only writers need it: kept out of import time
-
     target = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(target))
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+    mode = _kept_mode(target)
+    fd, temp = _create_temp(folder, os.path.basename(target), NEW_FILE_MODE if mode is None else mode)
     try:
+        if mode is not None:
+            os.fchmod(fd, mode)  # the umask applied at creation: give the old file's mode back exactly
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -28,6 +45,34 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
             os.unlink(temp)
         raise
     _fsync_folder(folder)
+
+
+def _kept_mode(target: str) -> int | None:
+    """The mode of the file being replaced (None when there is none); a link is refused."""
+    try:
+        found = os.lstat(target)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(found.st_mode):
+        where = os.readlink(target)
+        message = (
+            f"is a symbolic link (to {where}); typed_config does not write through links: "
+            "write to the file it points to, or remove the link"
+        )
+        raise single(message, Origin(path=target))
+    return stat.S_IMODE(found.st_mode)
+
+
+def _create_temp(folder: str, name: str, mode: int) -> tuple[int, str]:
+    """A new temporary file beside the target: created exclusively, so never through a link."""
+    import secrets  # only writers need it: kept out of import time
+
+    while True:
+        temp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(temp, _TEMP_FLAGS, mode), temp
+        except FileExistsError:
+            continue
 
 
 def _fsync_folder(folder: str) -> None:

@@ -36,6 +36,7 @@ from typed_config._store import (
     CONFIG,
     META,
     PROVENANCE,
+    check_name,
     create_run_dir,
     latest_run,
     launcher,
@@ -109,7 +110,7 @@ def init(
         sys.stdout.write(help_text(schema, os.path.basename(sys.argv[0]) or "train.py", sources))
         raise SystemExit(0)
     where = launcher()
-    project_dir = None if dir is None else Path(dir) / project
+    project_dir = None if dir is None else Path(dir) / check_name(project, Origin(text="project="), "project")
     stored = _resumed(schema, project_dir, resume, where.run_id)
     layers: list[Layer] = []
     unread: list[Problem] = []
@@ -264,7 +265,10 @@ def _resumed(
         return None
     if project_dir is None:
         raise TypeError("resume needs a run folder: pass dir= (not None)")
-    run_id = (latest_run(project_dir) if resume is True else str(resume)) or job_id
+    if resume is True:
+        run_id = latest_run(project_dir) or job_id
+    else:
+        run_id = check_name(str(resume), Origin(text=f"resume={show(resume)}"))
     if run_id is None or not (project_dir / run_id / CONFIG).is_file():
         wanted = "no stored run" if resume is True else f"no stored run {show(resume)}"
         raise ConfigError([Problem(None, f"{wanted} to resume", Origin(path=str(project_dir)))])

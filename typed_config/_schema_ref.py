@@ -8,6 +8,8 @@ import itertools
 import os
 import re
 import sys
+from collections.abc import Sequence
+from importlib.machinery import ModuleSpec
 from typing import Final
 
 from pydantic import BaseModel
@@ -31,7 +33,7 @@ def reference_of(schema: type[BaseModel]) -> str:
     return f"{schema.__module__}:{schema.__qualname__}"
 
 
-def resolve_schema(reference: str) -> type[BaseModel]:
+def resolve_schema(reference: str, data_folders: Sequence[str | os.PathLike[str]] = ()) -> type[BaseModel]:
     """Import the model class named by ``MODULE:CLASS`` or ``path/to/file.py:CLASS``.
 
     A dotted module is imported with the current folder first on ``sys.path``; a file is loaded
@@ -39,6 +41,8 @@ def resolve_schema(reference: str) -> type[BaseModel]:
 
     Args:
         reference: the ``--schema`` argument.
+        data_folders: folders that hold data, never code (a runs root): a module, or a package
+            above it, found in or under one of them is refused before anything is imported.
 
     Returns:
         The model class.
@@ -51,7 +55,7 @@ def resolve_schema(reference: str) -> type[BaseModel]:
     if not colon or not where or not class_path:
         raise SchemaReferenceError(f"--schema {reference!r}: expected MODULE:CLASS or path/to/file.py:CLASS")
     is_file = where.endswith(".py") or "/" in where or os.sep in where
-    module = _import_file(reference, where) if is_file else _import_module(reference, where)
+    module = _import_file(reference, where) if is_file else _import_module(reference, where, data_folders)
     target: object = module
     for part in class_path.split("."):
         try:
@@ -71,12 +75,14 @@ def resolve_schema(reference: str) -> type[BaseModel]:
     return target
 
 
-def _import_module(reference: str, name: str) -> object:
+def _import_module(reference: str, name: str, data_folders: Sequence[str | os.PathLike[str]]) -> object:
     # A schema module lives in the user's project, the folder the command runs in, as with `python -m`.
     cwd = os.getcwd()
     if cwd not in sys.path:
         sys.path.insert(0, cwd)
     importlib.invalidate_caches()  # the module may have been written after the folder was listed
+    if data_folders:
+        _refuse_data(reference, name, data_folders)
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as exc:
@@ -89,6 +95,58 @@ def _import_module(reference: str, name: str) -> object:
         raise SchemaReferenceError(
             f"--schema {reference!r}: importing {name} failed: {_describe(exc)}"
         ) from None
+
+
+def _refuse_data(reference: str, name: str, data_folders: Sequence[str | os.PathLike[str]]) -> None:
+    """Refuse a module that would be imported from a data folder, without running any of it.
+
+    ``importlib.util.find_spec("a.b")`` would import (run) the package ``a``: each level is found
+    here by asking the import system's finders directly, with the search path of the level above.
+    """
+    folders = [_both(os.fspath(f)) for f in data_folders]
+    search: list[str] | None = None
+    parts = name.split(".")
+    for depth in range(1, len(parts) + 1):
+        prefix = ".".join(parts[:depth])
+        spec = _find_spec(prefix, search)
+        if spec is None:
+            return  # not found: importing it fails with its own message, and runs nothing
+        places = [
+            *([spec.origin] if spec.has_location and spec.origin else []),
+            *(spec.submodule_search_locations or []),
+        ]
+        for place in places:
+            if any(_inside(_both(place), folder) for folder in folders):
+                raise SchemaReferenceError(
+                    f"--schema {reference!r}: {prefix} would be imported from {place}, inside the runs "
+                    "folder; a run folder is data, and typed_config never runs code from it: pass the "
+                    "schema yourself (schema= or --schema)"
+                )
+        search = list(spec.submodule_search_locations or [])
+
+
+def _find_spec(name: str, search: list[str] | None) -> ModuleSpec | None:
+    module = sys.modules.get(name)
+    if module is not None:
+        return getattr(module, "__spec__", None)
+    if search is None:
+        return importlib.util.find_spec(name)  # a top-level name: nothing above it to import
+    for finder in sys.meta_path:
+        find = getattr(finder, "find_spec", None)
+        if find is not None:
+            spec: ModuleSpec | None = find(name, search)
+            if spec is not None:
+                return spec
+    return None
+
+
+def _both(path: str) -> tuple[str, str]:
+    """A path as written (made absolute) and with every link resolved: a link may lead in or out."""
+    return os.path.abspath(path), os.path.realpath(path)
+
+
+def _inside(place: tuple[str, str], folder: tuple[str, str]) -> bool:
+    return any(p == f or p.startswith(f.rstrip(os.sep) + os.sep) for p in place for f in folder)
 
 
 def _import_file(reference: str, path: str) -> object:

@@ -10,6 +10,7 @@ system releases when a process dies, so a killed writer never blocks the others.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -19,8 +20,8 @@ from collections.abc import Generator, Mapping
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
-from typed_config._errors import ConfigError, Origin, Problem
-from typed_config._fs import atomic_write
+from typed_config._errors import ConfigError, Origin, Problem, show
+from typed_config._fs import NEW_FILE_MODE, atomic_write
 from typed_config._keys import is_dict
 from typed_config._layers import Layer
 from typed_config._sources.files import file_layer
@@ -29,6 +30,7 @@ CONFIG: Final = "config.yaml"
 PROVENANCE: Final = "provenance.json"
 META: Final = "meta.json"
 _LOCK: Final = ".lock"
+_LOCK_FLAGS: Final = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
 LOCK_TIMEOUT: Final = 30.0
 """Seconds a writer waits for another one before giving up with a clear error."""
 
@@ -54,7 +56,13 @@ def launcher(environ: Mapping[str, str] | None = None) -> Launcher:
         elastic = env.get("TORCHELASTIC_RUN_ID")
         # torchrun without --rdzv-id says "none": every such job would share one folder.
         job = (elastic if elastic and elastic != "none" else None) or _slurm_job(env)
-    return Launcher(rank, _safe_id(job) if job else None)
+    if not job:
+        return Launcher(rank, None)
+    variable = next(
+        (v for v in ("TYPED_CONFIG_RUN_ID", "TORCHELASTIC_RUN_ID", "SLURM_JOB_ID") if env.get(v) == job),
+        "SLURM_JOB_ID",
+    )
+    return Launcher(rank, check_name(_safe_id(job), Origin(text=f"${variable}"), "run id"))
 
 
 def _int(text: str) -> int:
@@ -72,6 +80,22 @@ def _slurm_job(env: Mapping[str, str]) -> str | None:
 
 def _safe_id(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", text)[:100] or "run"
+
+
+def check_name(name: str, origin: Origin, what: str = "run id") -> str:
+    """``name`` when it can name one folder inside its parent: a run id or a project.
+
+    Raises:
+        ConfigError: the name is empty, ``.`` or ``..``, or holds a ``/`` (or the system's other
+            separator) or a NUL; it would name another folder, or none.
+    """
+    separators = {"/", "\0", *([os.sep, os.altsep] if os.altsep else [os.sep])}
+    if name in ("", ".", "..") or any(c in name for c in separators):
+        message = (
+            f"{what} {show(name)} cannot name a folder: it must not be empty, '.' or '..', or hold '/' or NUL"
+        )
+        raise ConfigError([Problem(None, message, origin)])
+    return name
 
 
 def new_run_id() -> str:
@@ -92,6 +116,7 @@ def create_run_dir(project_dir: Path, run_id: str | None) -> tuple[str, Path]:
     """
     project_dir.mkdir(parents=True, exist_ok=True)
     if run_id is not None:
+        check_name(run_id, Origin(path=str(project_dir)))
         (project_dir / run_id).mkdir(exist_ok=True)
         if (project_dir / run_id / CONFIG).exists():
             message = (
@@ -132,8 +157,18 @@ def _created(run_dir: Path) -> int:
 
 
 def write_json(path: Path, data: Any) -> None:
-    """Write JSON atomically."""
-    atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False, allow_nan=True) + "\n")
+    """Write JSON atomically.
+
+    Text is kept readable (not escaped to ASCII) unless it holds lone surrogates, which a
+    command-line argument that is not valid UTF-8 decodes to: then JSON escapes of them keep it,
+    and reading the file gives the same text back.
+    """
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=True)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data, indent=2, ensure_ascii=True, allow_nan=True)
+    atomic_write(path, text + "\n")
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -173,11 +208,11 @@ def locked(run_dir: Path, timeout: float = LOCK_TIMEOUT) -> Generator[None, None
     Raises:
         ConfigError: another writer held the lock for ``timeout`` seconds.
     """
-    with open(run_dir / _LOCK, "a+b") as handle:
+    with _open_lock(run_dir) as handle:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
@@ -189,7 +224,24 @@ def locked(run_dir: Path, timeout: float = LOCK_TIMEOUT) -> Generator[None, None
         try:
             yield
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _open_lock(run_dir: Path) -> Generator[int, None, None]:
+    """The lock file's descriptor, opened without following a link (which could point anywhere)."""
+    path = run_dir / _LOCK
+    try:
+        fd = os.open(path, _LOCK_FLAGS, NEW_FILE_MODE)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        message = "the run's lock file is a symbolic link; typed_config does not follow it: remove it"
+        raise _bad(path, message) from None
+    try:
+        yield fd
+    finally:
+        os.close(fd)
 
 
 def _remove_leftovers(run_dir: Path) -> None:

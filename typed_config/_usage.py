@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from typed_config._errors import Origin
+from typed_config._errors import Origin, escaped
 from typed_config._introspect import is_bool, is_model, members, strip
 from typed_config._keys import field_keys, to_plain
 from typed_config._yaml_scalars import dump_scalar
@@ -113,7 +113,6 @@ def config_text(flat: dict[str, Any], origin_of: Callable[[str], Origin | None])
     lines: list[str] = []
     for key, value in flat.items():
         origin = origin_of(key)
-        lines.append(
-            f"{key + ':':<{width}}{_shown(value):<16}  # {origin if origin is not None else 'default'}"
-        )
+        line = f"{key + ':':<{width}}{_shown(value):<16}  # {origin if origin is not None else 'default'}"
+        lines.append(escaped(line))  # a value may hold control characters: shown escaped
     return "\n".join(lines) + "\n"

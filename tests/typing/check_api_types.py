@@ -115,7 +115,10 @@ assert_type(stored.typed.optimizer.lr, float)
 assert_type(tc.Api(root="runs").run("project/run_id"), tc.StoredRun[Any])
 stored.config["optimizer.lr"] = 0.1
 stored.update()
-assert_type(tc.Api().runs("project", filter={"optimizer.name": "adam"}), list[tc.StoredRun[Any]])
+assert_type(tc.Api().runs("project", filter={"optimizer.name": "adam"}), tc.RunList)
+listed: list[tc.StoredRun[Any]] = tc.Api().runs("project", schema=HParams)
+assert_type(listed[0].config, tc.StoredConfig)
+assert_type(tc.Api().runs("project").problems, tuple[tc.Problem, ...])
 
 # --- negative cases: each line is an error for both checkers --------------------------------------
 
