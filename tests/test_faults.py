@@ -16,7 +16,7 @@ from typed_config import _fs
 FAULTS = [
     pytest.param(errno.ENOSPC, "write", id="disk full while writing"),
     pytest.param(errno.ENOSPC, "fsync", id="disk full at fsync"),
-    pytest.param(errno.EROFS, "mkstemp", id="read-only folder"),
+    pytest.param(errno.EROFS, "create", id="read-only folder"),
     pytest.param(errno.EACCES, "replace", id="no permission to rename"),
 ]
 
@@ -49,9 +49,7 @@ def inject(monkeypatch: pytest.MonkeyPatch, code: int, where: str) -> None:
     elif where == "replace":
         monkeypatch.setattr(_fs.os, "replace", fail)
     else:
-        import tempfile
-
-        monkeypatch.setattr(tempfile, "mkstemp", fail)
+        monkeypatch.setattr(_fs, "_create_temp", fail)
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -121,7 +119,7 @@ def test_the_cli_reports_an_unwritable_output_in_one_line(
 ) -> None:
     from typed_config._cli import main
 
-    inject(monkeypatch, errno.EROFS, "mkstemp")
+    inject(monkeypatch, errno.EROFS, "create")
     assert main(["defaults", "--schema", "schemas:HParams", "--output", "out.yaml"]) == 2
     assert (
         capsys.readouterr().err.strip() == "typed-config: error: cannot write out.yaml: Read-only file system"

@@ -137,7 +137,7 @@ FRESH_KILLS = 8  # of KILLS: children started from scratch; the rest are forked 
 def check_after_kill(run_dir: Path, before: set[str], seen: Counter[str], note: str) -> set[str]:
     """The stored run is whole: config.yaml is one of the two configs, the JSON files parse.
 
-    A kill between mkstemp and os.replace leaves that write's temp file behind (a third of the
+    A kill between creating the temp file and os.replace leaves that write's temp file behind (a third of the
     kills or so here); nothing removes them later (see the xfail test at the end). One kill can
     leave at most one: a writer writes its files one after the other.
     """
