@@ -69,8 +69,19 @@ def test_escaped_covers_terminal_and_bidi_controls() -> None:
         ["explain", "p/{id}", "extra." + KEY],
         ["explain", "p/{id}", "nokey" + HOSTILE],
         ["explain", "p/" + HOSTILE, "dataset"],
+        ["runs", HOSTILE],
     ],
-    ids=["table", "csv", "json", "diff", "explain", "explain-dict-key", "unknown-key", "unknown-run"],
+    ids=[
+        "table",
+        "csv",
+        "json",
+        "diff",
+        "explain",
+        "explain-dict-key",
+        "unknown-key",
+        "unknown-run",
+        "unrecognized-argument",
+    ],
 )
 def test_the_run_commands_print_stored_text_escaped(
     hostile_run: str, tmp_path: Path, argv: list[str]

@@ -198,6 +198,10 @@ def _under_changed(key: str, before: Mapping[str, Any], now: Mapping[str, Any]) 
     )
 
 
+def _unreadable(path: Path, exc: OSError) -> ConfigError:
+    return ConfigError([Problem(None, f"cannot read: {exc.strerror or exc}", Origin(path=str(path)))])
+
+
 class RunList(list[StoredRun[Any]]):
     """The runs ``Api.runs`` found, and in ``problems`` the first problem of each run it could not read."""
 
@@ -261,15 +265,22 @@ class Api:
                 ``meta.json`` names.
 
         Raises:
-            ConfigError: ``project`` cannot name a folder.
+            ConfigError: ``project`` cannot name a folder, or its folder cannot be read.
         """
         project_dir = self.root / check_name(project, Origin(path=str(self.root)), "project")
         found = RunList()
-        for run_dir in run_folders(project_dir):
+        try:
+            folders = run_folders(project_dir)
+        except OSError as exc:
+            raise _unreadable(project_dir, exc) from None
+        for run_dir in folders:
             try:
                 run = self.run(run_dir) if schema is None else self.run(run_dir, schema=schema)
             except ConfigError as exc:
                 found.problems += exc.problems[:1]
+                continue
+            except OSError as exc:  # a folder that cannot be read (or written, to repair it)
+                found.problems += _unreadable(run_dir, exc).problems
                 continue
             flat = run.config.to_flat()
             if all(k in flat and flat[k] == v for k, v in (filter or {}).items()):

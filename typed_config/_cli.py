@@ -27,7 +27,7 @@ from typed_config._cli_runs import add_run_commands
 from typed_config._cli_sweep import add_sweep_commands
 from typed_config._codegen import add_codegen_command
 from typed_config._defaults import defaults_json_schema, dump_defaults
-from typed_config._errors import ConfigError, Problem
+from typed_config._errors import ConfigError, Problem, escaped
 from typed_config._flatten import flatten
 from typed_config._load import load
 from typed_config._model import HyperParams
@@ -79,8 +79,15 @@ def main_exit() -> NoReturn:
     sys.exit(main())
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its error line made safe to print (it quotes unrecognized arguments as given)."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(escaped(message))
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG, description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)

@@ -147,13 +147,16 @@ def _run_hash(args: argparse.Namespace) -> int:
 
 def _run_runs(args: argparse.Namespace) -> int:
     root = Path(args.root)
-    projects = (
-        [args.project]
-        if args.project
-        else sorted(p.name for p in root.iterdir() if p.is_dir())
-        if root.is_dir()
-        else []
-    )
+    try:
+        projects = (
+            [args.project]
+            if args.project
+            else sorted(p.name for p in root.iterdir() if p.is_dir())
+            if root.is_dir()
+            else []
+        )
+    except OSError as exc:
+        raise UsageError(f"cannot read {root}: {exc.strerror or exc}") from None
     wanted = [_filter(text) for text in args.filter]
     schema = schema_of(args.schema) if args.schema else None
     rows: list[tuple[str, dict[str, Any]]] = []
@@ -161,7 +164,10 @@ def _run_runs(args: argparse.Namespace) -> int:
         try:
             found = Api(root).runs(project, schema=schema)
         except ConfigError as exc:
-            raise UsageError(f"cannot list {project}: {exc.problems[0]}") from None
+            if args.project:
+                raise UsageError(f"cannot list {project}: {exc.problems[0]}") from None
+            warn(f"skipped a project that cannot be read: {exc.problems[0]}")
+            continue
         for problem in found.problems:  # the others are listed: one broken run hides nothing else
             warn(f"skipped a run that cannot be read: {problem}")
         for run in found:

@@ -108,7 +108,12 @@ def _refuse_data(reference: str, name: str, data_folders: Sequence[str | os.Path
     parts = name.split(".")
     for depth in range(1, len(parts) + 1):
         prefix = ".".join(parts[:depth])
-        spec = _find_spec(prefix, search)
+        try:
+            spec = _find_spec(prefix, search)
+        except (ImportError, ValueError) as exc:  # a malformed name: refused before any import
+            raise SchemaReferenceError(
+                f"--schema {reference!r}: cannot look up {prefix}: {_describe(exc)}"
+            ) from None
         if spec is None:
             return  # not found: importing it fails with its own message, and runs nothing
         places = [
