@@ -103,9 +103,18 @@ def _refuse_data(reference: str, name: str, data_folders: Sequence[str | os.Path
     ``importlib.util.find_spec("a.b")`` would import (run) the package ``a``: each level is found
     here by asking the import system's finders directly, with the search path of the level above.
     """
+    parts = name.split(".")
+    # Importing a program's __main__ runs it (unittest's would import test files from the current
+    # folder, the runs included), and the standard library holds no schema but some modules act
+    # when imported: neither is a schema a run folder may name.
+    if "__main__" in parts or parts[0] in sys.stdlib_module_names:
+        kind = "a program's __main__" if "__main__" in parts else "a standard library module"
+        raise SchemaReferenceError(
+            f"--schema {reference!r}: {name} is {kind}, which a run folder's meta.json may not name; "
+            "pass the schema yourself (schema= or --schema)"
+        )
     folders = [_both(os.fspath(f)) for f in data_folders]
     search: list[str] | None = None
-    parts = name.split(".")
     for depth in range(1, len(parts) + 1):
         prefix = ".".join(parts[:depth])
         try:
