@@ -197,6 +197,18 @@ def test_a_run_file_that_is_a_link_is_refused_and_its_target_kept(
     assert outside.read_bytes() == before
 
 
+def test_a_job_run_folder_that_is_a_link_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "runs" / "p").mkdir(parents=True)
+    (tmp_path / "runs" / "p" / "job7").symlink_to(elsewhere)
+    monkeypatch.setenv("TYPED_CONFIG_RUN_ID", "job7")
+    with pytest.raises(tc.ConfigError, match="the job's run folder is a symbolic link"):
+        tc.init(HParams, argv=["--epochs=7"], project="p", defaults=None)
+    assert list(elsewhere.iterdir()) == []
+
+
 # Run ids and projects ------------------------------------------------------------------------------
 
 

@@ -112,12 +112,16 @@ def create_run_dir(project_dir: Path, run_id: str | None) -> tuple[str, Path]:
     """Make the run's folder, with a fresh id unless the launcher's job gives one.
 
     Raises:
-        ConfigError: the job's folder holds a run already (a requeued job): resume it or rename.
+        ConfigError: the job's folder holds a run already (a requeued job): resume it or rename;
+            or it is a symbolic link.
     """
     project_dir.mkdir(parents=True, exist_ok=True)
     if run_id is not None:
         check_name(run_id, Origin(path=str(project_dir)))
         (project_dir / run_id).mkdir(exist_ok=True)
+        if (project_dir / run_id).is_symlink():  # a folder prepared elsewhere: not this run's to fill
+            message = "the job's run folder is a symbolic link; typed_config does not write through links"
+            raise _bad(project_dir / run_id, message)
         if (project_dir / run_id / CONFIG).exists():
             message = (
                 f"a run {run_id!r} is stored here already: continue it with resume={run_id!r}, "
@@ -206,7 +210,8 @@ def locked(run_dir: Path, timeout: float = LOCK_TIMEOUT) -> Generator[None, None
     """Hold the run's write lock; the system releases it if this process dies.
 
     Raises:
-        ConfigError: another writer held the lock for ``timeout`` seconds.
+        ConfigError: another writer held the lock for ``timeout`` seconds, or the lock file is a
+            symbolic link (never followed).
     """
     with _open_lock(run_dir) as handle:
         deadline = time.monotonic() + timeout
