@@ -129,3 +129,11 @@ def test_run_explain_is_safe_to_print(hostile_run: str) -> None:
     stored = tc.init(HParams, argv=[], project="p", defaults=None, resume=hostile_run)
     assert UNSAFE.findall(str(stored.explain("dataset"))) == []
     stored.finish()
+
+
+def test_file_names_found_on_disk_are_printed_escaped(tmp_path: Path) -> None:
+    name = f"c{HOSTILE}.yaml"
+    (tmp_path / name).write_text("epochs: 3\n")
+    result = typed_config(tmp_path, "validate", name, "--schema", "schemas:HParams")
+    assert (result.returncode, result.stdout) == (0, f"{escaped(name)}: ok\n")
+    assert UNSAFE.findall(result.stdout) == []

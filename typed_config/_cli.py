@@ -164,7 +164,7 @@ def _run_validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         out(json.dumps([problem_record(p) for p in problems], indent=2) + "\n")
     else:
-        out("".join(f"{' + '.join(group)}: ok\n" for group in valid))
+        out("".join(f"{escaped(' + '.join(group))}: ok\n" for group in valid))  # names as found on disk
         report(problems)
     return EXIT_PROBLEMS if problems else EXIT_OK
 

@@ -23,7 +23,7 @@ from typed_config._cli_common import (
     schema_of,
 )
 from typed_config._defaults import dump_defaults
-from typed_config._errors import ConfigError
+from typed_config._errors import ConfigError, escaped
 from typed_config._flatten import flatten
 from typed_config._schema_ref import first_line
 from typed_config.sweep import check, expand
@@ -100,7 +100,7 @@ def _run_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         out(json.dumps([problem_record(p) for p in problems], indent=2) + "\n")
     else:
-        out("" if problems else f"{path}: ok\n")
+        out("" if problems else f"{escaped(path)}: ok\n")
         report(problems)
     return EXIT_PROBLEMS if problems else EXIT_OK
 
@@ -135,7 +135,7 @@ def _run_expand(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write {exc.problems[0]}") from None
     except TypeError as exc:  # a value YAML cannot hold (a dict with int keys): not a sweep problem
         raise UsageError(f"cannot write a config of {schema.__name__}: {first_line(exc)}") from None
-    out(f"wrote {len(configs)} configs into {args.out}\n")
+    out(f"wrote {len(configs)} configs into {escaped(args.out)}\n")
     return EXIT_OK
 
 
