@@ -182,9 +182,12 @@ class Run(Generic[H]):
                 f"run {self.id}: the config is kept in memory but could not be written to {self.dir}: {exc}"
             )
             raise OSError(exc.errno, message) from exc
-        if theirs:
-            self._take(theirs)
-        self._written = current if not theirs else self.config.to_flat()
+        if not theirs:
+            self._written = current
+            return
+        error = self._take(theirs)
+        self._written = self.config.to_flat()
+        raise error
 
     def _write_all(self, current: dict[str, Any]) -> dict[str, Any]:
         assert self.dir is not None  # noqa: S101 - _persist checked
@@ -230,12 +233,8 @@ class Run(Generic[H]):
             write_json(self.dir / META, {**self._meta, "config_fingerprint": fingerprint(written)})
         return {k: stored.get(k, REMOVED) for k in clashing}
 
-    def _take(self, theirs: dict[str, Any]) -> None:
-        """Another process changed keys this run changed too: take its values, and say so.
-
-        Raises:
-            ConfigError: naming each key, with the value the run now has.
-        """
+    def _take(self, theirs: dict[str, Any]) -> ConfigError:
+        """Another process changed keys this run changed too: take its values; the error that says so."""
         assert self.dir is not None  # noqa: S101 - only after a write
         setters = {key: self._state.setter_of(key) or Origin(text="run.config") for key in theirs}
         self._undo(theirs)
@@ -245,7 +244,7 @@ class Run(Generic[H]):
             self._state.layers.append(
                 KeyedLayer("another writer", unflatten(values), dict.fromkeys(values, origin), origin)
             )
-        raise ConfigError(
+        return ConfigError(
             Problem(
                 key,
                 f"another process changed it to {show(value) if value is not REMOVED else 'nothing'} since "
