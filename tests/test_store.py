@@ -260,3 +260,13 @@ def test_at_exit_the_valid_in_place_changes_are_written_and_the_invalid_named(tm
     assert (config.tags, config.schedule) == (["kept"], [])
     assert "in-place changes not saved at exit" in done.stderr
     assert "schedule[0].epoch: Input should be a valid integer (got 'soon')" in done.stderr
+
+
+def test_an_in_place_change_inside_an_empty_dict_field_is_written() -> None:
+    run = start()
+    run.config.weights["a"] = 0.5  # the empty mapping was a leaf; now a key lives below it
+    run.update()
+    assert stored(run).weights == {"a": 0.5}
+    del run.config.weights["a"]
+    run.update()
+    assert stored(run).weights == {}

@@ -154,7 +154,7 @@ class Run(Generic[H]):
         bad = {k for k in changed if any(_involves(p.key, k) for p in problems)}
         if bad:
             self._undo({k: self._snapshot.get(k, REMOVED) for k in bad})
-        kept = {k: current.get(k) for k in changed if k not in bad}
+        kept = {k: current[k] for k in changed if k in current and k not in bad}  # a removed key is no value
         self._state.record("in-place change", kept, lambda _: origin)
         return problems
 
