@@ -1,9 +1,10 @@
 """``Run``: a training run's typed config, its provenance, and its folder kept up to date.
 
 Every change to ``run.config`` is validated and written at once; a live run writes only the keys
-it changed, onto the file as stored now, so edits made meanwhile through ``Api`` survive. In-place
-changes (``cfg.tags.append(...)``) are found and checked at ``run.update()``, ``run.finish()``
-and interpreter exit.
+it changed, onto the file as stored now, so edits made meanwhile through ``Api`` survive, and a
+change to a key another process changed since the run last wrote it is refused as a conflict.
+In-place changes (``cfg.tags.append(...)``) are found and checked at ``run.update()``,
+``run.finish()`` and interpreter exit; after ``finish()`` the config no longer changes.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ class Run(Generic[H]):
 
     ``run.config`` is the config; every change to it is validated and, for a run kept on disk,
     written at once. In-place changes to lists and nested items are found and checked at
-    ``run.update()``, ``run.finish()`` and interpreter exit.
+    ``run.update()``, ``run.finish()`` and interpreter exit. ``with tc.init(HParams) as run:``
+    finishes the run when the block ends, as ``wandb.init`` does.
     """
 
     def __init__(
