@@ -47,8 +47,9 @@ def clashes(patch: Mapping[str, Any], read: Mapping[str, Any], now: Mapping[str,
     A value set under a key that another writer turned into a plain value (a dict field set to
     None), or a plain value set where another writer added keys below, clashes too.
     """
-    holders = _holders(now)
-    return [key for key, mine in patch.items() if _clash(key, mine, patch, read, now, holders)]
+    # Keys that hold what another writer added since the read (linear: each key's holders once).
+    added_below = _holders(k for k in now if k not in read and k not in patch)
+    return [key for key, mine in patch.items() if _clash(key, mine, patch, read, now, added_below)]
 
 
 def _clash(  # noqa: PLR0917 - one private call site
@@ -57,7 +58,7 @@ def _clash(  # noqa: PLR0917 - one private call site
     patch: Mapping[str, Any],
     read: Mapping[str, Any],
     now: Mapping[str, Any],
-    holders: set[str],
+    added_below: set[str],
 ) -> bool:
     if _changed(key, read, now):
         return not same(now.get(key, REMOVED), mine)
@@ -65,10 +66,7 @@ def _clash(  # noqa: PLR0917 - one private call site
         return False
     if any(a in now and a not in patch and now[a] != {} and _changed(a, read, now) for a in ancestors(key)):
         return True  # a value set below a key another writer set to None
-    if mine == {} or key not in holders:
-        return False
-    below = key + "."
-    return any(k not in patch and k not in read for k in now if k.startswith(below))
+    return mine != {} and key in added_below  # a plain value set where another writer added keys
 
 
 def apply_patch(now: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
