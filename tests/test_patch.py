@@ -18,7 +18,7 @@ def same_json(a: Any, b: Any) -> bool:
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
-@settings(max_examples=examples(200))
+@settings(max_examples=examples(100))
 @given(nested_dicts, nested_dicts)
 def test_the_patch_between_two_configs_turns_one_into_the_other(before: Any, after: Any) -> None:
     old, new = flatten(before), flatten(after)
@@ -26,7 +26,7 @@ def test_the_patch_between_two_configs_turns_one_into_the_other(before: Any, aft
     assert clashes(changes(old, new), old, old) == []
 
 
-@settings(max_examples=examples(200))
+@settings(max_examples=examples(100))
 @given(nested_dicts, segments, json_values, segments, json_values)
 def test_writers_of_different_keys_merge_in_either_order(
     base: Any, first: str, first_value: Any, second: str, second_value: Any
