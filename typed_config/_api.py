@@ -173,7 +173,10 @@ class StoredRun(Generic[M]):
         self, updated: M, new_flat: dict[str, Any], patch: Mapping[str, Any], origins: Mapping[str, Origin]
     ) -> None:
         provenance = read_json(self.dir / PROVENANCE) if (self.dir / PROVENANCE).is_file() else {}
+        filled = {holder for key, value in patch.items() if value is not REMOVED for holder in ancestors(key)}
         for key, value in patch.items():
+            if value is REMOVED and key in filled:
+                continue  # an empty mapping (or None) that now holds keys: those keys say it
             entry: dict[str, Any] = {"source": "api update", "origin": str(origins[key])}
             entry.update(
                 {"value": None, "removed": True} if value is REMOVED else {"value": new_flat.get(key, value)}
