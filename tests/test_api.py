@@ -166,3 +166,89 @@ def test_a_schema_defined_in_a_script_is_never_imported_to_reopen_a_run(run_id: 
     assert not marker.exists()
     with pytest.raises(tc.ConfigError, match="is a script, which opening a run does not run"):
         run.update()
+
+
+def test_assigning_a_smaller_dict_removes_the_missing_keys(run_id: str) -> None:
+    run = tc.Api().run(f"p/{run_id}", schema=HParams)
+    run.config["weights"] = {"a": 0.5, "b": 0.25}
+    run.update()
+    run = tc.Api().run(f"p/{run_id}", schema=HParams)
+    run.config["weights"] = {"a": 0.75}
+    run.update()
+    assert tc.Api().run(f"p/{run_id}", schema=HParams).typed.weights == {"a": 0.75}
+    run.config["weights"] = {}  # then a dict: the last assignment is the value
+    run.config["weights"] = {"c": 2.0}
+    run.update()
+    assert tc.Api().run(f"p/{run_id}", schema=HParams).typed.weights == {"c": 2.0}
+    run.config["weights"] = {}
+    run.update()
+    assert tc.Api().run(f"p/{run_id}", schema=HParams).typed.weights == {}
+
+
+def test_handles_adding_keys_to_one_dict_field_merge(run_id: str) -> None:
+    first, second, third = (tc.Api().run(f"p/{run_id}", schema=HParams) for _ in range(3))
+    first.config["weights"] = {**first.config["weights"], "a": 0.5}
+    second.config["weights"] = {**second.config["weights"], "b": 0.25}
+    third.config["weights"] = {"b": 0.25}  # the same key set to the same value: no conflict
+    first.update()
+    second.update()
+    third.update()
+    assert tc.Api().run(f"p/{run_id}", schema=HParams).typed.weights == {"a": 0.5, "b": 0.25}
+    late = tc.Api().run(f"p/{run_id}", schema=HParams)
+    fourth = tc.Api().run(f"p/{run_id}", schema=HParams)
+    late.config["weights"] = {"a": 0.5, "b": 4.0}
+    late.update()
+    fourth.config["weights"]["b"] = 8.0  # the same key, another value: a conflict
+    with pytest.raises(tc.ConfigError) as info:
+        fourth.update()
+    assert [p.key for p in info.value.problems] == ["weights.b"]
+    assert "another writer changed it since this run was read (now 4.0)" in str(info.value)
+
+
+def test_a_nested_edit_is_validated_and_written(run_id: str) -> None:
+    run = tc.Api().run(f"p/{run_id}", schema=HParams)
+    run.config["optimizer"]["lr"] = 0.05
+    run.config["tags"].append("tuned")
+    run.update()
+    again = tc.Api().run(f"p/{run_id}", schema=HParams)
+    assert (again.typed.optimizer.lr, again.typed.tags) == (0.05, ["tuned"])
+    provenance = json.loads((Path("runs") / "p" / run_id / "provenance.json").read_text())
+    assert provenance["optimizer.lr"][-1]["value"] == 0.05
+    assert provenance["optimizer.lr"][-1]["origin"].startswith("run.config changed in place, found by")
+    again.config["optimizer"]["lr"] = -1.0
+    with pytest.raises(tc.ConfigError) as info:
+        again.update()
+    assert [(p.key, p.message) for p in info.value.problems] == [
+        ("optimizer.lr", "Input should be greater than 0 (got -1.0)")
+    ]
+
+
+def test_an_update_changes_only_the_fingerprint_of_meta_json(run_id: str) -> None:
+    handle = tc.Api().run(f"p/{run_id}", schema=HParams)
+    argv = ["--epochs=3", "--seed=4"]
+    resumed = tc.init(HParams, argv=argv, project="p", resume=run_id, name="again", allow_val_change=True)
+    resumed.finish()
+    handle.config["batch_size"] = 64
+    handle.update()
+    meta = json.loads((Path("runs") / "p" / run_id / "meta.json").read_text())
+    assert (meta["name"], meta["argv"]) == ("again", ["--epochs=3", "--seed=4"])
+    assert meta["config_fingerprint"] == handle.typed.fingerprint()
+
+
+class Gained(HParams):
+    """The schema after a field was added."""
+
+    warmup: int = 5
+
+
+def test_opening_a_run_never_writes(run_id: str) -> None:
+    run_dir = Path("runs") / "p" / run_id
+    # Root ignores file modes: every file's inode, times and bytes are compared instead.
+    before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in run_dir.iterdir()}
+    opened = tc.Api().run(f"p/{run_id}", schema=Gained)
+    listed = tc.Api().runs("p")
+    after = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in run_dir.iterdir()}
+    assert after == before
+    assert opened.typed.warmup == 5
+    assert opened.meta["config_fingerprint"] == opened.typed.fingerprint()  # what the config is now
+    assert [r.id for r in listed] == [run_id]

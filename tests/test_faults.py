@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -124,3 +125,50 @@ def test_the_cli_reports_an_unwritable_output_in_one_line(
     assert (
         capsys.readouterr().err.strip() == "typed-config: error: cannot write out.yaml: Read-only file system"
     )
+
+
+def fail_after_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the write of provenance.json fail: config.yaml has been replaced by then."""
+    real_replace = os.replace
+
+    def replace(src: str, dst: str) -> None:
+        if os.path.basename(dst) == "provenance.json":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(_fs.os, "replace", replace)
+
+
+def test_a_retried_update_after_a_write_that_failed_midway_is_no_conflict(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run = tc.init(HParams, argv=[], project="p")
+    run.finish()
+    assert run.dir is not None
+    stored = tc.Api().run(f"p/{run.id}", schema=HParams)
+    stored.config["epochs"] = 7
+    with monkeypatch.context() as patch:
+        fail_after_config(patch)
+        with pytest.raises(OSError, match=os.strerror(errno.ENOSPC)):
+            stored.update()
+    assert tc.load(HParams, run.dir / "config.yaml").epochs == 7  # config.yaml was replaced
+    stored.update()  # the disk is back: the retry meets its own value, not another writer's
+    provenance = json.loads((run.dir / "provenance.json").read_text())
+    assert [(e["source"], e["value"]) for e in provenance["epochs"]] == [("default", 100), ("api update", 7)]
+    meta = json.loads((run.dir / "meta.json").read_text())
+    assert meta["config_fingerprint"] == tc.load(HParams, run.dir / "config.yaml").fingerprint()
+
+
+def test_a_live_runs_write_that_failed_midway_is_written_at_the_next_point(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run = tc.init(HParams, argv=[], project="p")
+    assert run.dir is not None
+    with monkeypatch.context() as patch:
+        fail_after_config(patch)
+        with pytest.raises(OSError, match="is kept in memory but could not be written"):
+            run.config.epochs = 7
+    run.update()
+    provenance = json.loads((run.dir / "provenance.json").read_text())
+    assert [(e["source"], e["value"]) for e in provenance["epochs"]] == [("default", 100), ("assignment", 7)]
+    assert tc.load(HParams, run.dir / "config.yaml").epochs == 7

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -178,3 +181,92 @@ def test_a_rank_other_than_zero_writes_nothing(monkeypatch: pytest.MonkeyPatch) 
     run.config.epochs = 2
     assert run.id == "job_7"
     assert not Path("runs").exists()
+
+
+def test_a_live_run_merges_api_edits_of_other_keys_and_refuses_to_overwrite_one_of_its_own() -> None:
+    run = start()
+    run.config.epochs = 5
+    editor = tc.Api().run(f"p/{run.id}", schema=HParams)
+    editor.config["epochs"] = 9
+    editor.config["weights"] = {"a": 0.5}
+    editor.update()
+    run.config.seed = 1  # another key: merged, the edits stay
+    assert (stored(run).epochs, stored(run).weights, stored(run).seed) == (9, {"a": 0.5}, 1)
+    with pytest.raises(tc.ConfigError) as info:
+        run.config.epochs = 6  # the stored value changed since this run wrote it
+    assert [p.key for p in info.value.problems] == ["epochs"]
+    assert "another process changed it to 9 since this run last wrote it" in str(info.value)
+    assert (run.config.epochs, stored(run).epochs) == (9, 9)  # the run takes the edit
+    assert run.explain("epochs").chain[-1].source == "another writer"
+    run.config.epochs = 6  # now a deliberate change over a value it has seen
+    assert stored(run).epochs == 6
+
+
+def test_after_finish_a_change_is_refused() -> None:
+    run = start()
+    run.finish()
+    with pytest.raises(
+        tc.ConfigError, match=r"epochs: the run has finished \(run.finish\(\) at .*test_store.py"
+    ):
+        run.config.epochs = 3
+    with pytest.raises(tc.ConfigError, match="seed: the run has finished"):
+        run.config.update({"seed": 2})
+    run.config.tags.append("late")
+    with pytest.raises(tc.ConfigError, match="tags: the run has finished"):
+        run.update()
+    assert (stored(run).epochs, stored(run).seed, stored(run).tags) == (100, None, [])
+
+
+def test_a_run_is_a_context_manager_that_finishes_on_exit_and_on_error() -> None:
+    with start() as run:
+        run.config.tags.append("kept")
+    assert stored(run).tags == ["kept"]
+    with pytest.raises(tc.ConfigError, match="the run has finished"):
+        run.config.epochs = 3
+    runs: list[tc.Run[HParams]] = []
+
+    def train() -> None:
+        with start() as failed:
+            runs.append(failed)
+            failed.config.tags.append("before the error")
+            raise RuntimeError("training failed")
+
+    with pytest.raises(RuntimeError, match="training failed"):
+        train()
+    assert stored(runs[0]).tags == ["before the error"]
+
+
+def test_at_exit_the_valid_in_place_changes_are_written_and_the_invalid_named(tmp_path: Path) -> None:
+    script = tmp_path / "train.py"
+    script.write_text(
+        "import typed_config as tc\n"
+        "from schemas import HParams, Step\n"
+        "run = tc.init(HParams, argv=[], project='p')\n"
+        "run.config.tags.append('kept')\n"
+        "run.config.schedule.append(Step())\n"
+        "run.config.schedule[0].__dict__['epoch'] = 'soon'\n"
+        "print(run.id)\n"
+    )
+    tests = str(Path(__file__).parent)
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": tests},
+        timeout=60,
+    )
+    config = tc.load(HParams, Path("runs") / "p" / done.stdout.strip() / "config.yaml")
+    assert (config.tags, config.schedule) == (["kept"], [])
+    assert "in-place changes not saved at exit" in done.stderr
+    assert "schedule[0].epoch: Input should be a valid integer (got 'soon')" in done.stderr
+
+
+def test_an_in_place_change_inside_an_empty_dict_field_is_written() -> None:
+    run = start()
+    run.config.weights["a"] = 0.5  # the empty mapping was a leaf; now a key lives below it
+    run.update()
+    assert stored(run).weights == {"a": 0.5}
+    del run.config.weights["a"]
+    run.update()
+    assert stored(run).weights == {}

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
-from procs.proc_schema import CONFIG_A, CONFIG_B, ProcParams
+from procs.proc_schema import CONFIG_A, CONFIG_B, DictParams, ProcParams
 
 import typed_config as tc
 from typed_config._store import locked
@@ -233,24 +233,76 @@ def test_concurrent_writers_of_different_keys_lose_nothing(
 
 
 @pytest.mark.timeout(60)
-def test_concurrent_writers_of_the_same_key_conflict_and_never_lose_an_increment(
+def test_concurrent_writers_of_the_same_key_conflict_and_never_lose_an_update(
     root: Path, children: Children, tmp_path: Path
 ) -> None:
-    # Each process re-reads, increments and retries when its update is refused as a conflict:
-    # a conflict that went unnoticed would lose an increment.
+    # Each process re-reads, appends its own entry to a list and retries when its update is refused
+    # as a conflict: a conflict that went unnoticed would lose an entry.
     path = new_run(root)
     barrier = tmp_path / "barrier"
     procs = [
-        children.start("updater.py", str(root), path, "epochs", str(UPDATES), "retry", str(barrier))
+        children.start("updater.py", str(root), path, "notes", str(UPDATES), "retry", str(barrier))
         for _ in range(2)
     ]
     for proc in procs:
         assert read_line(proc.stdout)[0] == "ready"
     touch(barrier)
     outputs = [children.finish(proc).split() for proc in procs]
-    assert stored(root, path).epochs == 2 * UPDATES
-    assert max(int(out[2]) for out in outputs) == 2 * UPDATES
+    notes = stored(root, path).notes
+    for proc in procs:
+        mine = [n for n in notes if n.startswith(f"{proc.pid}:")]
+        assert mine == [f"{proc.pid}:{i}" for i in range(UPDATES)]
+    assert len(notes) == 2 * UPDATES
     print(f"\nconflicts retried: {[int(out[3]) for out in outputs]}")
+
+
+@pytest.mark.timeout(120)
+def test_writers_adding_keys_to_one_dict_field_lose_none(
+    root: Path, children: Children, tmp_path: Path
+) -> None:
+    # Each process copies the dict, adds its key and assigns the whole dict back: the update is the
+    # key it added, applied to the dict as stored now.
+    run = tc.init(DictParams, argv=[], dir=root, project="p", defaults=None)
+    run.finish()
+    path = f"p/{run.id}"
+    barrier = tmp_path / "barrier"
+    procs = [
+        children.start("editor.py", "counters", str(root), path, str(barrier), who, str(UPDATES))
+        for who in ("a", "b")
+    ]
+    for proc in procs:
+        assert read_line(proc.stdout)[0] == "ready"
+    touch(barrier)
+    assert [children.finish(proc, timeout=100).split() for proc in procs] == [["done"], ["done"]]
+    counters = tc.load(DictParams, root / path / "config.yaml").counters
+    assert counters == {f"{who}{i}": i for who in ("a", "b") for i in range(UPDATES)}
+
+
+@pytest.mark.timeout(120)
+def test_an_api_edit_made_while_the_run_is_live_is_never_lost(
+    root: Path, children: Children, tmp_path: Path
+) -> None:
+    # The live run changes steps and epochs in turn; an editor sets epochs through Api meanwhile.
+    # Each acknowledged edit must be read by someone before it is replaced: by the editor's next
+    # edit, or by the live run, whose change to epochs is then refused as a conflict naming the key
+    # (the run takes the edited value). Writing over it unseen would lose it.
+    run = tc.init(DictParams, argv=[], dir=root, project="p", defaults=None)
+    run.finish()
+    path = f"p/{run.id}"
+    barrier, stop = tmp_path / "barrier", tmp_path / "stop"
+    live = children.start("editor.py", "live", str(root), path, str(barrier), str(stop))
+    editor = children.start("editor.py", "edit", str(root), path, str(barrier), str(UPDATES), str(stop))
+    for proc in (live, editor):
+        assert read_line(proc.stdout)[0] == "ready"
+    touch(barrier)
+    edits = json.loads(children.finish(editor, timeout=100))
+    lived = json.loads(children.finish(live, timeout=30))
+    final = tc.load(DictParams, root / path / "config.yaml").epochs
+    known = {final, *lived["seen"], *edits["read"]}
+    lost = [value for value in edits["acknowledged"] if value not in known]
+    assert lost == [], f"{len(lost)} of {UPDATES} acknowledged edits lost"
+    assert len(edits["acknowledged"]) == UPDATES
+    print(f"\nlive run: {lived['changes']} changes, {len(lived['seen'])} conflicts on epochs")
 
 
 def test_two_handles_changing_the_same_key_conflict_unless_overwrite(

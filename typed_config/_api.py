@@ -3,7 +3,8 @@
 ``Api().run("project/run_id").config["optimizer.lr"] = 0.1; run.update()`` validates against the
 schema and writes atomically under the run's lock. Only the dot-keys this handle changed are
 applied, onto the config as stored now, so writers of different keys never lose each other's
-work; a key another writer changed since this handle read it is a conflict.
+work (inside dict fields too); a key another writer changed since this handle read it, to another
+value, is a conflict.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from typed_config._errors import ConfigError, Origin, Problem, code_location, sh
 from typed_config._fingerprint import fingerprint
 from typed_config._flatten import flatten
 from typed_config._fs import atomic_write
-from typed_config._keys import is_mapping, to_plain, unflatten
+from typed_config._keys import is_dict, is_list, to_plain, unflatten
 from typed_config._layers import KeyedLayer, Layer, validate
+from typed_config._patch import REMOVED, ancestors, apply_patch, changes, clashes
 from typed_config._schema_ref import SchemaReferenceError, resolve_schema
-from typed_config._state import diff
 from typed_config._store import (
     CONFIG,
     META,
@@ -40,33 +41,36 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class StoredConfig(Mapping[str, Any]):
-    """A stored run's config, read and written by dot-key; changes wait for ``run.update()``."""
+    """A stored run's config, read and written by dot-key; changes wait for ``run.update()``.
+
+    ``config["optimizer"]`` is the stored mapping itself: changing it in place
+    (``config["optimizer"]["lr"] = 0.05``) is a change too, found at ``run.update()``.
+    """
 
     def __init__(self, flat: dict[str, Any]) -> None:
-        self._flat = flat
-        self._changes: dict[str, Any] = {}
+        self._read = flat
+        self._data: dict[str, Any] = unflatten(to_plain(flat))  # copies: the read stays as read
         self._origins: dict[str, Origin] = {}
 
     def __getitem__(self, key: str) -> Any:
-        current = self.to_flat()
-        if key in current:
-            return current[key]
-        below = {k[len(key) + 1 :]: v for k, v in current.items() if k.startswith(key + ".")}
-        if below:
-            return unflatten(below)
-        raise KeyError(key)
+        node: Any = self._data
+        for part in key.split("."):
+            if not (is_dict(node) and part in node):
+                raise KeyError(key)
+            node = node[part]
+        return node
 
     def __setitem__(self, key: str, value: Any) -> None:
         origin = Origin(text=f"run.config[{key!r}] at {code_location()}")
-        plain = to_plain(value, reveal=True)
-        items = (
-            {f"{key}.{k}": v for k, v in flatten(plain).items()}
-            if is_mapping(plain) and plain
-            else {key: plain}
-        )
-        for sub, item in items.items():
-            self._changes[sub] = item
-            self._origins[sub] = origin
+        *parents, last = key.split(".")
+        node = self._data
+        for part in parents:
+            child = node.get(part)
+            if not is_dict(child):
+                child = node[part] = {}  # a key set below None or a plain value replaces it
+            node = child
+        node[last] = to_plain(value, reveal=True)
+        self._origins[key] = origin
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.to_flat())
@@ -76,15 +80,23 @@ class StoredConfig(Mapping[str, Any]):
 
     def to_flat(self) -> dict[str, Any]:
         """The flat config with this handle's pending changes."""
-        return {**self._flat, **self._changes}
+        return flatten(self._data)
 
     def as_read(self) -> dict[str, Any]:
         """The flat config as it was read, without pending changes."""
-        return dict(self._flat)
+        return dict(self._read)
 
     def pending(self) -> tuple[dict[str, Any], dict[str, Origin]]:
-        """The changes not written yet, and where in the code each was made."""
-        return dict(self._changes), dict(self._origins)
+        """The patch not written yet (``REMOVED`` for a removed key), and where each change was made."""
+        patch = changes(self._read, self.to_flat())
+        found = Origin(text=f"run.config changed in place, found by run.update() at {code_location()}")
+        return patch, {key: self._origin_of(key, found) for key in patch}
+
+    def _origin_of(self, key: str, fallback: Origin) -> Origin:
+        for holder in (key, *reversed(list(ancestors(key)))):
+            if holder in self._origins:
+                return self._origins[holder]
+        return fallback
 
 
 class StoredRun(Generic[M]):
@@ -99,8 +111,10 @@ class StoredRun(Generic[M]):
         self._schema_problem = schema_problem
         layer, self._descs = read_config(run_dir)
         self._typed: M | None = validate(schema, [layer]) if schema is not None else None
-        if self._typed is not None and self.meta.get("config_fingerprint") != fingerprint(self._typed):
-            self._repair_meta()
+        if self._typed is not None:
+            # A writer killed between its files leaves meta.json behind config.yaml: the fingerprint
+            # shown is the config's own. Reading never writes; the next update brings the file level.
+            self.meta["config_fingerprint"] = fingerprint(self._typed)
         self.config = StoredConfig(flatten(self._typed) if self._typed is not None else flatten(layer.data))
 
     @property
@@ -117,65 +131,70 @@ class StoredRun(Generic[M]):
     def update(self, overwrite: bool = False) -> None:
         """Validate this handle's changes and write them atomically, under the run's lock.
 
+        The keys this handle added, changed or removed (inside dict fields too) are applied to the
+        config as stored now; other writers' changes to other keys stay.
+
         Args:
             overwrite: replace values another writer changed since this handle read them.
 
         Raises:
             ConfigError: the run is read-only (no schema), a change is invalid, or another writer
-                changed the same key (a conflict); nothing is written then.
+                changed the same key to another value (a conflict); nothing is written then.
         """
         if self.schema is None:
             raise self._read_only()
-        changes, origins = self.config.pending()
-        if not changes:
+        patch, origins = self.config.pending()
+        if not patch:
             return
         with locked(self.dir):
             layer, self._descs = read_config(self.dir)
-            now = validate(self.schema, [layer])
-            now_flat = flatten(now)
-            read = self.config.as_read()
-            clashes = [k for k in changes if k in diff(read, now_flat) or _under_changed(k, read, now_flat)]
-            if clashes and not overwrite:
+            now = flatten(validate(self.schema, [layer]))
+            clashing = [] if overwrite else clashes(patch, self.config.as_read(), now)
+            if clashing:
                 raise ConfigError(
                     Problem(
                         k,
-                        f"another writer changed it since this run was read (now {show(now_flat.get(k))}); "
+                        f"another writer changed it since this run was read (now {_shown(now, k)}); "
                         "update(overwrite=True) replaces it",
                         origins[k],
                     )
-                    for k in clashes
+                    for k in clashing
                 )
-            change_layer = KeyedLayer("api update", unflatten(changes), origins, next(iter(origins.values())))
-            updated = validate(self.schema, [Layer("stored", to_plain(now, reveal=True)), change_layer])
+            merged = apply_patch(now, patch)
+            mine = {k: v for k, v in merged.items() if k in patch}
+            stored_layer = Layer("stored", unflatten({k: v for k, v in merged.items() if k not in patch}))
+            change_layer = KeyedLayer("api update", unflatten(mine), origins, next(iter(origins.values())))
+            updated = validate(self.schema, [stored_layer, change_layer])
             new_flat = flatten(updated)
-            self._write(updated, new_flat, diff(now_flat, new_flat), origins)
+            self._write(updated, new_flat, patch, origins)
         self._typed = updated
         self.config = StoredConfig(new_flat)
 
     def _write(
-        self, updated: M, new_flat: dict[str, Any], changed: Mapping[str, Any], origins: Mapping[str, Origin]
+        self, updated: M, new_flat: dict[str, Any], patch: Mapping[str, Any], origins: Mapping[str, Origin]
     ) -> None:
         provenance = read_json(self.dir / PROVENANCE) if (self.dir / PROVENANCE).is_file() else {}
-        for key in changed:
-            entry = {
-                "source": "api update",
-                "origin": str(origins.get(key, Origin(text="api update"))),
-                "value": new_flat.get(key),
-            }
+        filled = {holder for key, value in patch.items() if value is not REMOVED for holder in ancestors(key)}
+        for key, value in patch.items():
+            if value is REMOVED and key in filled:
+                continue  # an empty mapping (or None) that now holds keys: those keys say it
+            entry: dict[str, Any] = {"source": "api update", "origin": str(origins[key])}
+            entry.update(
+                {"value": None, "removed": True} if value is REMOVED else {"value": new_flat.get(key, value)}
+            )
             chain = provenance.get(key)
-            provenance[key] = [*chain, entry] if isinstance(chain, list) else [entry]
+            chain = chain if is_list(chain) else []
+            if not (chain and chain[-1] == entry):  # a retry after a write that got this far keeps one entry
+                provenance[key] = [*chain, entry]
         atomic_write(self.dir / CONFIG, render_defaults(updated, self._descs))
         write_json(self.dir / PROVENANCE, provenance)
-        write_json(self.dir / META, {**self.meta, "config_fingerprint": fingerprint(updated)})
-
-    def _repair_meta(self) -> None:
-        """A writer killed between its files leaves meta.json behind config.yaml: bring it level."""
-        with locked(self.dir):
-            layer, _descs = read_config(self.dir)
-            assert self.schema is not None  # noqa: S101 - only called with a schema
-            current = validate(self.schema, [layer])
-            self.meta = {**read_json(self.dir / META), "config_fingerprint": fingerprint(current)}
-            write_json(self.dir / META, self.meta)
+        # meta.json as it is now (a resume may have changed argv and name): only the fingerprint is ours.
+        try:
+            meta = read_json(self.dir / META)
+        except ConfigError:
+            meta = dict(self.meta)
+        self.meta = {**meta, "config_fingerprint": fingerprint(updated)}
+        write_json(self.dir / META, self.meta)
 
     def _read_only(self) -> ConfigError:
         message = (
@@ -188,14 +207,8 @@ class StoredRun(Generic[M]):
         return f"StoredRun({self.project}/{self.id})"
 
 
-def _under_changed(key: str, before: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
-    """Whether a value that holds ``key`` (a list or a whole mapping) changed meanwhile."""
-    parts = key.split(".")
-    return any(
-        before.get(p) != now.get(p)
-        for p in (".".join(parts[:e]) for e in range(1, len(parts)))
-        if p in before or p in now
-    )
+def _shown(flat: Mapping[str, Any], key: str) -> str:
+    return show(flat[key]) if key in flat else "removed"
 
 
 def _unreadable(path: Path, exc: OSError) -> ConfigError:

@@ -281,10 +281,10 @@ class HyperParams(BaseModel):
                 raise ConfigError(problems)
             given = {prefix + k: v for k, v in new.items() if prefix + k in changed or _given(layer, k)}
             recorded = {k: v for k, v in given.items() if k in changed or not state.is_set(k)}
-            _adopt(self, updated)  # first: recording tells the run, which writes the config
+            adopt(self, updated)  # first: recording tells the run, which writes the config
             state.record(verb, recorded, origin_of)
         else:
-            _adopt(self, updated)
+            adopt(self, updated)
 
     def _share(self, state: ConfigState | None, prefix: str) -> None:
         self._tc_state = state
@@ -375,8 +375,11 @@ def attach_state(config: HyperParams, state: ConfigState) -> None:
     _attach(config, state, "")
 
 
-def _adopt(target: HyperParams, source: BaseModel) -> None:
-    """Copy validated values into ``target`` in place, keeping nested model objects where they stay."""
+def adopt(target: HyperParams, source: BaseModel) -> None:
+    """Copy validated values into ``target`` in place, keeping nested model objects where they stay.
+
+    Nothing is checked or recorded: the caller has validated ``source`` and keeps the provenance.
+    """
     target._adopt(source)  # noqa: SLF001  # pyright: ignore[reportPrivateUsage] - its own bookkeeping
 
 

@@ -1,9 +1,10 @@
 """``Run``: a training run's typed config, its provenance, and its folder kept up to date.
 
 Every change to ``run.config`` is validated and written at once; a live run writes only the keys
-it changed, onto the file as stored now, so edits made meanwhile through ``Api`` survive. In-place
-changes (``cfg.tags.append(...)``) are found and checked at ``run.update()``, ``run.finish()``
-and interpreter exit.
+it changed, onto the file as stored now, so edits made meanwhile through ``Api`` survive, and a
+change to a key another process changed since the run last wrote it is refused as a conflict.
+In-place changes (``cfg.tags.append(...)``) are found and checked at ``run.update()``,
+``run.finish()`` and interpreter exit; after ``finish()`` the config no longer changes.
 """
 
 from __future__ import annotations
@@ -11,17 +12,21 @@ from __future__ import annotations
 import atexit
 import sys
 from pathlib import Path
+from types import TracebackType
 from typing import Any, Generic, TypeVar
 
+from typing_extensions import Self
+
 from typed_config._defaults import render_defaults
-from typed_config._errors import ConfigError, Origin, Problem, code_location
+from typed_config._errors import ConfigError, Origin, Problem, code_location, show
 from typed_config._explain import Explanation, explain
 from typed_config._fingerprint import fingerprint
 from typed_config._flatten import flatten
 from typed_config._fs import atomic_write
 from typed_config._keys import is_list, to_plain, unflatten
-from typed_config._layers import Layer, validate
-from typed_config._model import HyperParams
+from typed_config._layers import KeyedLayer, Layer, validate
+from typed_config._model import HyperParams, adopt
+from typed_config._patch import REMOVED, apply_patch, changes, clashes
 from typed_config._state import ConfigState, diff
 from typed_config._store import CONFIG, META, PROVENANCE, locked, read_config, read_json, write_json
 
@@ -33,7 +38,8 @@ class Run(Generic[H]):
 
     ``run.config`` is the config; every change to it is validated and, for a run kept on disk,
     written at once. In-place changes to lists and nested items are found and checked at
-    ``run.update()``, ``run.finish()`` and interpreter exit.
+    ``run.update()``, ``run.finish()`` and interpreter exit. ``with tc.init(HParams) as run:``
+    finishes the run when the block ends, as ``wandb.init`` does.
     """
 
     def __init__(
@@ -89,54 +95,88 @@ class Run(Generic[H]):
         """Check in-place changes (``cfg.tags.append(...)``) and write the config now.
 
         Raises:
-            ConfigError: an in-place change is invalid or touches a locked key; it is named.
+            ConfigError: an in-place change is invalid or touches a locked key (it is named), the
+                run has finished, or another process changed a key this run changed (a conflict).
         """
         self._save(f"run.update() at {code_location()}")
 
     def finish(self) -> None:
         """End the run: check in-place changes and write the config a last time.
 
+        After it, a change to ``run.config`` raises ``ConfigError``.
+
         Raises:
             ConfigError: an in-place change is invalid or touches a locked key; it is named.
         """
         if not self._finished:
-            self._save(f"run.finish() at {code_location()}")
+            where = f"run.finish() at {code_location()}"
+            self._save(where)
             self._finished = True
+            self._state.closed = where
 
-    def _save(self, where: str) -> None:
-        self._catch_in_place(where)
+    def __enter__(self) -> Self:
+        """``with tc.init(HParams) as run:`` finishes the run when the block ends."""
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        """Finish the run; when the block raised, a failure to save is told on stderr, not raised over it."""
+        if error is None:
+            self.finish()
+            return
+        try:
+            self.finish()
+        except (ConfigError, OSError) as problem:
+            sys.stderr.write(
+                f"typed_config: run {self.id} not saved at the end of its with block:\n{problem}\n"
+            )
+
+    def _save(self, where: str, *, partial: bool = False) -> list[Problem]:
+        skipped = self._catch_in_place(where, partial=partial)
         self._persist()
+        return skipped
 
-    def _catch_in_place(self, where: str) -> None:
+    def _catch_in_place(self, where: str, *, partial: bool) -> list[Problem]:
+        """Check and record in-place changes; with ``partial``, keep the valid ones and return the others' problems."""
         current = self.config.to_flat()
         changed = diff(self._snapshot, current)
         if not changed:
-            return
+            return []
         origin = Origin(text=f"in-place change found by {where}")
         schema = type(self.config)
         try:
             validate(schema, [Layer("in-place", to_plain(self.config, reveal=True))])
+            problems = []
         except ConfigError as exc:
-            raise ConfigError([Problem(p.key, p.message, origin) for p in exc.problems]) from None
-        problems = self._state.check(changed, lambda _: origin, allow_val_change=True, deliberate=True)
-        if problems:
+            problems = [Problem(p.key, p.message, origin) for p in exc.problems]
+        problems += self._state.check(changed, lambda _: origin, allow_val_change=True, deliberate=True)
+        if problems and not partial:
             raise ConfigError(problems)
-        self._state.record("in-place change", {k: current.get(k) for k in changed}, lambda _: origin)
+        bad = {k for k in changed if any(_involves(p.key, k) for p in problems)}
+        if bad:
+            self._undo({k: self._snapshot.get(k, REMOVED) for k in bad})
+        kept = {k: current[k] for k in changed if k in current and k not in bad}  # a removed key is no value
+        self._state.record("in-place change", kept, lambda _: origin)
+        return problems
+
+    def _undo(self, values: dict[str, Any]) -> None:
+        """Put back the values of some keys in memory, without recording a change."""
+        flat = apply_patch(flatten(to_plain(self.config, reveal=True)), values)
+        adopt(self.config, validate(type(self.config), [Layer("restored", unflatten(flat))]))
+        self._snapshot = self.config.to_flat()
 
     def _persist(self) -> None:
         current = self.config.to_flat()
         self._snapshot = current
         if not self._writes or self.dir is None:
             return
-        changed = None if self._written is None else diff(self._written, current)
-        if changed == {}:
+        patch = None if self._written is None else changes(self._written, current)
+        if patch == {}:
             return  # nothing new: the file stays as it is (and so do other writers' edits)
         try:
             with locked(self.dir):
-                if changed is None:
-                    self._write_all(current)
-                else:
-                    self._write_changes(changed)
+                theirs = self._write_all(current) if patch is None else self._write_changes(patch, current)
         except OSError as exc:
             # Each file is replaced whole or not at all; what is not written yet is written at the
             # next change or persist point, since this run still knows it.
@@ -144,9 +184,14 @@ class Run(Generic[H]):
                 f"run {self.id}: the config is kept in memory but could not be written to {self.dir}: {exc}"
             )
             raise OSError(exc.errno, message) from exc
-        self._written = current
+        if not theirs:
+            self._written = current
+            return
+        error = self._take(theirs)
+        self._written = self.config.to_flat()
+        raise error
 
-    def _write_all(self, current: dict[str, Any]) -> None:
+    def _write_all(self, current: dict[str, Any]) -> dict[str, Any]:
         assert self.dir is not None  # noqa: S101 - _persist checked
         atomic_write(self.dir / CONFIG, render_defaults(self.config, self._descs))
         chains: dict[str, list[dict[str, Any]]] = {}
@@ -157,42 +202,86 @@ class Run(Generic[H]):
             chains[key] = [*earlier, *chain[2:]] if earlier else chain
         write_json(self.dir / PROVENANCE, chains)
         write_json(self.dir / META, {**self._meta, "config_fingerprint": self.config.fingerprint()})
+        return {}
 
-    def _write_changes(self, changed: dict[str, tuple[Any, Any]]) -> None:
+    def _write_changes(self, patch: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
         """Write only the keys this process changed, onto the config as stored now.
 
-        Another process may have edited other keys through ``Api`` meanwhile; their work stays.
+        Another process may have changed other keys through ``Api`` meanwhile; their work stays.
+        A key it changed since this run last wrote, which this run changes too, is not written:
+        its stored value is returned, for the conflict to be told.
         """
         assert self.dir is not None  # noqa: S101 - _persist checked
-        if not changed:
-            return
+        assert self._written is not None  # noqa: S101 - only called after a first write
         schema = type(self.config)
         try:
             stored = flatten(validate(schema, [read_config(self.dir)[0]]))
         except ConfigError:
-            stored = dict(self._written or {})  # a damaged file is replaced by what this run knows
-        merged = {k: v for k, v in stored.items() if k not in changed}
-        merged.update({k: self._snapshot[k] for k in changed if k in self._snapshot})
-        written = validate(schema, [Layer("merged", unflatten(merged))])
-        atomic_write(self.dir / CONFIG, render_defaults(written, self._descs))
-        chains = read_json(self.dir / PROVENANCE) if (self.dir / PROVENANCE).is_file() else {}
-        for key in changed:
-            last = self.explain(key).chain[-1].to_json() if key in self._snapshot else None
-            earlier = chains.get(key)
-            chains[key] = [*(earlier if is_list(earlier) else []), *([last] if last else [])]
-        write_json(self.dir / PROVENANCE, chains)
-        write_json(self.dir / META, {**self._meta, "config_fingerprint": fingerprint(written)})
+            stored = dict(self._written)  # a damaged file is replaced by what this run knows
+        clashing = clashes(patch, self._written, stored)
+        mine = {k: v for k, v in patch.items() if k not in clashing}
+        if mine:
+            written = validate(schema, [Layer("merged", unflatten(apply_patch(stored, mine)))])
+            atomic_write(self.dir / CONFIG, render_defaults(written, self._descs))
+            chains = read_json(self.dir / PROVENANCE) if (self.dir / PROVENANCE).is_file() else {}
+            for key in mine:
+                last = self.explain(key).chain[-1].to_json() if key in current else None
+                earlier = chains.get(key)
+                chain = earlier if is_list(earlier) else []
+                if last and not (chain and chain[-1] == last):  # a retry keeps one entry
+                    chain = [*chain, last]
+                chains[key] = chain
+            write_json(self.dir / PROVENANCE, chains)
+            write_json(self.dir / META, {**self._meta, "config_fingerprint": fingerprint(written)})
+        return {k: stored.get(k, REMOVED) for k in clashing}
+
+    def _take(self, theirs: dict[str, Any]) -> ConfigError:
+        """Another process changed keys this run changed too: take its values; the error that says so."""
+        assert self.dir is not None  # noqa: S101 - only after a write
+        setters = {key: self._state.setter_of(key) or Origin(text="run.config") for key in theirs}
+        self._undo(theirs)
+        origin = Origin(path=str(self.dir / CONFIG))
+        values = {k: v for k, v in theirs.items() if v is not REMOVED}
+        if values:
+            self._state.layers.append(
+                KeyedLayer("another writer", unflatten(values), dict.fromkeys(values, origin), origin)
+            )
+        return ConfigError(
+            Problem(
+                key,
+                f"another process changed it to {show(value) if value is not REMOVED else 'nothing'} since "
+                "this run last wrote it; the run now has that value too (assign again to replace it)",
+                setters[key],
+            )
+            for key, value in theirs.items()
+        )
 
     def _at_exit(self) -> None:
         if self._finished:
             return
         try:
-            self._save("interpreter exit")
+            skipped = self._save("interpreter exit", partial=True)
             self._finished = True
         except ConfigError as exc:  # nothing can be raised to anyone at exit: say it, keep the file
             sys.stderr.write(f"typed_config: run {self.id} not saved at exit:\n{exc}\n")
+            return
         except OSError as exc:  # the folder went away or cannot be written
             sys.stderr.write(f"typed_config: run {self.id} not saved at exit: {exc}\n")
+            return
+        if skipped:
+            lines = "\n".join(str(p) for p in skipped)
+            sys.stderr.write(f"typed_config: run {self.id}: in-place changes not saved at exit:\n{lines}\n")
 
     def __repr__(self) -> str:
         return f"Run(id={self.id!r}, project={self.project!r}, config={self.config!r})"
+
+
+def _involves(problem_key: str | None, key: str) -> bool:
+    """Whether a problem (at ``schedule[0].epoch``, say) is about the flat key ``key`` (``schedule``)."""
+    if problem_key is None:
+        return True
+    return (
+        problem_key == key
+        or problem_key.startswith((key + ".", key + "["))
+        or key.startswith(problem_key + ".")
+    )

@@ -21,7 +21,7 @@ from typed_config._layers import KeyedLayer, Layer, merge, provenance
 class ConfigState:
     """The bookkeeping behind one run's config, shared by every model in its tree."""
 
-    __slots__ = ("layers", "listener", "locked", "set_keys", "started")
+    __slots__ = ("closed", "layers", "listener", "locked", "set_keys", "started")
 
     def __init__(self, layers: Sequence[Layer], locked: Iterable[tuple[str, Origin]] = ()) -> None:
         self.layers: list[Layer] = list(layers)
@@ -29,6 +29,7 @@ class ConfigState:
         self.locked: dict[str, Origin] = dict(locked)
         self.started = False
         self.listener: Callable[[], None] | None = None  # told after every recorded change
+        self.closed: str | None = None  # what ended the run (``run.finish() at ...``): no change after it
 
     def is_set(self, key: str) -> bool:
         """Whether ``key`` (or a value that holds it, or one it holds) was given explicitly."""
@@ -56,7 +57,10 @@ class ConfigState:
         problems: list[Problem] = []
         for key, (old, new) in changed.items():
             lock = self.lock_of(key)
-            if lock is not None:
+            if self.closed is not None:
+                message = f"the run has finished ({self.closed}); its config can no longer change"
+                problems.append(Problem(key, message, origin_of(key)))
+            elif lock is not None:
                 problems.append(
                     Problem(
                         key,

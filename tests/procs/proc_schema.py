@@ -21,3 +21,11 @@ def _notes(tag: str) -> list[str]:
 CONFIG_A = {"epochs": 1, "steps": 11, "lr": 0.1, "name": "alpha", "notes": _notes("alpha")}
 CONFIG_B = {"epochs": 2, "steps": 22, "lr": 0.2, "name": "beta", "notes": _notes("beta")}
 """The two configs the killed writer alternates between; they differ in every key."""
+
+
+class DictParams(tc.HyperParams):
+    """A run with a dict field that several writers fill key by key."""
+
+    epochs: int = 0
+    steps: int = 0
+    counters: dict[str, int] = tc.Field(default_factory=dict[str, int])

@@ -7,7 +7,9 @@ MODE
     reopen  the run reopened with ``Api`` for every update
     live    the run resumed with ``init``; each change through ``run.config.update``
     retry   reopened for every update; an update refused as a conflict (another process changed
-            KEY since it was read) is read again and retried
+            KEY since it was read, to another value) is read again and retried. For a list KEY,
+            each update appends "PID:I" instead of incrementing: two writers never set the same
+            value, so each lost update would be a missing entry
 
 Says "ready PID" once set up (for "live": after init's first write), starts writing once BARRIER
 exists, and prints "done KEY VALUE" at the end ("done KEY VALUE CONFLICTS" for retry). Any other
@@ -58,10 +60,11 @@ def retry(root: str, path: str, key: str, count: int, barrier: str) -> str:
     ready_then_wait(barrier)
     conflicts = 0
     value = None
-    for _ in range(count):
+    for i in range(count):
         while True:
             handle = tc.Api(root).run(path, schema=ProcParams)
-            handle.config[key] = handle.config[key] + 1
+            value = handle.config[key]
+            handle.config[key] = [*value, f"{os.getpid()}:{i}"] if isinstance(value, list) else value + 1
             try:
                 handle.update()
             except tc.ConfigError as exc:
@@ -71,7 +74,7 @@ def retry(root: str, path: str, key: str, count: int, barrier: str) -> str:
                 continue
             value = handle.config[key]
             break
-    return f"{value} {conflicts}"
+    return f"{len(value) if isinstance(value, list) else value} {conflicts}"
 
 
 def main() -> None:

@@ -108,6 +108,8 @@ assert_type(run.unknown_args, list[str])
 run.config.update({"epochs": 3}, allow_val_change=True)
 run.config.setdefaults({"seed": 1})
 run.finish()
+with tc.init(HParams) as managed:
+    assert_type(managed, tc.Run[HParams])
 stored = tc.Api().run("project/run_id", schema=HParams)
 assert_type(stored, tc.StoredRun[HParams])
 assert_type(stored.typed, HParams)
