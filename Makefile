@@ -6,10 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint typecheck contracts docs pytest bench fuzz clean
 
-$(STAMP): pyproject.toml
+# editable_mode=compat puts the project folder on sys.path through a .pth file: mypy and pyright
+# run from .venv then find typed_config from any folder, which setuptools' default editable
+# install (an import hook that only Python runs) hides from them (tests/test_install.py).
+$(STAMP): pyproject.toml Makefile
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' --config-settings editable_mode=compat
 	touch $(STAMP)
 
 demo: $(STAMP)
