@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Final, NoReturn
@@ -32,7 +33,7 @@ from typed_config._flatten import flatten
 from typed_config._load import load
 from typed_config._model import HyperParams
 from typed_config._schema_ref import first_line
-from typed_config._sources.files import file_layer
+from typed_config._sources.files import FileLayer, file_layer
 
 _DESCRIPTION: Final = """\
 Check and convert typed_config configuration files against a schema.
@@ -42,6 +43,8 @@ exit status:
   1  the input is a config with problems (validate; flatten --schema; sweep check/expand)
   2  usage error, or unreadable or invalid input to any other command
 """
+WANDB_DEFAULTS: Final = "config-defaults.yaml"
+_SHOWN_KEYS: Final = 5
 _VALIDATE_HELP: Final = """\
 Validate each FILE against the schema on its own (with --merge: all of them layered in order,
 later files winning key by key). With the text format, each valid file gets a "FILE: ok" line on
@@ -154,6 +157,8 @@ def _run_validate(args: argparse.Namespace) -> int:
     groups = [files] if args.merge else [[path] for path in files]
     problems: list[Problem] = []
     valid: list[list[str]] = []
+    for path in files:
+        _warn_wandb_unreadable(path)
     for group in groups:
         try:
             load(schema, *group)
@@ -167,6 +172,29 @@ def _run_validate(args: argparse.Namespace) -> int:
         out("".join(f"{escaped(' + '.join(group))}: ok\n" for group in valid))  # names as found on disk
         report(problems)
     return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _warn_wandb_unreadable(path: str) -> None:
+    """Warn when wandb's own loader, which ``wandb.init`` runs on this file, would fail on it."""
+    if os.path.basename(path) != WANDB_DEFAULTS:
+        return
+    try:
+        layer = file_layer(path)
+    except ConfigError:
+        return  # validation reports it
+    if not isinstance(layer, FileLayer):
+        return
+    # wandb reads `value` out of every top-level key: a plain value or a {desc} alone breaks it.
+    keys = [key for key in layer.document.data if key not in layer.wrapped or key not in layer.data]
+    if not keys:
+        return
+    shown = ", ".join(escaped(key) for key in keys[:_SHOWN_KEYS])
+    shown += f" and {len(keys) - _SHOWN_KEYS} more" if len(keys) > _SHOWN_KEYS else ""
+    origin = layer.origin((keys[0],), at_key=True)
+    sys.stderr.write(
+        f"{origin}: warning: {shown}: wandb.init reads {WANDB_DEFAULTS} itself and fails on a "
+        "top-level key not written as {desc: ..., value: ...}\n"
+    )
 
 
 def _run_defaults(args: argparse.Namespace) -> int:
