@@ -10,10 +10,11 @@ import re
 import textwrap
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Final
 
 from typed_config._cli_common import EXIT_OK, EXIT_USAGE, UsageError, check_readable, out, report
+from typed_config._codegen_layout import Code, Split, lines, prefixed, string, text_width
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._keys import is_dict, is_list
 from typed_config._model import HyperParams
@@ -33,7 +34,6 @@ _RESERVED_CLASSES: Final = frozenset({*keyword.kwlist, *dir(builtins), "Any", "H
 # A nested mapping becomes a class when every key looks like a name: `{"0": .., "1": ..}` and
 # `{猫: .., café: ..}` are data, and stay `dict[str, ...]`.
 _NAME_LIKE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
-_LOOKALIKE_SCRIPTS: Final = frozenset({"GREEK", "CYRILLIC", "ARMENIAN", "COPTIC", "CHEROKEE"})
 _MAX_TYPE_DEPTH: Final = 6  # deeper list and dict types are written as Any
 _HEADER: Final = (
     "The types were inferred from the values: check them. Narrow a ``str`` to a ``Literal``, add "
@@ -90,98 +90,7 @@ def _infer(value: Any, key: str) -> _Type:
     return _Type("dict" if is_dict(value) else "list", arg)
 
 
-# Too long, it splits: `open`, `items` one a line with a magic trailing comma (which ruff format
-# keeps at any line length), `close`; or, with `text`, a string split into concatenated parts.
-@dataclass(frozen=True)
-class _Split:
-    open: str
-    items: tuple[_Code, ...] = ()
-    close: str = ""
-    text: str | None = None
-
-
-_Code = str | _Split
-
-
-def _prefixed(prefix: str, code: _Code) -> _Code:
-    return prefix + code if isinstance(code, str) else replace(code, open=prefix + code.open)
-
-
-def _flat(code: _Code) -> str:
-    if isinstance(code, str):
-        return code
-    if code.text is not None:
-        return code.open + _string(code.text)
-    return code.open + ", ".join(_flat(item) for item in code.items) + code.close
-
-
-def _lines(code: _Code, indent: int, head: str, tail: str, width: int) -> list[str]:
-    """``head + code + tail`` as lines no wider than ``width``, where the code can split."""
-    flat = head + _flat(code) + tail
-    inner = " " * (indent + 4)
-    if isinstance(code, str) or _width(flat) <= width:
-        return [flat]
-    if code.text is not None:
-        body = [inner + part for part in _chunks(code.text, width - len(inner))]
-        start, end = code.open + "(", ")"
-    else:
-        body = [line for item in code.items for line in _lines(item, indent + 4, inner, ",", width)]
-        start, end = code.open, code.close
-    return [head + start, *body, " " * indent + end + tail] if body else [flat]
-
-
-def _chunks(text: str, width: int) -> list[str]:
-    """String literals of ``text``, each no wider than ``width`` where a cut allows."""
-    parts: list[str] = []
-    current = ""
-    # Text without spaces (Chinese, Japanese) may be cut between any two wide characters.
-    for word in re.findall(r"[\u1100-\uffff]\s*|[^\s\u1100-\uffff]+\s*|\s+", text):
-        if current and _width(_string(current + word)) > width:
-            parts.append(_string(current))
-            current = ""
-        current += word
-    return [*parts, _string(current)]
-
-
-def _width(text: str) -> int:
-    # ruff measures lines in columns: East Asian wide characters take two.
-    return sum(
-        2 if unicodedata.east_asian_width(c) in "WF" else int(not unicodedata.combining(c)) for c in text
-    )
-
-
-def _string(text: str) -> str:
-    """A string literal as ruff format writes it: double quotes, unless single quotes escape less.
-
-    Characters that ruff's RUF001 reports as look-alikes of ASCII ones (dashes, curly quotes,
-    fullwidth forms, a Greek or Cyrillic letter among Latin ones) are written as escapes.
-    """
-    quote = "'" if text.count('"') > text.count("'") else '"'
-    lookalikes = {
-        index
-        for word in re.finditer(r"\w+", text)
-        if len(word.group()) == 1 or re.search(r"[A-Za-z]", word.group())
-        for index in range(word.start(), word.end())
-        if unicodedata.name(text[index], "").partition(" ")[0] in _LOOKALIKE_SCRIPTS
-    }
-
-    escaped = (
-        c.encode("unicode_escape").decode()
-        if c == "\\" or i in lookalikes or not c.isprintable() or not (c.isascii() or _plain(c))
-        else f"\\{c}"
-        if c == quote
-        else c
-        for i, c in enumerate(text)
-    )
-    return quote + "".join(escaped) + quote
-
-
-def _plain(c: str) -> bool:
-    kind = unicodedata.category(c)
-    return kind[0] not in "PZ" and kind not in ("Sm", "Sk") and unicodedata.is_normalized("NFKC", c)
-
-
-def _literal(value: Any, t: _Type) -> _Code:
+def _literal(value: Any, t: _Type) -> Code:
     """``value`` as Python source; an int where a float is expected is written as a float."""
     element = t.arg or _ANY
     if t.kind == "opt":
@@ -194,12 +103,10 @@ def _literal(value: Any, t: _Type) -> _Code:
         text = repr(value).replace("e+", "e")  # as ruff format writes exponents
         return text if math.isfinite(value) else f'{"-" * (value < 0)}float("{text.lstrip("-")}")'
     if isinstance(value, str):
-        return _Split("", text=value)
+        return Split("", text=value)
     if is_list(value):
-        return _Split("[", tuple(_literal(item, element) for item in value), "]")
-    return _Split(
-        "{", tuple(_prefixed(f"{_string(k)}: ", _literal(v, element)) for k, v in value.items()), "}"
-    )
+        return Split("[", tuple(_literal(item, element) for item in value), "]")
+    return Split("{", tuple(prefixed(f"{string(k)}: ", _literal(v, element)) for k, v in value.items()), "}")
 
 
 def _field_name(key: str) -> str:
@@ -256,7 +163,9 @@ class _Writer:
         docs = [f"Settings under ``{dotted}``."] * plain + [f"The ``{name}`` settings."]
         if not path:
             docs = ["The hyperparameters, with the source file's values as defaults.", "The hyperparameters."]
-        doc = next((f'    """{d}"""' for d in docs if _width(d) + 10 <= self.width), f'    """{docs[-1]}"""')
+        doc = next(
+            (f'    """{d}"""' for d in docs if text_width(d) + 10 <= self.width), f'    """{docs[-1]}"""'
+        )
         self.blocks.append([f"class {name}(tc.HyperParams):", doc, *([""] if body else []), *body])
 
     def field(
@@ -264,7 +173,7 @@ class _Writer:
     ) -> list[str]:
         key, comment = path[-1], list[str]()
         value = data.get(key)
-        default: _Code
+        default: Code
         if key not in data or value is None:
             why = "null in the source" if key in data else "no value in the source"
             comment, annotation, default = [f"    # {why}: set the real type"], "str | None", "default=None"
@@ -276,28 +185,28 @@ class _Writer:
             annotation, default = nested, f"default_factory={nested}"
         else:
             annotation, default = self.data_field(path, name, value)
-        args = [default, *([_Split("alias=", text=key)] if name != key else [])]
-        args += [_Split("description=", text=desc)] if isinstance(desc, str) else []
-        call = _Split("tc.Field(", tuple(args), ")")
-        return [*comment, *_lines(call, 4, f"    {name}: {annotation} = ", "", self.width)]
+        args = [default, *([Split("alias=", text=key)] if name != key else [])]
+        args += [Split("description=", text=desc)] if isinstance(desc, str) else []
+        call = Split("tc.Field(", tuple(args), ")")
+        return [*comment, *lines(call, 4, f"    {name}: {annotation} = ", "", self.width)]
 
-    def data_field(self, path: tuple[str, ...], name: str, value: Any) -> tuple[str, _Code]:
+    def data_field(self, path: tuple[str, ...], name: str, value: Any) -> tuple[str, Code]:
         """The annotation and the default of a field holding a scalar, a list or a mapping of data."""
         t = _infer(value, ".".join(path))
         annotation, literal = t.text(), _literal(value, t)
         self.uses_any |= "Any" in annotation
         if not (is_list(value) or is_dict(value)):
-            return annotation, _prefixed("default=", literal)
+            return annotation, prefixed("default=", literal)
         if not value:  # pyright reads `lambda: []` as list[Unknown]
             return annotation, f"default_factory={type(value).__name__}"
         if not any(is_list(item) or is_dict(item) for item in (value.values() if is_dict(value) else value)):
             # A flat literal: mypy infers the type the field declares, so a lambda type-checks.
-            return annotation, _prefixed("default_factory=lambda: ", literal)
+            return annotation, prefixed("default_factory=lambda: ", literal)
         # Nested containers: in a lambda, mypy joins `[{"a": 1}, {"b": "x"}]` to `list[object]`,
         # so a function whose return type is the field's type builds the default.
         function = _unique(f"_default_{name}", self.taken)
         self.blocks.append(
-            [f"def {function}() -> {annotation}:", *_lines(literal, 4, "    return ", "", self.width)]
+            [f"def {function}() -> {annotation}:", *lines(literal, 4, "    return ", "", self.width)]
         )
         return annotation, f"default_factory={function}"
 
