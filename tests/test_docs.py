@@ -29,7 +29,7 @@ import pytest
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
 BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.DOTALL | re.MULTILINE)
-FILE_HEADER = re.compile(r"# ([\w.-]+\.(?:py|yaml|yml|json|toml))\n")
+FILE_HEADER = re.compile(r"# ([\w./-]+\.(?:py|yaml|yml|json|toml))\n")
 PAGES = sorted(DOCS.rglob("*.md"))
 PROMPT = "$ "
 SHELL = shutil.which("sh") or "/bin/sh"
@@ -110,7 +110,9 @@ def test_every_block_runs_in_page_order(page: Path, tmp_path: Path, monkeypatch:
         where = f"{page.name} block {number}"
         header = FILE_HEADER.match(text)
         if header and language in ("python", "yaml", "json", "toml"):
-            (tmp_path / header.group(1)).write_text(text, encoding="utf-8")
+            target = tmp_path / header.group(1)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
         if language == "python":
             exec(compile(text, where, "exec"), module.__dict__)  # noqa: S102 - the point: documentation code runs
         elif language == "console":

@@ -43,12 +43,14 @@ _HEADER: Final = (
 
 @dataclass(frozen=True)
 class _Type:
-    kind: str  # bool, int, float, str, None, Any, never (no items seen), opt, list, dict
+    # bool, int, float, str, None, Any, never (no items seen), opt, list, dict; bigint is an int
+    # that no float holds exactly, number is `int | float` (ints among floats, one of them a bigint).
+    kind: str
     arg: _Type | None = None
 
     def text(self, depth: int = 0) -> str:
         if self.arg is None:
-            return "Any" if self.kind == "never" else self.kind
+            return _TEXTS.get(self.kind, self.kind)
         inner = self.arg.text(depth + 1) if depth < _MAX_TYPE_DEPTH else "Any"
         return {"opt": f"{inner} | None", "list": f"list[{inner}]"}.get(self.kind, f"dict[str, {inner}]")
 
@@ -60,6 +62,26 @@ _NEVER: Final = _Type("never")
 _ANY: Final = _Type("Any")
 _NONE: Final = _Type("None")
 _FLOAT: Final = _Type("float")
+_TEXTS: Final = {"never": "Any", "bigint": "int", "number": "int | float"}
+_NUMBERS: Final = frozenset({"int", "bigint", "float", "number"})
+# The plain scalars YAML 1.1 (PyYAML, so wandb's loader) reads as booleans; YAML 1.2 reads text.
+_YAML11_BOOLEANS: Final = {
+    word: value
+    for words, value in (("yes on", True), ("no off", False))
+    for word in words.split()
+    for word in (word, word.capitalize(), word.upper())
+}
+# Words of a key or desc that name a quantity usually fractional: a 0 there is probably 0.0.
+_RATE_WORD: Final = re.compile(
+    "lr|rates?|dropout|momentum|decay|eps|epsilon|alpha|beta|gamma|lambda|temperature|tau|prob|"
+    "probability|ratio|fraction|frac|scale|weight|wd|smoothing|noise|std|sigma|threshold|margin|"
+    "factor|coef|coefficient|clip|penalty|l1|l2"
+)
+_RATE_COMMENT: Final = "    # int inferred from 0; use float if fractions are meant"
+_YAML11_COMMENT: Final = (
+    "{words} in the source: booleans to wandb (YAML 1.1), text to typed_config (YAML 1.2); "
+    "write true or false there"
+)
 
 
 def _unify(a: _Type, b: _Type) -> _Type:
@@ -71,14 +93,26 @@ def _unify(a: _Type, b: _Type) -> _Type:
     if _NONE in (a, b) or "opt" in (a.kind, b.kind):
         inner = _unify(a.without_none(), b.without_none())
         return _NONE if inner == _NEVER else _ANY if inner == _ANY else _Type("opt", inner)
-    if {a.kind, b.kind} == {"int", "float"}:
-        return _FLOAT
+    if {a.kind, b.kind} <= _NUMBERS:
+        # An int the float type would refuse (not held exactly) keeps the union of both.
+        if "number" in (a.kind, b.kind) or {a.kind, b.kind} == {"bigint", "float"}:
+            return _Type("number")
+        return _FLOAT if "float" in (a.kind, b.kind) else _Type("bigint")
     if a.kind == b.kind and a.arg is not None and b.arg is not None:  # two lists, or two dicts
         return _Type(a.kind, _unify(a.arg, b.arg))
     return _ANY
 
 
+def _exact_as_float(value: int) -> bool:
+    try:
+        return float(value) == value
+    except OverflowError:
+        return False
+
+
 def _infer(value: Any, key: str) -> _Type:
+    if isinstance(value, int) and not isinstance(value, bool) and not _exact_as_float(value):
+        return _Type("bigint")
     if value is None or isinstance(value, (bool, int, float, str)):
         return _Type(type(value).__name__ if value is not None else "None")
     what = "a mapping whose keys are not all strings" if is_dict(value) else f"a {type(value).__name__}"
@@ -134,11 +168,32 @@ def is_class_name(name: str) -> bool:
     return name.isidentifier() and name.isascii() and name not in _RESERVED_CLASSES
 
 
+def _yaml11_booleans(value: Any) -> tuple[Any, set[str]]:
+    """``value`` with YAML 1.1 boolean words as booleans, and the words found."""
+    if isinstance(value, str):
+        return (_YAML11_BOOLEANS[value], {value}) if value in _YAML11_BOOLEANS else (value, set())
+    if is_list(value) or is_dict(value):
+        items = value.items() if is_dict(value) else enumerate(value)
+        converted = {k: _yaml11_booleans(v) for k, v in items}
+        words = set[str]().union(*(found for _, found in converted.values()))
+        if is_dict(value):
+            return {k: v for k, (v, _) in converted.items()}, words
+        return [v for v, _ in converted.values()], words
+    return value, set()
+
+
+def _rate_like(key: str, desc: Any) -> bool:
+    """Whether the key's words (``lr``, ``weight_decay``, ``dropoutRate``) or its desc name a rate."""
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", key) + " " + (desc if isinstance(desc, str) else "")
+    return any(_RATE_WORD.fullmatch(word) for word in re.split(r"[^a-z0-9]+", text.lower()))
+
+
 class _Writer:
     """The generated module's classes and default functions, each written before its first use."""
 
-    def __init__(self, width: int, taken: set[str]) -> None:
+    def __init__(self, width: int, taken: set[str], *, yaml11: bool) -> None:
         self.width = width
+        self.yaml11 = yaml11  # the source is YAML: its yes/no/on/off were booleans to wandb
         self.taken = taken  # module-level names
         self.blocks: list[list[str]] = []
         self.uses_any = False
@@ -184,11 +239,24 @@ class _Writer:
             self.add_class(nested, path, value, {})
             annotation, default = nested, f"default_factory={nested}"
         else:
+            value, comment = self.notes(key, desc, value)
             annotation, default = self.data_field(path, name, value)
         args = [default, *([Split("alias=", text=key)] if name != key else [])]
         args += [Split("description=", text=desc)] if isinstance(desc, str) else []
         call = Split("tc.Field(", tuple(args), ")")
         return [*comment, *lines(call, 4, f"    {name}: {annotation} = ", "", self.width)]
+
+    def notes(self, key: str, desc: Any, value: Any) -> tuple[Any, list[str]]:
+        """The value as its field's type reads it, and the comments that say where that is a guess."""
+        comment: list[str] = []
+        if self.yaml11:
+            value, words = _yaml11_booleans(value)
+            if words:
+                text = _YAML11_COMMENT.format(words=", ".join(sorted(words)))
+                comment += [f"    # {line}" for line in textwrap.wrap(text, self.width - 6)]
+        if type(value) is int and value == 0 and _rate_like(key, desc):
+            comment.append(_RATE_COMMENT)
+        return value, comment
 
     def data_field(self, path: tuple[str, ...], name: str, value: Any) -> tuple[str, Code]:
         """The annotation and the default of a field holding a scalar, a list or a mapping of data."""
@@ -218,6 +286,7 @@ def generate(
     descs: Mapping[str, str | None] | None = None,
     source: str | None = None,
     line_length: int = 88,
+    yaml11_booleans: bool = False,
 ) -> str:
     """Write a module declaring ``data``'s keys as ``HyperParams`` fields whose defaults are its values.
 
@@ -230,6 +299,8 @@ def generate(
             in ``data`` (``{desc}`` alone) becomes a ``str | None`` field: the loader wants one.
         source: the file's name, for the module docstring.
         line_length: the line length to lay the code out for (ruff's default is 88).
+        yaml11_booleans: the source is YAML that wandb reads too: strings YAML 1.1 reads as
+            booleans (``yes``, ``no``, ``on``, ``off``) become ``bool`` fields, with a comment.
 
     Returns:
         The module's source text, laid out as ``ruff format`` keeps it.
@@ -240,7 +311,7 @@ def generate(
     """
     if not is_class_name(class_name):
         raise ValueError(f"not a usable class name: {class_name!r}")
-    writer = _Writer(line_length, {class_name, *_RESERVED_CLASSES})
+    writer = _Writer(line_length, {class_name, *_RESERVED_CLASSES}, yaml11=yaml11_booleans)
     writer.add_class(class_name, (), data, descs or {})
     lines = ['"""Hyperparameters generated by ``typed-config codegen``.', ""]
     if source is not None:
@@ -295,7 +366,14 @@ def _run_codegen(args: argparse.Namespace) -> int:
             descs[key] = desc if isinstance(desc, str) else None
     descs.update((key, None) for key in sorted(layer.documented()) if key not in descs)
     try:
-        text = generate(layer.data, class_name=class_name, descs=descs, source=path, line_length=line_length)
+        text = generate(
+            layer.data,
+            class_name=class_name,
+            descs=descs,
+            source=path,
+            line_length=line_length,
+            yaml11_booleans=not path.lower().endswith((".json", ".toml")),
+        )
     except ConfigError as exc:
         report(Problem(p.key, p.message, layer.origin(tuple((p.key or "").split(".")))) for p in exc.problems)
         return EXIT_USAGE
