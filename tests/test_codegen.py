@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import importlib.util
 import io
+import json
 import math
 import subprocess
 import sys
@@ -19,11 +20,13 @@ from types import ModuleType
 from typing import Any, NamedTuple
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import typed_config as tc
 from typed_config._cli import main
 from typed_config._cli_common import EXIT_USAGE, UsageError, error
-from typed_config._codegen import add_codegen_command, generate, is_class_name
+from typed_config._codegen import add_codegen_command, generate, is_class_name, yaml11_boolean_paths
 from typed_config._sources.files import FileLayer, file_layer
 
 DATA = Path(__file__).parent / "data" / "codegen"
@@ -129,6 +132,15 @@ def test_generated_class_loads_the_source_back(
     descs = descs_of(source)
     module = import_text(generated_for(source), tmp_path, f"codegen_{source.stem}", monkeypatch)
     schema: type[tc.HyperParams] = module.HParams
+    layer = file_layer(source)
+    if isinstance(layer, FileLayer) and yaml11_boolean_paths(layer.document.root):
+        # A plain yes/no is a bool field (wandb's reading): the file must say true/false instead.
+        with pytest.raises(tc.ConfigError) as caught:
+            tc.load(schema, source)
+        assert {p.message.split(" (got")[0] for p in caught.value.problems} == {
+            "Input should be a valid boolean"
+        }
+        return
     loaded = tc.load(schema, source).to_flat()
     expected = tc.flatten(file_layer(source).data)
     # Keys with a desc and no value become `str | None` fields defaulting to None.
@@ -173,6 +185,17 @@ TYPES = [
     ([1, 2], "x: list[int] = tc.Field(default_factory=lambda: [1, 2])"),
     ([1, 2.5], "x: list[float] = tc.Field(default_factory=lambda: [1.0, 2.5])"),
     ([2**60, 0.5], "x: list[float] = tc.Field(default_factory=lambda: [1152921504606846976, 0.5])"),
+    # A float cannot hold 2**53 + 1: a list[float] would refuse its own source.
+    ([2**53 + 1, 0.5], "x: list[int | float] = tc.Field(default_factory=lambda: [9007199254740993, 0.5])"),
+    (
+        [0.5, 2**53 + 1, 2],
+        "x: list[int | float] = tc.Field(default_factory=lambda: [0.5, 9007199254740993, 2])",
+    ),
+    ([2**53 + 1, 2], "x: list[int] = tc.Field(default_factory=lambda: [9007199254740993, 2])"),
+    (
+        [None, 2**53 + 1, 0.5],
+        "x: list[int | float | None] = tc.Field(default_factory=lambda: [None, 9007199254740993, 0.5])",
+    ),
     (["a", "b"], 'x: list[str] = tc.Field(default_factory=lambda: ["a", "b"])'),
     ([True, 1], "x: list[Any] = tc.Field(default_factory=lambda: [True, 1])"),
     ([1, None], "x: list[int | None] = tc.Field(default_factory=lambda: [1, None])"),
@@ -529,3 +552,119 @@ def test_python_m_typed_config_codegen_writes_a_loadable_module(tmp_path: Path) 
         timeout=60,
     )
     assert (loaded.returncode, loaded.stdout) == (0, "0.0003\n"), loaded.stderr
+
+
+# Guesses the comments point out ----------------------------------------------------------------
+
+
+def test_a_list_of_an_inexact_int_and_a_float_validates_its_own_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "big.yaml"
+    source.write_text(f"sizes: [{2**53 + 1}, 0.5]\nnested: {{a: [1, {2**70 + 1}, 2.5]}}\n", encoding="utf-8")
+    module = import_text(generated_for(source), tmp_path, "codegen_big", monkeypatch)
+    assert tc.load(module.HParams, source).to_flat() == {
+        "sizes": [2**53 + 1, 0.5],
+        "nested.a": [1, 2**70 + 1, 2.5],
+    }
+
+
+RATE_COMMENT = "# int inferred from 0; use float if fractions are meant"
+
+
+@pytest.mark.parametrize(
+    ("data", "descs", "commented"),
+    [
+        ({"lr": 0}, {}, True),
+        ({"weight_decay": 0}, {}, True),
+        ({"dropoutRate": 0}, {}, True),
+        ({"label-smoothing": 0}, {}, True),
+        ({"step": 0}, {"step": "Learning rate of the head"}, True),
+        ({"epochs": 0}, {"epochs": "Number of epochs"}, False),
+        ({"lr": 1}, {}, False),
+        ({"lr": 0.0}, {}, False),
+        ({"lr": False}, {}, False),
+        ({"seed": 0}, {}, False),
+    ],
+)
+def test_a_zero_where_the_name_or_desc_suggests_a_rate_keeps_int_with_a_comment(
+    data: dict[str, Any], descs: dict[str, str], commented: bool
+) -> None:
+    lines = field_lines(data, descs=descs)
+    assert (lines[0] == RATE_COMMENT) is commented
+
+
+def test_a_rate_like_zero_in_a_nested_class_gets_the_comment_too() -> None:
+    text = generate({"optimizer": {"momentum": 0, "steps": 0}})
+    assert f"    {RATE_COMMENT}\n    momentum: int = tc.Field(default=0)\n    steps: int" in text
+
+
+YAML11 = """\
+use_amp: yes
+quoted: 'yes'
+flags: [on, off, "no"]
+wrapped:
+  desc: Mixed precision
+  value: No
+group:
+  verbose: OFF
+desc_only:
+  desc: on
+"""
+
+
+def test_yaml11_booleans_become_bool_fields_with_a_comment(tmp_path: Path) -> None:
+    source = tmp_path / "config-defaults.yaml"
+    source.write_text(YAML11, encoding="utf-8")
+    text = generated_for(source, "--line-length", "110")
+    assert (
+        "    # yes in the source: booleans to wandb (YAML 1.1), text to typed_config (YAML 1.2); write true or false\n"
+        "    # there\n    use_amp: bool = tc.Field(default=True)\n"
+    ) in text
+    assert '    quoted: str = tc.Field(default="yes")\n' in text  # quoted: text to YAML 1.1 too
+    assert "    flags: list[bool | str] = " not in text
+    assert '    flags: list[Any] = tc.Field(default_factory=lambda: [True, False, "no"])\n' in text
+    assert '    wrapped: bool = tc.Field(default=False, description="Mixed precision")\n' in text
+    assert "    verbose: bool = tc.Field(default=False)\n" in text
+    for words in ("No", "OFF", "off, on"):
+        assert f"# {words} in the source" in text
+
+
+def test_json_strings_are_never_yaml11_booleans(tmp_path: Path) -> None:
+    source = tmp_path / "config.json"
+    source.write_text('{"use_amp": "yes"}', encoding="utf-8")
+    assert '    use_amp: str = tc.Field(default="yes")\n' in generated_for(source)
+
+
+# The generated class validates its own source, for any YAML config -------------------------------
+
+_names = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(lambda k: k not in YAML11_WORDS)
+_scalars = (
+    st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.booleans()
+    | st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=8)
+    | st.none()
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_names, inner, max_size=3),
+    max_leaves=8,
+)
+YAML11_WORDS = {"yes", "no", "on", "off"}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.dictionaries(_names, _values, min_size=1, max_size=5))
+def test_the_generated_class_validates_its_own_source(
+    data: dict[str, Any], tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path_factory.mktemp("prop")
+    source = folder / "config.yaml"
+    source.write_text(
+        json.dumps(data, ensure_ascii=False), encoding="utf-8"
+    )  # JSON is YAML 1.2: strings stay quoted
+    name = f"codegen_prop_{folder.name}"
+    module = import_text(generated_for(source), folder, name, monkeypatch)
+    loaded = tc.load(module.HParams, source)
+    assert same(loaded.to_flat(), tc.flatten(data))

@@ -9,18 +9,19 @@ import math
 import re
 import textwrap
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from typing import Any, Final
 
 from typed_config._cli_common import EXIT_OK, EXIT_USAGE, UsageError, check_readable, out, report
+from typed_config._codegen_guesses import rate_like, yaml11_boolean_paths, yaml11_booleans
 from typed_config._codegen_layout import Code, Split, lines, prefixed, string, text_width
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._keys import is_dict, is_list
 from typed_config._model import HyperParams
 from typed_config._sources.files import FileLayer, file_layer
 
-__all__ = ["add_codegen_command", "generate", "is_class_name"]
+__all__ = ["add_codegen_command", "generate", "is_class_name", "yaml11_boolean_paths"]
 
 # Names a field must not take: HyperParams' own attributes (refused, or warned about by pydantic),
 # keywords, names the generated class bodies use (a field called `float` would shadow the type in
@@ -64,19 +65,6 @@ _NONE: Final = _Type("None")
 _FLOAT: Final = _Type("float")
 _TEXTS: Final = {"never": "Any", "bigint": "int", "number": "int | float"}
 _NUMBERS: Final = frozenset({"int", "bigint", "float", "number"})
-# The plain scalars YAML 1.1 (PyYAML, so wandb's loader) reads as booleans; YAML 1.2 reads text.
-_YAML11_BOOLEANS: Final = {
-    word: value
-    for words, value in (("yes on", True), ("no off", False))
-    for word in words.split()
-    for word in (word, word.capitalize(), word.upper())
-}
-# Words of a key or desc that name a quantity usually fractional: a 0 there is probably 0.0.
-_RATE_WORD: Final = re.compile(
-    "lr|rates?|dropout|momentum|decay|eps|epsilon|alpha|beta|gamma|lambda|temperature|tau|prob|"
-    "probability|ratio|fraction|frac|scale|weight|wd|smoothing|noise|std|sigma|threshold|margin|"
-    "factor|coef|coefficient|clip|penalty|l1|l2"
-)
 _RATE_COMMENT: Final = "    # int inferred from 0; use float if fractions are meant"
 _YAML11_COMMENT: Final = (
     "{words} in the source: booleans to wandb (YAML 1.1), text to typed_config (YAML 1.2); "
@@ -168,32 +156,12 @@ def is_class_name(name: str) -> bool:
     return name.isidentifier() and name.isascii() and name not in _RESERVED_CLASSES
 
 
-def _yaml11_booleans(value: Any) -> tuple[Any, set[str]]:
-    """``value`` with YAML 1.1 boolean words as booleans, and the words found."""
-    if isinstance(value, str):
-        return (_YAML11_BOOLEANS[value], {value}) if value in _YAML11_BOOLEANS else (value, set())
-    if is_list(value) or is_dict(value):
-        items = value.items() if is_dict(value) else enumerate(value)
-        converted = {k: _yaml11_booleans(v) for k, v in items}
-        words = set[str]().union(*(found for _, found in converted.values()))
-        if is_dict(value):
-            return {k: v for k, (v, _) in converted.items()}, words
-        return [v for v, _ in converted.values()], words
-    return value, set()
-
-
-def _rate_like(key: str, desc: Any) -> bool:
-    """Whether the key's words (``lr``, ``weight_decay``, ``dropoutRate``) or its desc name a rate."""
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", key) + " " + (desc if isinstance(desc, str) else "")
-    return any(_RATE_WORD.fullmatch(word) for word in re.split(r"[^a-z0-9]+", text.lower()))
-
-
 class _Writer:
     """The generated module's classes and default functions, each written before its first use."""
 
-    def __init__(self, width: int, taken: set[str], *, yaml11: bool) -> None:
+    def __init__(self, width: int, taken: set[str], yaml11: Set[tuple[Any, ...]]) -> None:
         self.width = width
-        self.yaml11 = yaml11  # the source is YAML: its yes/no/on/off were booleans to wandb
+        self.yaml11 = yaml11  # where the source has a plain yes/no/on/off: a boolean to wandb
         self.taken = taken  # module-level names
         self.blocks: list[list[str]] = []
         self.uses_any = False
@@ -239,22 +207,21 @@ class _Writer:
             self.add_class(nested, path, value, {})
             annotation, default = nested, f"default_factory={nested}"
         else:
-            value, comment = self.notes(key, desc, value)
+            value, comment = self.notes(path, desc, value)
             annotation, default = self.data_field(path, name, value)
         args = [default, *([Split("alias=", text=key)] if name != key else [])]
         args += [Split("description=", text=desc)] if isinstance(desc, str) else []
         call = Split("tc.Field(", tuple(args), ")")
         return [*comment, *lines(call, 4, f"    {name}: {annotation} = ", "", self.width)]
 
-    def notes(self, key: str, desc: Any, value: Any) -> tuple[Any, list[str]]:
+    def notes(self, path: tuple[str, ...], desc: Any, value: Any) -> tuple[Any, list[str]]:
         """The value as its field's type reads it, and the comments that say where that is a guess."""
+        value, words = yaml11_booleans(value, path, self.yaml11)
         comment: list[str] = []
-        if self.yaml11:
-            value, words = _yaml11_booleans(value)
-            if words:
-                text = _YAML11_COMMENT.format(words=", ".join(sorted(words)))
-                comment += [f"    # {line}" for line in textwrap.wrap(text, self.width - 6)]
-        if type(value) is int and value == 0 and _rate_like(key, desc):
+        if words:
+            text = _YAML11_COMMENT.format(words=", ".join(sorted(words)))
+            comment += [f"    # {line}" for line in textwrap.wrap(text, self.width - 6)]
+        if type(value) is int and value == 0 and rate_like(path[-1], desc):
             comment.append(_RATE_COMMENT)
         return value, comment
 
@@ -286,7 +253,7 @@ def generate(
     descs: Mapping[str, str | None] | None = None,
     source: str | None = None,
     line_length: int = 88,
-    yaml11_booleans: bool = False,
+    yaml11_booleans: Set[tuple[Any, ...]] = frozenset(),
 ) -> str:
     """Write a module declaring ``data``'s keys as ``HyperParams`` fields whose defaults are its values.
 
@@ -299,8 +266,9 @@ def generate(
             in ``data`` (``{desc}`` alone) becomes a ``str | None`` field: the loader wants one.
         source: the file's name, for the module docstring.
         line_length: the line length to lay the code out for (ruff's default is 88).
-        yaml11_booleans: the source is YAML that wandb reads too: strings YAML 1.1 reads as
-            booleans (``yes``, ``no``, ``on``, ``off``) become ``bool`` fields, with a comment.
+        yaml11_booleans: the paths (keys and list indexes) of strings written as plain ``yes``,
+            ``no``, ``on`` or ``off``, which YAML 1.1 (wandb's loader) reads as booleans: they
+            become ``bool`` values, with a comment (``yaml11_boolean_paths`` finds them).
 
     Returns:
         The module's source text, laid out as ``ruff format`` keeps it.
@@ -311,7 +279,7 @@ def generate(
     """
     if not is_class_name(class_name):
         raise ValueError(f"not a usable class name: {class_name!r}")
-    writer = _Writer(line_length, {class_name, *_RESERVED_CLASSES}, yaml11=yaml11_booleans)
+    writer = _Writer(line_length, {class_name, *_RESERVED_CLASSES}, yaml11_booleans)
     writer.add_class(class_name, (), data, descs or {})
     lines = ['"""Hyperparameters generated by ``typed-config codegen``.', ""]
     if source is not None:
@@ -324,6 +292,17 @@ def generate(
     for block in writer.blocks:
         lines += ["", "", *block]
     return "\n".join(lines) + "\n"
+
+
+def _booleans_of(layer: Any) -> set[tuple[Any, ...]]:
+    """Where the file's data holds a YAML 1.1 boolean word (a wrapper's ``value`` taken off its path)."""
+    if not isinstance(layer, FileLayer) or layer.document.root is None:
+        return set()
+    return {
+        (p[0], *p[2:]) if p[0] in layer.wrapped else p
+        for p in yaml11_boolean_paths(layer.document.root)
+        if p[0] not in layer.wrapped or p[1:2] == ("value",)
+    }
 
 
 def add_codegen_command(commands: Any) -> None:
@@ -372,7 +351,7 @@ def _run_codegen(args: argparse.Namespace) -> int:
             descs=descs,
             source=path,
             line_length=line_length,
-            yaml11_booleans=not path.lower().endswith((".json", ".toml")),
+            yaml11_booleans=_booleans_of(layer),
         )
     except ConfigError as exc:
         report(Problem(p.key, p.message, layer.origin(tuple((p.key or "").split(".")))) for p in exc.problems)
