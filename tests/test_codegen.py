@@ -20,7 +20,8 @@ from types import ModuleType
 from typing import Any, NamedTuple
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+import yaml
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import typed_config as tc
@@ -654,17 +655,26 @@ _values = st.recursive(
 YAML11_WORDS = {"yes", "no", "on", "off"}
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.dictionaries(_names, _values, min_size=1, max_size=5))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(data={"sizes": [2**53 + 1, 0.5], "group": {"a": [0.5, 2**60 + 1]}}, style="block")
+@given(
+    data=st.dictionaries(_names, _values, min_size=1, max_size=5), style=st.sampled_from(["block", "json"])
+)
 def test_the_generated_class_validates_its_own_source(
-    data: dict[str, Any], tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    data: dict[str, Any],
+    style: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Written as block YAML (PyYAML quotes what YAML 1.1 would misread) or as JSON (YAML 1.2 flow)."""
     folder = tmp_path_factory.mktemp("prop")
     source = folder / "config.yaml"
-    source.write_text(
-        json.dumps(data, ensure_ascii=False), encoding="utf-8"
-    )  # JSON is YAML 1.2: strings stay quoted
-    name = f"codegen_prop_{folder.name}"
-    module = import_text(generated_for(source), folder, name, monkeypatch)
+    if style == "json":
+        text = json.dumps(data, ensure_ascii=False)
+    else:
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    source.write_text(text, encoding="utf-8")
+    module = import_text(generated_for(source), folder, f"codegen_prop_{folder.name}", monkeypatch)
     loaded = tc.load(module.HParams, source)
-    assert same(loaded.to_flat(), tc.flatten(data))
+    # What the file holds, as typed_config reads it (PyYAML writes `0E0` plain: YAML 1.2 reads a float).
+    assert same(loaded.to_flat(), tc.flatten(file_layer(source).data))
