@@ -51,6 +51,8 @@ later files winning key by key). With the text format, each valid file gets a "F
 stdout and each problem a "FILE:LINE:COL: KEY: MESSAGE" line on stderr. With --format json, stdout
 holds one JSON array of problems, each {path, line, column, key, message, source}, [] when all are
 valid; "source" is the whole position as text, and "path" is null when a problem has no file.
+A file named config-defaults.yaml with a top-level key not written as {desc: ..., value: ...}
+gets a warning on stderr (wandb.init reads that file itself and fails on such keys).
 Exit status 0 when every file is valid, 1 when any has problems, 2 when a file cannot be read.
 """
 

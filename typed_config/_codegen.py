@@ -313,7 +313,10 @@ def add_codegen_command(commands: Any) -> None:
         description=(
             "Print a Python module declaring FILE's keys as typed HyperParams fields, with the file's "
             "values as defaults and its desc texts as descriptions, for projects moving from "
-            "wandb.config. Exit status 2 when FILE cannot be read or is invalid."
+            "wandb.config. Types are inferred so that the class validates FILE, except that plain "
+            "yes/no/on/off (booleans to wandb's YAML 1.1 loader, text to typed_config) become bool "
+            "fields: write true/false there. Comments mark these guesses, and a 0 whose key or desc "
+            "suggests a rate. Exit status 2 when FILE cannot be read or is invalid."
         ),
     )
     parser.add_argument(
