@@ -102,3 +102,18 @@ def test_the_warning_matches_what_wandbs_own_loader_does(
                 "batch_size": 64,
                 "optimizer": {"lr": 0.1},
             }
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_the_examples_config_defaults_is_read_by_wandbs_loader_and_gets_no_warning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config_util = pytest.importorskip("wandb.sdk.lib.config_util")
+    assert validate(EXAMPLES, "config-defaults.yaml") == (0, "config-defaults.yaml: ok\n", "")
+    monkeypatch.chdir(EXAMPLES)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)  # wandb 0.31 leaves the file open
+        assert config_util.dict_from_config_file("config-defaults.yaml")["epochs"] == 10
