@@ -402,7 +402,12 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (folder / f"gen_{source.stem}.py").write_text(generated_for(source), encoding="utf-8")
     table = {f"t{index}": value for index, (value, _) in enumerate(TYPES)}
     table.update({key: 1 for key, _, _ in NAMES} | {"group": {"x": [1], "class": {"y": None}}})
+    table.update({"dropout": 0, "optimizer": {"momentum": 0}})  # with the rate comment
     (folder / "gen_table.py").write_text(generate(table, descs={"t0": "with a desc"}), encoding="utf-8")
+    yaml11 = folder / "yaml11.yaml"  # with the YAML 1.1 boolean comments
+    yaml11.write_text(YAML11, encoding="utf-8")
+    (folder / "gen_yaml11.py").write_text(generated_for(yaml11), encoding="utf-8")
+    yaml11.unlink()
     return folder
 
 
