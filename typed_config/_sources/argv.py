@@ -18,10 +18,10 @@ from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._flatten import flatten
-from typed_config._introspect import child_type, closest, is_bool, is_model, is_sequence, members, takes_text
+from typed_config._introspect import closest, is_bool, is_model, is_sequence, members, takes_text
 from typed_config._keys import is_dict
 from typed_config._layers import KeyedLayer, keyed_layer
-from typed_config._text import convert, leaf_names, resolve_key
+from typed_config._text import convert, convert_items, leaf_names, resolve_key
 
 _BOOL_WORDS: Final = {"true": True, "false": False}
 
@@ -133,8 +133,7 @@ def parse_overrides(
             continue
         try:
             if texts is not None:
-                item_type = child_type(tp, 0)
-                value: Any = [convert(item_type, t) for t in texts]
+                value: Any = convert_items(tp, texts)
             else:
                 value = convert(tp, text)
             entries.extend(_expand(key, value, origin, tp))
