@@ -19,9 +19,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._keys import Path, format_path, segment_problem
 from typed_config._yaml_scalars import MAYBE_TYPED, dot_key_problem, explicit_scalar, resolve_plain
-from typed_config._yaml_text import MAX_BYTES, at, checked_bytes, reader_error, syntax_error
+from typed_config._yaml_text import MAX_BYTES, at, checked_bytes, reader_error, syntax_error, utf8
 
-__all__ = ["MAX_ALIAS_NODES", "MAX_BYTES", "MAX_DEPTH", "Document", "load_document", "parse_value"]
+__all__ = ["MAX_ALIAS_NODES", "MAX_BYTES", "MAX_DEPTH", "Document", "load_document", "parse_value", "utf8"]
 
 MAX_DEPTH: Final = 100
 """The deepest nesting of mappings and sequences."""
