@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any, Final
 
 from typed_config._errors import ConfigError, Origin, Problem, show
@@ -114,3 +116,36 @@ def reader_error(exc: Any, data: bytes, source: str) -> ConfigError:
     line, col = position(data[:offset].decode("utf-8", "replace"))
     shown = f" {show(chr(char) if isinstance(char, int) else char)}" if char is not None else ""
     return at(source, line, col, f"character{shown} is not allowed in YAML ({reason})")
+
+
+NON_SPECIFIC: Final = re.compile(rb"(?:^|[ \t\[{,])!(?=[ \t\r\n\]},]|$)", re.MULTILINE)
+"""Where a document may hold YAML's non-specific tag ``!`` (text in quotes matches too: harmless)."""
+
+
+def retag_non_specific(root: Any, events: Iterable[Any], tag: str) -> None:
+    """Give ``tag`` (``!!str``) to every scalar written with the non-specific tag ``!``, as YAML 1.2 says.
+
+    libyaml hands ``! 12`` to the resolver exactly as a plain ``12``, so the tagged scalars are
+    found in the event stream by position. Each node is visited once, aliases or not.
+    """
+    marks = {
+        (event.start_mark.line, event.start_mark.column)
+        for event in events
+        if getattr(event, "tag", None) == "!" and isinstance(getattr(event, "value", None), str)
+    }
+    if not marks:
+        return
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node.value, str):
+            if (node.start_mark.line, node.start_mark.column) in marks:
+                node.tag = tag
+        else:
+            stack.extend(
+                part for item in node.value for part in (item if isinstance(item, tuple) else (item,))
+            )
