@@ -301,7 +301,8 @@ def test_toml_infinities_and_nan_spelled_out_are_floats(tmp_path: Path) -> None:
     path.write_text("scale = -inf\nweights = [inf, nan, 1e300]\n", encoding="utf-8")
     cfg = tc.load(Values, path)
     assert cfg.scale == -math.inf
-    assert cfg.weights[0] == math.inf and math.isnan(cfg.weights[1]) and cfg.weights[2] == 1e300
+    assert (cfg.weights[0], cfg.weights[2]) == (math.inf, 1e300)
+    assert math.isnan(cfg.weights[1])
 
 
 def test_json_dumps_nan_and_infinity_read_as_floats(tmp_path: Path) -> None:

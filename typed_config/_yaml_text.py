@@ -142,10 +142,11 @@ def retag_non_specific(root: Any, events: Iterable[Any], tag: str) -> None:
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if isinstance(node.value, str):
+        children: Any = node.value
+        if isinstance(children, str):
             if (node.start_mark.line, node.start_mark.column) in marks:
                 node.tag = tag
+        elif children and isinstance(children[0], tuple):  # a mapping's (key, value) pairs
+            stack.extend(part for pair in children for part in pair)
         else:
-            stack.extend(
-                part for item in node.value for part in (item if isinstance(item, tuple) else (item,))
-            )
+            stack.extend(children)
