@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import subprocess
@@ -106,6 +107,23 @@ def test_a_tuple_token_of_the_wrong_kind_names_its_position() -> None:
 def test_bytes_fields_take_command_line_text_literally(text: str, expected: bytes) -> None:
     cfg = load(f"--salt={text}", f"--key={text}")
     assert (cfg.salt, cfg.key.get_secret_value()) == (expected, expected)
+
+
+def test_argparse_options_follow_the_same_rules() -> None:
+    parser = argparse.ArgumentParser(prog="train.py")
+    tc.add_arguments(parser, Values)
+    args = parser.parse_args(["--pair", "b", "2", "--salt", "123456", "--weights", "1", "2"])
+    cfg = Values()
+    cfg.update(args)  # (None in a Namespace means "not given": --run_name None changes nothing there)
+    assert (cfg.pair, cfg.salt, cfg.weights) == (("b", 2), b"123456", [1.0, 2.0])
+
+
+def test_an_unreadable_argparse_item_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser(prog="train.py")
+    tc.add_arguments(parser, Values)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--pair", "b", "[2,"])
+    assert "argument --pair" in capsys.readouterr().err
 
 
 # numpy ----------------------------------------------------------------------------------------------
