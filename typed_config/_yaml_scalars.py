@@ -51,7 +51,6 @@ def resolve_plain(text: str) -> Any:
 
 MAX_INT_DIGITS: Final = 4_000
 """The longest integer, in digits (CPython refuses to convert longer ones)."""
-_INT_BOUND: Final = 10**MAX_INT_DIGITS
 
 
 def checked_int(text: str) -> int:
@@ -68,9 +67,15 @@ def checked_int(text: str) -> int:
 
 def int_problem(number: int) -> str | None:
     """What is wrong with an integer another parser made (TOML's), as ``checked_int`` says it, or None."""
-    if -_INT_BOUND < number < _INT_BOUND:
+    if number.bit_length() <= 13_000:  # at most 3,914 digits: no need to count them
         return None
-    return f"integer with {len(str(abs(number)))} digits (the limit is {MAX_INT_DIGITS})"
+    try:
+        digits = len(str(abs(number)))
+    except ValueError:  # past CPython's own limit on converting integers to text
+        digits = int(number.bit_length() * math.log10(2)) + 1
+    return (
+        None if digits <= MAX_INT_DIGITS else f"integer with {digits} digits (the limit is {MAX_INT_DIGITS})"
+    )
 
 
 def checked_float(text: str) -> float:
