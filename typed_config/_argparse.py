@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from typed_config._introspect import child_type, is_bool, is_model, is_sequence, members, takes_text
+from typed_config._introspect import is_bool, is_model, is_sequence, members, takes_text
 from typed_config._keys import field_keys
 from typed_config._layers import check_schema
-from typed_config._text import convert
+from typed_config._text import convert, convert_items
 
 if TYPE_CHECKING:
     import argparse
@@ -60,14 +60,38 @@ def _add(parser: argparse.ArgumentParser, model: type[BaseModel], prefix: str, g
                 *spellings, dest=dotted, action=_boolean_action(), default=None, help=help_text
             )
         elif is_sequence(info.annotation) and not takes_text(info.annotation):
-            item = child_type(info.annotation, 0)
             group.add_argument(
-                *spellings, dest=dotted, nargs="+", type=_converter(item), default=None, help=help_text
+                *spellings,
+                dest=dotted,
+                nargs="+",
+                action=_items_action(info.annotation),
+                default=None,
+                help=help_text,
             )
         else:
             group.add_argument(
                 *spellings, dest=dotted, type=_converter(info.annotation), default=None, help=help_text
             )
+
+
+def _items_action(tp: Any) -> type[argparse.Action]:
+    """An action converting each token by its position's type (``--pair b 2`` for ``tuple[str, int]``)."""
+    import argparse
+
+    class Items(argparse.Action):
+        def __call__(
+            self,
+            parser: argparse.ArgumentParser,  # noqa: ARG002 - argparse's signature
+            namespace: argparse.Namespace,
+            values: Any,
+            option_string: str | None = None,  # noqa: ARG002
+        ) -> None:
+            try:
+                setattr(namespace, self.dest, convert_items(tp, list(values)))
+            except ValueError as exc:
+                raise argparse.ArgumentError(self, str(exc)) from None
+
+    return Items
 
 
 def _converter(tp: Any) -> Callable[[str], Any]:

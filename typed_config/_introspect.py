@@ -66,18 +66,21 @@ def child_type(tp: Any, part: str | int) -> Any | None:
 
 
 def takes_text(tp: Any) -> bool:
-    """Whether every non-None member of ``tp`` accepts a string as it is (so text stays text)."""
+    """Whether every non-None member of ``tp`` accepts a string as it is (so text stays text).
+
+    Strings, string ``Literal``s and enums, paths, and ``bytes`` (the text's UTF-8 bytes).
+    """
     found = [m for m in members(tp) if m is not type(None)]
     return bool(found) and all(_is_text_type(m) for m in found)
 
 
 def _is_text_type(tp: Any) -> bool:
-    if tp is str or tp is SecretStr:
+    if tp is str or tp is SecretStr or tp is SecretBytes:
         return True
     if typing.get_origin(tp) is Literal:
         return all(isinstance(v, str) for v in typing.get_args(tp))
     if isinstance(tp, type):
-        if issubclass(tp, (str, pathlib.PurePath)):
+        if issubclass(tp, (str, bytes, pathlib.PurePath)):  # bytes: the text's UTF-8
             return True
         if issubclass(tp, enum.Enum):
             return all(isinstance(m.value, str) for m in tp)
@@ -196,10 +199,21 @@ def _find_unions(
             default = (
                 None if info.is_required() else info.get_default(call_default_factory=True, validated_data={})
             )
-            found[here] = (info.discriminator, getattr(default, info.discriminator, None))
+            tag = _tag_key(info.annotation, info.discriminator)
+            found[here] = (tag, getattr(default, info.discriminator, None))
         for member in members(info.annotation):
             if is_model(member):
                 _find_unions(member, here, found, seen)
+
+
+def _tag_key(union: Any, name: str) -> str:
+    """The key in data of a discriminator field: its alias, which pydantic requires alike in every member."""
+    for member in members(union):
+        if is_model(member):
+            keys = dict(field_keys(member))
+            if name in keys:
+                return keys[name]
+    return name
 
 
 def secret_keys(schema: type[BaseModel], prefix: str = "") -> frozenset[str]:

@@ -96,8 +96,9 @@ def to_plain(value: object, *, reveal: bool = False) -> Any:
 
 
 def _fallback(value: Any) -> Any:
-    # numpy scalars and arrays, and anything else that knows how to become a Python value.
-    for method in ("item", "tolist"):
+    # numpy arrays and scalars, and anything else that knows how to become a Python value.
+    # tolist first: item() turns a one-element array into a scalar and fails on larger ones.
+    for method in ("tolist", "item"):
         convert: Callable[[], Any] | None = getattr(value, method, None)
         if callable(convert):
             return convert()

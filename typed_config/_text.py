@@ -3,7 +3,8 @@
 When every non-None member of the field's type accepts a string (``str``, string ``Literal``s
 and enums, paths) the text is taken as it is, so ``--dataset=NO`` is ``"NO"``; otherwise it is
 parsed by the YAML 1.2 rules files follow, plus the Python spellings a wandb sweep agent writes
-(``None``, ``True``, ``inf``, ``{'lr': 0.01}``).
+(``None``, ``True``, ``inf``, ``{'lr': 0.01}``). In a text field that may be None, ``None`` is
+None and ``'None'`` (quoted) the word.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from typed_config._keys import Path
 from typed_config._yaml_io import parse_value
 
 _PYTHON_SPELLINGS: Final[dict[str, Any]] = {"None": None, "inf": math.inf, "-inf": -math.inf, "nan": math.nan}
+# A text field that may be None: a wandb agent writes None as the text `None`; the word itself is
+# written quoted, as in YAML. Other text, quoted or not, is taken as written.
+_NONE_TEXTS: Final[dict[str, str | None]] = {"None": None, "'None'": "None", '"None"': "None"}
 
 
 def resolve_key(schema: type[BaseModel], name: str) -> tuple[Path, Any] | None:
@@ -119,7 +123,18 @@ def convert(tp: Any, text: str) -> Any:
         ValueError: the text is not a value.
     """
     if takes_text(tp):
+        if type(None) in members(tp) and text in _NONE_TEXTS:
+            return _NONE_TEXTS[text]
         return text
     if text in _PYTHON_SPELLINGS:
         return _PYTHON_SPELLINGS[text]
     return parse_value(text)
+
+
+def convert_items(tp: Any, texts: list[str]) -> list[Any]:
+    """Convert the tokens of a sequence field, each by its position's type (``tuple[str, int]``).
+
+    Raises:
+        ValueError: a token is not a value.
+    """
+    return [convert(child_type(tp, index), text) for index, text in enumerate(texts)]

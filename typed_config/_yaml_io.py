@@ -19,9 +19,18 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._keys import Path, format_path, segment_problem
 from typed_config._yaml_scalars import MAYBE_TYPED, dot_key_problem, explicit_scalar, resolve_plain
-from typed_config._yaml_text import MAX_BYTES, at, checked_bytes, reader_error, syntax_error
+from typed_config._yaml_text import (
+    MAX_BYTES,
+    NON_SPECIFIC,
+    at,
+    checked_bytes,
+    reader_error,
+    retag_non_specific,
+    syntax_error,
+    utf8,
+)
 
-__all__ = ["MAX_ALIAS_NODES", "MAX_BYTES", "MAX_DEPTH", "Document", "load_document", "parse_value"]
+__all__ = ["MAX_ALIAS_NODES", "MAX_BYTES", "MAX_DEPTH", "Document", "load_document", "parse_value", "utf8"]
 
 MAX_DEPTH: Final = 100
 """The deepest nesting of mappings and sequences."""
@@ -95,6 +104,8 @@ def load_document(
 def _load(data: bytes, source: str, skip: frozenset[str], dotted_top: bool) -> Document:
     try:
         root: Node | None = _Loader(data).get_single_node()
+        if root is not None and b"!" in data and NON_SPECIFIC.search(data):
+            retag_non_specific(root, yaml.parse(data, Loader=_Loader), _STR)
     except yaml.MarkedYAMLError as exc:
         raise syntax_error(exc, source, MAX_DEPTH, data) from None
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
@@ -137,6 +148,8 @@ def parse_value(text: str) -> Any:
         raise ValueError(f"value too long: {len(text)} characters (the limit is {MAX_BYTES})")
     try:
         node = _Loader(text).get_single_node()
+        if node is not None and "!" in text:
+            retag_non_specific(node, yaml.parse(text, Loader=_Loader), _STR)
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or "invalid YAML"
         raise ValueError(f"{problem} ({exc.context})" if exc.context else problem) from None

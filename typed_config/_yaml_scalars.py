@@ -31,6 +31,7 @@ def resolve_plain(text: str) -> Any:
         return text
     if text in _SPECIAL:
         return _SPECIAL[text]
+    # checked_int and checked_float, written out: this is the loader's hot path.
     if _INT_RE.fullmatch(text):
         digits = len(text.lstrip("+-"))
         if digits > MAX_INT_DIGITS:
@@ -50,6 +51,44 @@ def resolve_plain(text: str) -> Any:
 
 MAX_INT_DIGITS: Final = 4_000
 """The longest integer, in digits (CPython refuses to convert longer ones)."""
+
+
+def checked_int(text: str) -> int:
+    """An integer written in decimal digits, refused past ``MAX_INT_DIGITS`` (files of every format).
+
+    Raises:
+        ValueError: too many digits.
+    """
+    digits = len(text.lstrip("+-"))
+    if digits > MAX_INT_DIGITS:
+        raise ValueError(f"integer with {digits} digits (the limit is {MAX_INT_DIGITS})")
+    return int(text)
+
+
+def int_problem(number: int) -> str | None:
+    """What is wrong with an integer another parser made (TOML's), as ``checked_int`` says it, or None."""
+    if number.bit_length() <= 13_000:  # at most 3,914 digits: no need to count them
+        return None
+    try:
+        digits = len(str(abs(number)))
+    except ValueError:  # past CPython's own limit on converting integers to text
+        digits = int(number.bit_length() * math.log10(2)) + 1
+    return (
+        None if digits <= MAX_INT_DIGITS else f"integer with {digits} digits (the limit is {MAX_INT_DIGITS})"
+    )
+
+
+def checked_float(text: str) -> float:
+    """A float written as text, refused when it is out of range (``1e400``); ``inf`` spelled out stays.
+
+    Raises:
+        ValueError: the number does not fit a float.
+    """
+    number = float(text)
+    if math.isinf(number) and "inf" not in text.lower():
+        raise ValueError(f"{text} is out of the range of a float")
+    return number
+
 
 _PLAIN_SAFE: Final = re.compile(r"[A-Za-z_/][A-Za-z0-9_./-]*(?: [A-Za-z0-9_./-]+)*")
 # Words that YAML 1.1 (plain PyYAML, wandb's loader) reads as booleans or null.

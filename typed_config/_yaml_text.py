@@ -1,7 +1,9 @@
-"""The bytes of a YAML document before parsing: size, UTF-8, NUL; positions counted in characters."""
+"""The bytes of a YAML document before parsing: encoding, size, NUL; positions counted in characters."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any, Final
 
 from typed_config._errors import ConfigError, Origin, Problem, show
@@ -19,7 +21,7 @@ def checked_bytes(raw: str | bytes, source: str) -> bytes:
             line, col = position(raw[: exc.start])
             raise at(source, line, col, f"lone surrogate {show(raw[exc.start])} is not valid text") from None
     else:
-        data = raw
+        data = utf8(raw, source)
     if len(data) > MAX_BYTES:
         raise at(source, 1, 1, f"file too large: {len(data)} bytes (the limit is {MAX_BYTES})")
     try:
@@ -31,6 +33,43 @@ def checked_bytes(raw: str | bytes, source: str) -> bytes:
     if nul >= 0:
         line, col = position(text[:nul])
         raise at(source, line, col, "NUL character is not allowed")
+    return data
+
+
+# YAML 1.2 (5.2): readers take UTF-8, UTF-16 and UTF-32. Longest marks first: UTF-32LE's begins
+# with UTF-16LE's.
+_BOMS: Final = (
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32BE"),
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32LE"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16BE"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16LE"),
+)
+
+
+def utf8(data: bytes, source: str) -> bytes:
+    """The document as UTF-8: UTF-16 and UTF-32 with a byte-order mark are decoded, in characters.
+
+    Text that looks like UTF-16 or UTF-32 without a mark is refused by name: guessing the byte
+    order of a config file is not worth a silent misreading. UTF-8 costs two byte comparisons.
+    """
+    if data[:1] not in (b"\x00", b"\xfe", b"\xff") and data[1:2] != b"\x00":
+        return data
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            body = data[len(bom) :]
+            try:
+                return body.decode(codec).encode("utf-8")
+            except UnicodeDecodeError as exc:
+                line, col = position(body[: exc.start].decode(codec, "replace"))
+                raise at(source, line, col, f"invalid {name} text: {exc.reason}") from None
+    guess = "UTF-32" if data[1:4] == b"\x00\x00\x00" or data[:3] == b"\x00\x00\x00" else "UTF-16"
+    if data[:1] == b"\x00" or data[1:2] == b"\x00":
+        raise at(
+            source,
+            1,
+            1,
+            f"the file looks like {guess} without a byte-order mark; save it as UTF-8 (or {guess} with a BOM)",
+        )
     return data
 
 
@@ -77,3 +116,37 @@ def reader_error(exc: Any, data: bytes, source: str) -> ConfigError:
     line, col = position(data[:offset].decode("utf-8", "replace"))
     shown = f" {show(chr(char) if isinstance(char, int) else char)}" if char is not None else ""
     return at(source, line, col, f"character{shown} is not allowed in YAML ({reason})")
+
+
+NON_SPECIFIC: Final = re.compile(rb"(?:^|[ \t\[{,])!(?=[ \t\r\n\]},]|$)", re.MULTILINE)
+"""Where a document may hold YAML's non-specific tag ``!`` (text in quotes matches too: harmless)."""
+
+
+def retag_non_specific(root: Any, events: Iterable[Any], tag: str) -> None:
+    """Give ``tag`` (``!!str``) to every scalar written with the non-specific tag ``!``, as YAML 1.2 says.
+
+    libyaml hands ``! 12`` to the resolver exactly as a plain ``12``, so the tagged scalars are
+    found in the event stream by position. Each node is visited once, aliases or not.
+    """
+    marks = {
+        (event.start_mark.line, event.start_mark.column)
+        for event in events
+        if getattr(event, "tag", None) == "!" and isinstance(getattr(event, "value", None), str)
+    }
+    if not marks:
+        return
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        children: Any = node.value
+        if isinstance(children, str):
+            if (node.start_mark.line, node.start_mark.column) in marks:
+                node.tag = tag
+        elif children and isinstance(children[0], tuple):  # a mapping's (key, value) pairs
+            stack.extend(part for pair in children for part in pair)
+        else:
+            stack.extend(children)

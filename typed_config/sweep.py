@@ -18,7 +18,7 @@ from typed_config._introspect import members, suggest
 from typed_config._keys import Path, format_path, is_dict, is_list
 from typed_config._layers import Layer, check_schema, keyed_layer, validate
 from typed_config._text import leaf_names, resolve_key
-from typed_config._yaml_io import MAX_BYTES, load_document
+from typed_config._yaml_io import MAX_BYTES, load_document, utf8
 
 __all__ = ["SweepSource", "check", "expand"]
 
@@ -185,6 +185,7 @@ def _read(sweep: SweepSource) -> tuple[dict[str, Any], _Where]:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise single(f"cannot read file: {exc.strerror or exc}", Origin(path=source)) from None
+    raw = utf8(raw, source)  # UTF-16 and UTF-32 with a byte-order mark, as every YAML file
     text = raw.decode("utf-8-sig", "surrogateescape")  # a bad byte stays, for the loader to report
     mark = next(c for c in map(chr, range(0xE000, 0xF900)) if c not in text)
     marked = _DOTTED.sub(lambda dotted: dotted.group().replace(".", mark), text)

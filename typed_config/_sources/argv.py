@@ -18,10 +18,11 @@ from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._flatten import flatten
-from typed_config._introspect import child_type, closest, is_bool, is_model, is_sequence, members, takes_text
+from typed_config._introspect import closest, is_bool, is_model, is_sequence, members, takes_text
 from typed_config._keys import is_dict
 from typed_config._layers import KeyedLayer, keyed_layer
-from typed_config._text import convert, leaf_names, resolve_key
+from typed_config._text import convert, convert_items, leaf_names, resolve_key
+from typed_config._yaml_scalars import checked_float, checked_int
 
 _BOOL_WORDS: Final = {"true": True, "false": False}
 
@@ -67,7 +68,7 @@ def parse_overrides(
             unknown.extend(argv[index:])
             break
         if not arg.startswith("--") or _is_value_token(arg):
-            agent = _agent_form(schema, arg)
+            agent = _agent_form(schema, arg, json_forms=not allow_unknown)
             if agent is not None:  # what `wandb agent` passes when its command is not ${args}
                 found, trouble = agent
                 entries.extend(found)
@@ -133,8 +134,7 @@ def parse_overrides(
             continue
         try:
             if texts is not None:
-                item_type = child_type(tp, 0)
-                value: Any = [convert(item_type, t) for t in texts]
+                value: Any = convert_items(tp, texts)
             else:
                 value = convert(tp, text)
             entries.extend(_expand(key, value, origin, tp))
@@ -145,12 +145,14 @@ def parse_overrides(
 
 
 def _agent_form(
-    schema: type[BaseModel], arg: str
+    schema: type[BaseModel], arg: str, *, json_forms: bool
 ) -> tuple[list[tuple[str, Any, Origin]], list[Problem]] | None:
     """Read the argument forms of a wandb agent's command macros, or None for another argument.
 
     ``${args_no_hyphens}`` gives ``key=value``; the Hydra macros ``+key=value`` and ``++key=value``;
     ``${args_json}`` one JSON object; ``${args_json_file}`` the path of a JSON file holding one.
+    Without ``json_forms`` (a script that takes its own arguments) the JSON forms are left alone:
+    a positional ``labels.json`` or ``{...}`` is the script's, not config.
     """
     name, equals, text = arg.lstrip("+").partition("=")
     if equals and not arg.startswith("{"):
@@ -163,6 +165,8 @@ def _agent_form(
             return _expand(key, convert(tp, text), Origin(text=arg), tp), []
         except ValueError as exc:
             return [], [Problem(key, f"cannot read the value: {exc}", Origin(text=arg))]
+    if not json_forms:
+        return None
     if arg.startswith("{"):
         return _json_entries(schema, arg, _cut(arg))
     if arg.endswith(".json") and os.path.isfile(arg):
@@ -179,10 +183,12 @@ def _json_entries(
     schema: type[BaseModel], text: str, source: str
 ) -> tuple[list[tuple[str, Any, Origin]], list[Problem]]:
     """Entries from a JSON object of (dotted) keys; ``source`` names it in messages."""
-    try:
-        data = json.loads(text)
+    try:  # the scalar bounds files keep: 1e400 and 5,000-digit integers are refused
+        data = json.loads(text, parse_int=checked_int, parse_float=checked_float)
     except (json.JSONDecodeError, RecursionError) as exc:
         return [], [Problem(None, f"not a JSON object: {exc}", Origin(text=source))]
+    except ValueError as exc:  # a number past the bounds
+        return [], [Problem(None, str(exc), Origin(text=source))]
     if not is_dict(data):
         return [], [Problem(None, "not a JSON object", Origin(text=source))]
     found: list[tuple[str, Any, Origin]] = []

@@ -7,6 +7,7 @@ as YAML. Every format follows the same key rules and may use top-level wrappers.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import sys
@@ -17,6 +18,7 @@ from typed_config._flatten import flatten
 from typed_config._keys import Path, format_path, is_dict, is_list, segment_problem
 from typed_config._layers import KeyedLayer, Layer, keyed_layer
 from typed_config._yaml_io import MAX_BYTES, MAX_DEPTH, Document, load_document
+from typed_config._yaml_scalars import checked_float, int_problem
 
 WANDB_KEYS: Final = frozenset({"wandb_version", "_wandb"})
 """Keys wandb writes into a run's config.yaml; they are not configuration."""
@@ -87,8 +89,16 @@ def text_layer(text: str | bytes, source: str) -> FileLayer:
 
 def json_layer(raw: bytes, source: str) -> FileLayer:
     """Read JSON: checked as JSON, then read by the YAML loader (JSON is YAML 1.2) for positions."""
+    constants: list[str] = []  # NaN, Infinity, -Infinity: Python's json.dump writes them
+
+    def constant(text: str) -> float:
+        constants.append(text)
+        return float(text)
+
+    parsed: Any = None
     try:
-        json.loads(raw, parse_int=len)  # syntax only: ints are not converted (a 5,000-digit one would fail)
+        # Syntax only: ints are not converted (a 5,000-digit one would fail).
+        parsed = json.loads(raw, parse_int=len, parse_constant=constant)
     except RecursionError:
         raise _cannot_read(source, f"nesting deeper than {MAX_DEPTH} levels") from None
     except json.JSONDecodeError as exc:
@@ -103,7 +113,31 @@ def json_layer(raw: bytes, source: str) -> FileLayer:
         ) from None
     except UnicodeDecodeError:
         pass  # the YAML loader reports the position of the bad byte
-    return text_layer(raw, source)
+    if not constants:
+        return text_layer(raw, source)
+    document = load_document(raw, source, skip=WANDB_KEYS)
+    _restore_constants(parsed, document.data)
+    data, wrapped = unwrap(document.data)
+    return FileLayer(document, data, wrapped)
+
+
+def _restore_constants(parsed: Any, data: Any) -> None:
+    """Put JSON's NaN and infinities, which YAML reads as the words, back as floats into ``data``."""
+    stack: list[tuple[Any, Any]] = [(parsed, data)]
+    while stack:
+        parsed, data = stack.pop()
+        pairs: list[tuple[Any, Any]]
+        if is_dict(parsed) and is_dict(data):
+            pairs = [(k, v) for k, v in parsed.items() if k in data]
+        elif is_list(parsed) and is_list(data) and len(parsed) == len(data):
+            pairs = list(enumerate(parsed))
+        else:
+            continue
+        for key, value in pairs:
+            if type(value) is float and not math.isfinite(value) and type(data[key]) is str:
+                data[key] = value
+            else:
+                stack.append((value, data[key]))
 
 
 _TOML_POSITION: Final = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -117,7 +151,7 @@ def toml_layer(raw: bytes, source: str) -> TomlLayer:
             [Problem(None, "reading TOML on Python 3.10 needs tomli: pip install tomli", Origin(path=source))]
         )
     try:
-        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"), parse_float=_toml_float)
     except UnicodeDecodeError as exc:
         raise _cannot_read(source, f"invalid UTF-8 byte 0x{raw[exc.start]:02x}") from None
     except ValueError as exc:  # an integer past CPython's digit limit, and the like
@@ -184,8 +218,27 @@ def _tomllib() -> Any:
     return tomli
 
 
+class _Refused(str):
+    """A TOML float our rules refuse (``1e400``, which tomllib reads as inf): the message says why."""
+
+    __slots__ = ()
+
+
+def _toml_float(text: str) -> float | _Refused:
+    try:
+        return checked_float(text)
+    except ValueError as exc:
+        return _Refused(str(exc))  # reported with its key by _key_problems
+
+
 def _key_problems(value: Any, path: Path, source: str) -> list[Problem]:
-    """Keys a format other than YAML let through that our rules refuse (a dot in a quoted key)."""
+    """Keys and values a format other than YAML let through that our rules refuse.
+
+    A dot in a quoted key; an integer or float past the bounds YAML's scalars keep.
+    """
+    if type(value) is int or type(value) is _Refused:
+        reason = int_problem(value) if type(value) is int else str(value)
+        return [] if reason is None else [Problem(format_path(path) or None, reason, Origin(path=source))]
     problems: list[Problem] = []
     if len(path) > MAX_DEPTH:
         return [
