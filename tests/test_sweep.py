@@ -98,12 +98,6 @@ INVALID: list[tuple[str, list[str]]] = [
     ("float_distribution_for_int", ["5:19: epochs: uniform draws floats but the field takes int"]),
     ("min_not_less_than_max", ["5:10: epochs: min 10 is not less than max 1"]),
     (
-        "mixed_bounds",  # wandb refuses min: 0 with max: 0.5 too: int_uniform or uniform?
-        [
-            "4:3: dropout: a parameter needs value, values, min and max (both ints or floats), or a distribution"
-        ],
-    ),
-    (
         "bad_numbers",
         [
             "3:10: run_cap: Input should be greater than 0 (got 0)",
@@ -124,14 +118,22 @@ INVALID: list[tuple[str, list[str]]] = [
     ("parameter_set_twice", ["8:7: optimizer.lr: is also set by invalid_parameter_set_twice.yaml:4:3"]),
     ("empty_parameters", ["3:13: parameters must be a non-empty mapping (got {})"]),
     ("method_missing", ["1:1: method: required value is missing"]),
-    ("method_unknown", ["2:9: method: Input should be 'grid', 'random' or 'bayes' (got 'gird')"]),
+    ("method_unknown", ["2:9: method: Input should be 'grid', 'random', 'bayes' or 'custom' (got 'gird')"]),
     (
         "bayes_without_metric",
         ["2:9: method: bayes sweeps need a metric to optimise: {name: ..., goal: ...}"],
     ),
     ("metric_goal", ["5:9: metric.goal: Input should be 'minimize' or 'maximize' (got 'minimise')"]),
-    ("program_missing", ["1:1: program is required unless command is given"]),
     ("unknown_top_key", ["3:1: early_terminat: unknown key; did you mean 'early_terminate'?"]),
+    (
+        "top_key_typos",
+        [
+            "2:1: contoller: unknown key; did you mean 'controller'?",
+            "4:1: run_capp: unknown key; did you mean 'run_cap'?",
+            "6:3: early_terminate: hyperband needs min_iter, or max_iter and s",
+            "7:8: early_terminate.eta: Input should be greater than 1 (got 1)",
+        ],
+    ),
     (
         "grid_continuous",
         ["5:10: dropout: grids take value, values, int_uniform or q_uniform, not uniform"],
@@ -169,9 +171,56 @@ def test_problems_carry_typed_positions() -> None:
     )
 
 
-@pytest.mark.parametrize("file", ["grid.yaml", "random.yaml", "bayes.yaml"])
+@pytest.mark.parametrize(
+    "file",
+    ["grid.yaml", "random.yaml", "bayes.yaml", "wandb_keys.yaml", "no_program.yaml", "mixed_bounds.yaml"],
+)
 def test_valid_sweeps_have_no_problems(file: str) -> None:
+    # wandb_keys: every top-level key wandb's sweep schema takes; no_program: a sweep for
+    # wandb.agent(sweep_id, function=train); mixed_bounds: an int and a float bound, uniform to wandb.
     assert sweep.check(HParams, file) == []
+
+
+def test_a_sweep_without_program_expands_and_mixed_bounds_draw_floats() -> None:
+    assert [c.epochs for c in sweep.expand(HParams, "no_program.yaml")] == [3]
+    drawn = [c.dropout for c in sweep.expand(HParams, "mixed_bounds.yaml", count=20)]
+    assert all(0 <= d <= 0.5 for d in drawn)
+    assert len(set(drawn)) == 20
+
+
+@pytest.mark.parametrize(
+    ("keys", "lines"),
+    [
+        (
+            {"method": "random", "metrics": [{"name": "loss"}, {"name": "acc", "goal": "maximize"}]},
+            [
+                "sweep: parameters are required unless scheduler.search_space is set",
+                "sweep['metrics']: metrics: metrics (several objectives) need method: custom",
+            ],
+        ),
+        (
+            {"method": "custom", "metric": {"name": "a"}, "metrics": [{"name": "a"}, {"name": "b"}]},
+            [
+                "sweep: parameters are required unless scheduler.search_space is set",
+                "sweep['metrics']: metrics: metric and metrics cannot both be set",
+            ],
+        ),
+        (
+            {"method": "random", "controller": {"type": "remote"}, "parameters": {"epochs": {"value": 2}}},
+            ["sweep['controller']: controller.type: must be 'local' or 'cloud' (got 'remote')"],
+        ),
+        (
+            {
+                "method": "custom",
+                "metrics": [{"name": "a"}, {"name": "b"}],
+                "scheduler": {"engine": "optuna", "source": "s.py", "search_space": "space"},
+            },
+            [],
+        ),
+    ],
+)
+def test_rules_between_top_level_keys_are_wandbs(keys: dict[str, Any], lines: list[str]) -> None:
+    assert [str(p) for p in sweep.check(HParams, keys)] == lines
 
 
 def test_quoted_dotted_names_and_nested_blocks_are_read_and_placed() -> None:
