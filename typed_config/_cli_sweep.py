@@ -22,11 +22,16 @@ from typed_config._cli_common import (
     report,
     schema_of,
 )
-from typed_config._defaults import dump_defaults
 from typed_config._errors import ConfigError, escaped
 from typed_config._flatten import flatten
+from typed_config._fs import atomic_write
+from typed_config._init import DEFAULTS_FILE
+from typed_config._keys import Path, to_plain
+from typed_config._layers import lookup
 from typed_config._schema_ref import first_line
-from typed_config.sweep import check, expand
+from typed_config._sweep_expand import expand_runs
+from typed_config._yaml_dump import dump_mapping
+from typed_config.sweep import check
 
 _SCHEMA_HELP: Final = (
     "the schema of the swept program, as MODULE:CLASS (a dotted module importable from the current "
@@ -43,11 +48,15 @@ Exit status 0 when the sweep is valid, 1 when it has problems, 2 when it cannot 
 """
 _EXPAND_HELP: Final = """\
 Expand a grid or random sweep into the configs its runs would get, each validated against the
-schema (bayes sweeps need the wandb server). A grid gives every combination in wandb's order; a
-random sweep draws --count configs (default: the file's run_cap) with --seed. By default stdout
-holds one JSON object of dot-keys per config, one per line; --out DIR writes DIR/config-0001.yaml,
-... in the config-defaults.yaml format instead. Exit status 0 on success, 1 when the sweep or a
-config it makes has problems (nothing is written then), 2 when an input cannot be read.
+schema (bayes and custom sweeps need the wandb server). Each config is the sweep's values over
+config-defaults.yaml in the current folder (when it exists, as init reads it; --defaults FILE or
+--no-defaults to choose) and the schema's defaults. A grid gives every combination in wandb's
+order (at most 1,000,000 unless --count or run_cap limits it); a random sweep draws --count
+configs (default: the file's run_cap) with --seed. By default stdout holds one JSON object of
+dot-keys per config, the full config, one per line; --out DIR writes DIR/config-0001.yaml, ...
+holding the swept keys only, for `python train.py --configs DIR/config-0001.yaml` beside the same
+defaults file. Exit status 0 on success, 1 when the sweep or a config it makes has problems
+(nothing is written then), 2 when an input cannot be read.
 """
 
 
@@ -84,6 +93,13 @@ def add_sweep_commands(commands: Any) -> None:
     expanding.add_argument(
         "--seed", type=int, default=0, metavar="S", help="the seed of a random sweep (default: 0)"
     )
+    under = expanding.add_mutually_exclusive_group()
+    under.add_argument(
+        "--defaults",
+        metavar="FILE",
+        help="the defaults file under the sweep's values (default: config-defaults.yaml when it exists)",
+    )
+    under.add_argument("--no-defaults", action="store_true", help="read no defaults file")
     where = expanding.add_mutually_exclusive_group()
     where.add_argument("--out", metavar="DIR", help="write one config-NNNN.yaml per config into DIR")
     where.add_argument(
@@ -109,34 +125,49 @@ def _run_expand(args: argparse.Namespace) -> int:
     schema = schema_of(args.schema)
     path: str = args.file
     check_readable(path)
+    if args.defaults is not None:
+        check_readable(args.defaults)
     if args.count is not None and args.count < 0:
         raise UsageError(f"--count must be 0 or more, not {args.count}")
+    defaults = None if args.no_defaults else args.defaults or DEFAULTS_FILE
     try:
-        made = expand(schema, path, count=args.count, seed=args.seed)
+        # every config is valid before anything is written
+        runs = list(expand_runs(schema, path, count=args.count, seed=args.seed, defaults=defaults))
     except TypeError as exc:  # a random sweep without a count: the command line lacks --count
         raise UsageError(str(exc)) from None
     except ConfigError as exc:
         report(exc.problems)
         return EXIT_PROBLEMS
-    try:
-        configs = list(made)  # every config is valid before anything is written
-    except ConfigError as exc:
-        report(exc.problems)
-        return EXIT_PROBLEMS
     if args.out is None:
-        return _print_lines(configs)
+        return _print_lines([config for config, _ in runs])
+    try:
+        texts = [_swept_text(config, swept, path) for config, swept in runs]
+    except TypeError as exc:  # a value YAML cannot hold: not a sweep problem
+        raise UsageError(f"cannot write a config of {schema.__name__}: {first_line(exc)}") from None
     try:
         os.makedirs(args.out, exist_ok=True)
-        for number, config in enumerate(configs, 1):
-            dump_defaults(config, os.path.join(args.out, f"config-{number:04d}.yaml"))
+        for number, text in enumerate(texts, 1):
+            atomic_write(os.path.join(args.out, f"config-{number:04d}.yaml"), text)
     except OSError as exc:
         raise UsageError(f"cannot write into {args.out}: {exc.strerror or exc}") from None
     except ConfigError as exc:  # a config file there is a symbolic link
         raise UsageError(f"cannot write {exc.problems[0]}") from None
-    except TypeError as exc:  # a value YAML cannot hold (a dict with int keys): not a sweep problem
-        raise UsageError(f"cannot write a config of {schema.__name__}: {first_line(exc)}") from None
-    out(f"wrote {len(configs)} configs into {escaped(args.out)}\n")
+    out(f"wrote {len(texts)} configs into {escaped(args.out)}\n")
     return EXIT_OK
+
+
+def _swept_text(config: BaseModel, swept: list[Path], sweep: str) -> str:
+    """A --configs file of the keys the sweep set, with the values the config has there."""
+    plain = to_plain(config, reveal=True)
+    values: dict[str, Any] = {}
+    for path in swept:
+        node: Any = values
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = lookup(plain, path)
+    document = {key: {"value": value} for key, value in values.items()}  # the wrapper form, as DESIGN says
+    header = f"# the keys {escaped(sweep)} sets in this run; config-defaults.yaml and the schema give the others\n"
+    return header + dump_mapping(document)
 
 
 def _print_lines(configs: list[BaseModel]) -> int:

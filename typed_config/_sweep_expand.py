@@ -37,8 +37,8 @@ def expand_runs(
     count: int | None,
     seed: int,
     defaults: str | os.PathLike[str] | None = DEFAULTS_FILE,
-) -> Iterator[tuple[M, list[str]]]:
-    """Each run's validated config, and the dot-keys the sweep set in it (see ``typed_config.sweep.expand``).
+) -> Iterator[tuple[M, list[Path]]]:
+    """Each run's validated config, and the paths the sweep set in it (see ``typed_config.sweep.expand``).
 
     Raises:
         ConfigError: the sweep has problems, cannot be expanded here, or the defaults file cannot be read.
@@ -126,11 +126,11 @@ def _drawer(p: Param, where: Where) -> Callable[[random.Random], _Choice]:
 
 def _config(
     schema: type[M], under: list[Layer], params: Sequence[Param], combo: list[_Choice], where: Where
-) -> tuple[M, list[str]]:
+) -> tuple[M, list[Path]]:
     chosen = [(p, value, at) for p, (value, at) in zip(params, combo, strict=True)]
     kept = _in_variant(schema, under, chosen, where)
     config = validate(schema, [*under, _combined(kept, where)])
-    return config, [".".join(map(str, p.path)) for p, _, _ in kept]
+    return config, [p.path for p, _, _ in kept]
 
 
 def _in_variant(

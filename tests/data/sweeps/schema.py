@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import typed_config as tc
 
@@ -36,3 +36,21 @@ class Strict(tc.HyperParams):
 
     name: str
     lr: float = 0.1
+
+
+class Adam(tc.HyperParams):
+    name: Literal["adam"] = "adam"
+    lr: float = tc.Field(default=1e-3, gt=0)
+
+
+class SGD(tc.HyperParams):
+    name: Literal["sgd"] = "sgd"
+    lr: float = tc.Field(default=1e-2, gt=0)
+    momentum: float = tc.Field(default=0.9, ge=0, lt=1)
+
+
+class Tagged(tc.HyperParams):
+    """A discriminated union whose default variant (adam) lacks a field the other has (momentum)."""
+
+    epochs: int = 10
+    optimizer: Annotated[Adam | SGD, tc.Field(discriminator="name")] = tc.Field(default_factory=Adam)
