@@ -9,6 +9,7 @@ import typing
 from typing import Any, Final
 
 from pydantic import BaseModel
+from pydantic_core import PydanticSerializationError
 
 from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._introspect import (
@@ -21,7 +22,7 @@ from typed_config._introspect import (
     suggest,
 )
 from typed_config._keys import Path, format_path, is_dict
-from typed_config._layers import Layer, keyed_layer, validate
+from typed_config._layers import Layer, encode, keyed_layer, validate
 from typed_config._sweep_draw import exp, filled, quantize
 from typed_config._sweep_file import Placed, Where
 from typed_config._sweep_spec import (
@@ -115,8 +116,14 @@ def _leaf_names(schema: type[BaseModel]) -> list[str]:
 def _check_field(schema: type[BaseModel], p: Param, tp: Any, found: Found) -> None:
     """Every value a parameter can take must validate for its field: those listed, or a distribution's ends."""
     if is_listed(p):
+        valid: set[bytes] = set()  # a value repeated is validated once (an invalid one at each place)
         for value, at in listed(p):
-            found.problems.extend(_invalid(schema, p, placed(p, value, at, found.where)))
+            text = _encoded(value)
+            if text is None or text not in valid:
+                problems = _invalid(schema, p, placed(p, value, at, found.where))
+                found.problems.extend(problems)
+                if not problems and text is not None:
+                    valid.add(text)
         return
     spot = ((*p.where, "distribution"), False) if "distribution" in p.spec else (p.where, True)
     kind = int if p.dist == "int_uniform" or type(p.spec.get("q")) is int else float
@@ -132,6 +139,13 @@ def _check_field(schema: type[BaseModel], p: Param, tp: Any, found: Found) -> No
             else:  # a probe for an open or unbounded end: say what the field requires
                 message = f"{how} but the field requires a value {rule.removeprefix('Input should be ')}"
             found.add(problem.key, message, *(((*p.where, key), False) if key else spot))
+
+
+def _encoded(value: Any) -> bytes | None:
+    try:
+        return encode(value)
+    except (PydanticSerializationError, ValueError, RecursionError):  # validation will say why
+        return None
 
 
 def _ends(p: Param, kind: type) -> list[tuple[str, Any, str]]:
