@@ -104,5 +104,171 @@ def run() -> list[str]:
     return lines
 
 
+# --- sweeps ----------------------------------------------------------------------------------------
+# Kept apart from the loader's rows above: each sweep case is a file, what is done with it, and a
+# target (seconds, and MiB of peak memory added), measured in a fresh interpreter as above.
+
+_SWEEP_SCHEMA = """
+import typed_config as tc
+
+
+class Model(tc.HyperParams):
+    width: int = 64
+    layers: int = 2
+
+
+class HParams(tc.HyperParams):
+    lr: float = tc.Field(default=1e-3, gt=0)
+    seed: int = 0
+    temperature: float = 1.0
+    model: Model = tc.Field(default_factory=Model)
+""" + "".join(f"    p{i}: int = 0\n" for i in range(10))
+
+_SWEEP_CHILD = """
+import json, os, sys, tempfile, time
+import typed_config as tc
+import typed_config.sweep as tcs
+
+folder = tempfile.mkdtemp()
+with open(os.path.join(folder, "schema.py"), "w") as handle:
+    handle.write(sys.argv[1])
+sys.path.insert(0, folder)
+from schema import HParams
+
+
+def high_water() -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
+
+
+op, count = sys.argv[2], json.loads(sys.argv[3])
+path = os.path.join(folder, "sweep.yaml")
+with open(path, "wb") as handle:
+    handle.write(sys.stdin.buffer.read())
+with open("/proc/self/clear_refs", "w") as refs:
+    refs.write("5")
+before = high_water()
+start = time.perf_counter()
+try:
+    if op == "check":
+        problems = tcs.check(HParams, path)
+        outcome = f"{len(problems)} problems: " + problems[0].message if problems else "valid"
+    else:
+        made = sum(1 for _ in tcs.expand(HParams, path, count=count, defaults=None))
+        outcome = f"{made} configs"
+except tc.ConfigError as error:
+    outcome = "refused: " + error.problems[0].message
+except BaseException as error:  # the bound this row watches is broken
+    outcome = f"CRASHED: {type(error).__name__}"
+elapsed = time.perf_counter() - start
+print(json.dumps([outcome, elapsed, (high_water() - before) / 1024]))
+"""
+
+
+def _wide_grid(params: int, values: int) -> str:
+    return "method: grid\nparameters:\n" + "".join(
+        f"  p{i}: {{values: [{', '.join(map(str, range(values)))}]}}\n" for i in range(params)
+    )
+
+
+def _sized(head: str, filler: str, size: int = MAX_BYTES - 64) -> str:
+    """``head`` then comment lines of ``filler`` up to about ``size`` bytes (UTF-8)."""
+    line = "# " + filler * max(1, 2000 // len(filler.encode())) + "\n"
+    return head + line * ((size - len(head.encode())) // len(line.encode()))
+
+
+_PRIVATE_USE = "".join(map(chr, range(0xE000, 0xF900)))
+_DOTTED = "method: random\nparameters:\n  model.width: {values: [32, 64]}\n"
+# name: (sweep text, operation, count, target seconds, target MiB)
+SWEEP_CASES: dict[str, Callable[[], tuple[str, str, int | None, float, float]]] = {
+    "16 MiB sweep, every private-use character (sweep check)": lambda: (
+        _sized(_DOTTED, _PRIVATE_USE),
+        "check",
+        None,
+        5.0,
+        200.0,
+    ),
+    "16 MiB sweep, ASCII comments (sweep check)": lambda: (_sized(_DOTTED, "x"), "check", None, 5.0, 200.0),
+    "20,000 dotted unknown parameters, 0.6 MB (sweep check)": lambda: (
+        "method: grid\nparameters:\n" + "".join(f"  q{i}.lr: {{value: 1}}\n" for i in range(20_000)),
+        "check",
+        None,
+        10.0,
+        200.0,
+    ),
+    "one values list of 1,000,000 entries, 3 MB (sweep check)": lambda: (
+        "method: random\nparameters:\n  seed: {values: [" + ", ".join(["7"] * 1_000_000) + "]}\n",
+        "check",
+        None,
+        10.0,
+        400.0,
+    ),
+    "int_uniform grid over 10**12 values (sweep expand --count 1)": lambda: (
+        "method: grid\nparameters:\n  seed: {min: 0, max: 1000000000000}\n",
+        "expand",
+        1,
+        1.0,
+        20.0,
+    ),
+    "int_uniform random over 10**12 values (sweep expand --count 1)": lambda: (
+        "method: random\nparameters:\n  seed: {min: 0, max: 1000000000000}\n",
+        "expand",
+        1,
+        1.0,
+        20.0,
+    ),
+    "4 KB grid, 10 params x 100 values = 10**20 configs (sweep expand)": lambda: (
+        _wide_grid(10, 100),
+        "expand",
+        None,
+        1.0,
+        20.0,
+    ),
+    "the same grid (sweep expand --count 10000)": lambda: (_wide_grid(10, 100), "expand", 10_000, 10.0, 50.0),
+    "log_uniform with max 1000 (sweep expand --count 10)": lambda: (
+        "method: random\nparameters:\n  temperature: {distribution: log_uniform, min: 0, max: 1000}\n",
+        "expand",
+        10,
+        1.0,
+        20.0,
+    ),
+}
+
+
+def measure_sweep(text: str, op: str, count: int | None) -> tuple[str, float, float]:
+    """The outcome (configs made, problems, or the refusal), seconds, and peak memory added in MiB."""
+    result = subprocess.run(
+        [sys.executable, "-c", _SWEEP_CHILD, _SWEEP_SCHEMA, op, json.dumps(count)],
+        input=text.encode(),
+        capture_output=True,
+        check=True,
+        timeout=600,
+    )
+    outcome, seconds, peak = json.loads(result.stdout)
+    return outcome, seconds, peak
+
+
+def run_sweeps() -> list[str]:
+    """A Markdown table of the sweep worst cases: input, size, outcome, time and memory against targets."""
+    lines = [
+        "| sweep worst case | size | outcome | time | peak memory added | target | met? |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, make in SWEEP_CASES.items():
+        text, op, count, seconds_target, memory_target = make()
+        outcome, seconds, peak = measure_sweep(text, op, count)
+        met = (
+            "yes"
+            if seconds <= seconds_target and peak <= memory_target and "CRASHED" not in outcome
+            else "NO"
+        )
+        lines.append(
+            f"| {name} | {len(text.encode()):,} B | {outcome[:70]} | {seconds * 1e3:.1f} ms | {peak:.1f} MiB "
+            f"| < {seconds_target:g} s, < {memory_target:g} MiB | {met} |"
+        )
+    return lines
+
+
 if __name__ == "__main__":
-    print("\n".join(run()))
+    print("\n".join(run() if "--sweeps-only" not in sys.argv else []))
+    print("\n".join(run_sweeps()))

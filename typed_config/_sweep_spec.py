@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any, Final, Literal, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any, Final, Literal, NamedTuple, overload
 
 from pydantic import BaseModel, Field
 
@@ -216,11 +216,32 @@ _KIND_CHECKS: Final[dict[str, Callable[[str, dict[str, Any], _Bad], None]]] = {
 }
 
 
-def listed(p: Param) -> list[tuple[Any, Path | None]]:
+class Listed(Sequence[tuple[Any, "Path | None"]]):
+    """A listed parameter's values, each with where in its spec it is written, made when asked for."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: list[Any]) -> None:
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Any, Path | None]: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[Any, Path | None]]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self.values[index], ("values", index if index >= 0 else len(self.values) + index)
+
+
+def listed(p: Param) -> Sequence[tuple[Any, Path | None]]:
     """A listed parameter's values, each with where in its spec it is written."""
     if p.dist == "constant":
         return [(p.spec["value"], ("value",))]
-    return [(value, ("values", i)) for i, value in enumerate(p.spec["values"])]
+    return Listed(p.spec["values"])
 
 
 def is_listed(p: Param) -> bool:
