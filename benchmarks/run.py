@@ -246,6 +246,12 @@ def main() -> int:
         "",
         *bench_bounds.run(),
         "",
+        "## Sweep worst cases",
+        "",
+        "Each checked or expanded in a fresh interpreter (`typed_config.sweep`), against its target.",
+        "",
+        *bench_bounds.run_sweeps(),
+        "",
     ]
     if not args.no_profile:
         lines += profile(rows)

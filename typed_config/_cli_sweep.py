@@ -41,10 +41,12 @@ _CHECK_HELP: Final = """\
 Check a wandb sweep file against the schema of the program it runs: every parameter must name a
 key of the schema (nested parameters: blocks or dotted names), every value and values entry must
 validate for its field, and a distribution must only draw values the field takes (log_uniform
-bounds are exponents; normal is unbounded). With the text format, a valid file gets a "FILE: ok"
-line on stdout and each problem a "FILE:LINE:COL: KEY: MESSAGE" line on stderr; with --format json,
-stdout holds one JSON array of problems, each {path, line, column, key, message, source}.
-Exit status 0 when the sweep is valid, 1 when it has problems, 2 when it cannot be read.
+bounds are exponents; normal is unbounded). The other keys are checked as wandb's sweep schema
+takes them (only method is required); a grid may make at most 1,000,000 configs unless run_cap
+limits it. With the text format, a valid file gets a "FILE: ok" line on stdout and each problem a
+"FILE:LINE:COL: KEY: MESSAGE" line on stderr; with --format json, stdout holds one JSON array of
+problems, each {path, line, column, key, message, source}. Exit status 0 when the sweep is valid,
+1 when it has problems, 2 when it cannot be read.
 """
 _EXPAND_HELP: Final = """\
 Expand a grid or random sweep into the configs its runs would get, each validated against the
