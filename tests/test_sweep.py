@@ -229,6 +229,17 @@ def test_quoted_dotted_names_and_nested_blocks_are_read_and_placed() -> None:
     ]
 
 
+def test_dotted_names_in_flow_mappings_and_json_files_are_read_and_placed(tmp_path: Path) -> None:
+    file = tmp_path / "sweep.json"
+    file.write_text(
+        '{"method": "grid", "parameters": {"optimizer.lr": {"values": [0.1, -1]}, '
+        '"model": {"parameters": {"layers": {"value": 2}}}}}'
+    )
+    assert [str(p) for p in sweep.check(HParams, file)] == [
+        f"{file}:1:68: optimizer.lr: Input should be greater than 0 (got -1)"
+    ]
+
+
 def test_a_dotted_key_outside_parameters_is_still_refused(tmp_path: Path) -> None:
     file = tmp_path / "sweep.yaml"
     file.write_text("program: x\nmethod: grid\nmetric.name: loss\nparameters:\n  epochs: {value: 1}\n")

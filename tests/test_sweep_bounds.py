@@ -204,3 +204,48 @@ def test_a_huge_int_uniform_is_exact() -> None:
     draws = random_sweep(seed={"min": 10**100, "max": 10**100 + 3})
     assert sweep.check(HParams, draws) == []
     assert {c.seed - 10**100 for c in sweep.expand(HParams, draws, count=40, defaults=None)} <= {0, 1, 2, 3}
+
+
+# --- the command line: a message and an exit status, never a traceback -------------------------
+
+CLI_CASES = [
+    ("grid", _wide_grid(), [], 1, "about 10**20 configs"),
+    ("grid-with-count", _wide_grid(), ["--count", "2"], 0, ""),
+    ("overflow", random_sweep(temperature={"distribution": "log_uniform", "min": 0, "max": 1000}), ["--count", "3"], 1, "e**1000"),
+    ("huge-run-cap", {**random_sweep(epochs={"min": 1, "max": 3}), "run_cap": 10**7}, [], 1, "run_cap 10,000,000"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "options", "status", "said"), CLI_CASES, ids=[c[0] for c in CLI_CASES]
+)
+def test_the_cli_reports_bounds_with_a_message_and_status(  # noqa: PLR0917 - one parametrized case
+    tmp_path: Path, name: str, data: dict[str, Any], options: list[str], status: int, said: str
+) -> None:
+    import json
+    import subprocess
+    import sys
+
+    file = tmp_path / f"{name}.yaml"
+    file.write_text(json.dumps(data))  # JSON is YAML, dotted names in flow mappings included
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "typed_config",
+            "sweep",
+            "expand",
+            str(file),
+            "--schema",
+            f"{DATA / 'schema.py'}:HParams",
+            *options,
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == status, result.stderr
+    assert said in result.stderr
+    assert "Traceback" not in result.stderr

@@ -19,9 +19,11 @@ Where: TypeAlias = Callable[[Path, bool], Origin]
 """(a path in the sweep, at its key?) -> where it is written."""
 
 # PRE-PASS for dotted parameter names (`optimizer.lr:`), which load_document refuses in any key:
-# until it takes an option for them, dots in indented block keys become a mark the text lacks
+# until it takes an option for them, dots in indented keys become a mark the text lacks
 # (one character for one: positions stay put), read back as '.' in data, messages and positions.
-_DOTTED: Final = re.compile(r"""(?m)^[ \t]+(["']?)[A-Za-z_][\w-]*(?:\.[\w-]+)+\1(?=[ \t]*:(?:[ \t\r]|$))""")
+# Flow keys (`{optimizer.lr: ...}`, JSON) too: a mark put anywhere is read back, so a match that is
+# not a key changes nothing.
+_DOTTED: Final = re.compile(r"""(?m)(?:^[ \t]+|[{,][ \t]*)(["']?)[A-Za-z_][\w-]*(?:\.[\w-]+)+\1(?=[ \t]*:)""")
 # Where the mark is looked for: private-use characters first, then any other printable one.
 _MARKS: Final = (range(0xE000, 0xF900), range(0xF0000, 0x10FFFE), range(0xA0, 0xD800))
 
