@@ -42,6 +42,12 @@ def test_a_file_holding_every_private_use_character_is_read(tmp_path: Path) -> N
     ]
 
 
+def test_an_invalid_byte_beside_dotted_names_is_named(tmp_path: Path) -> None:
+    file = tmp_path / "sweep.yaml"
+    file.write_bytes(b"method: grid\nparameters:\n  optimizer.lr: {value: 1}\n# \xff\n")
+    assert [str(p) for p in sweep.check(HParams, file)] == [f"{file}:4:3: invalid UTF-8 byte 0xff"]
+
+
 UNUSUAL = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
 TEMPLATE = "method: {0}\nparameters:\n  optimizer.{1}: {{values: [{2}]}}\n  {3}.lr:\n    value: 1\n# {4}\n"
 

@@ -44,7 +44,10 @@ def read_sweep(sweep: SweepSource) -> tuple[dict[str, Any], Where]:
     except OSError as exc:
         raise single(f"cannot read file: {exc.strerror or exc}", Origin(path=source)) from None
     raw = utf8(raw, source)  # UTF-16 and UTF-32 with a byte-order mark, as every YAML file
-    text = raw.decode("utf-8-sig", "surrogateescape")  # a bad byte stays, for the loader to report
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:  # the loader names the bad byte and where it is
+        text = ""
     mark = _free_character(text) if _DOTTED.search(text) else None
     if mark is None:  # no dotted names (or a text holding every character): read as it is
         document = load_document(raw, source)
