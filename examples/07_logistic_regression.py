@@ -123,11 +123,11 @@ def main(argv: list[str]) -> int:
     """Train once with the command line's config, or run the whole sweep with ``--sweep``."""
     try:
         if argv == ["--sweep"]:
-            results: list[tuple[float, str, float]] = []
-            for choice in tcs.expand(LogReg, SWEEP):  # each run: the defaults file, then its choice
-                swept = {key: choice[key] for key in SWEEP["parameters"]}
-                cfg = tc.load(LogReg, DEFAULTS, overrides=swept)
-                results.append((train(cfg), cfg.optimizer.name, cfg.optimizer.lr))
+            # each run: its choices over the defaults file, as init would read them
+            results = [
+                (train(cfg), cfg.optimizer.name, cfg.optimizer.lr)
+                for cfg in tcs.expand(LogReg, SWEEP, defaults=DEFAULTS)
+            ]
             for loss, name, lr in sorted(results):
                 print(f"{name:<8} lr={lr:<5} loss {loss:.4f}")
             return 0
