@@ -50,6 +50,17 @@ def test_check_validates_such_a_field_as_its_variant_does(tmp_path: Path) -> Non
     ]
 
 
+def test_a_field_of_a_variant_the_sweep_never_chooses_is_a_problem() -> None:
+    never = {
+        "method": "grid",
+        "parameters": {"optimizer.name": {"value": "adam"}, "optimizer.momentum": {"value": 0.5}},
+    }
+    assert [str(p) for p in sweep.check(Tagged, never)] == [
+        "sweep['parameters']['optimizer.momentum']: optimizer.momentum: "
+        "no optimizer this sweep chooses (name: ['adam']) has this field"
+    ]
+
+
 def test_expand_gives_each_config_only_the_fields_of_the_variant_it_chose() -> None:
     configs = [c.to_flat() for c in sweep.expand(Tagged, UNION_GRID, defaults=None)]
     # wandb's order: optimizer.momentum sorts before optimizer.name, so it varies slowest.

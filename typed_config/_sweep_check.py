@@ -54,6 +54,7 @@ def parse(schema: type[BaseModel], data: dict[str, Any], where: Where, *, count:
         _parameters(schema, data["parameters"], (), ("parameters",), found)
     names = [(".".join(map(str, p.path)), i, where(p.where, True)) for i, p in enumerate(found.params)]  # noqa: FBT003 - Where
     found.problems.extend(keyed_layer("sweep", names, Origin(text="sweep"))[1])  # a parameter set twice
+    _never_chosen(schema, found)
     if data.get("method") == "grid":
         _grid(data.get("run_cap") if count is None else count, found)
     found.problems.sort(key=lambda p: (p.origin.line or 0, p.origin.column or 0))
@@ -197,6 +198,27 @@ def variant_tags(schema: type[BaseModel], path: Path) -> list[tuple[Path, str, A
         if tags and default not in tags:
             found.append((union, tag, tags[0]))
     return found
+
+
+def _never_chosen(schema: type[BaseModel], found: Found) -> None:
+    """A field of union variants the sweep's own tag values never choose would be dropped from every config."""
+    unions = discriminators(schema)
+    listed_values = {p.path: [value for value, _ in listed(p)] for p in found.params if is_listed(p)}
+    for p in found.params:
+        for union, (tag, _) in unions.items():
+            n = len(union)
+            values = listed_values.get((*union, tag))
+            if values is None or len(p.path) <= n or p.path[:n] != union or p.path[n] == tag:
+                continue
+            having = [
+                v
+                for m in variants(schema, union)
+                if p.path[n] in model_fields_by_key(m)
+                for v in tag_values(m, tag)
+            ]
+            if not any(value in having for value in values):
+                message = f"no {format_path(union)} this sweep chooses ({tag}: {show(values)}) has this field"
+                found.add(p.name, message, p.where, at_key=True)
 
 
 def variants(schema: type[BaseModel], union: Path) -> list[type[BaseModel]]:
