@@ -240,6 +240,18 @@ def test_dotted_names_in_flow_mappings_and_json_files_are_read_and_placed(tmp_pa
     ]
 
 
+def test_values_merged_with_merge_keys_are_placed_where_they_are_written(tmp_path: Path) -> None:
+    file = tmp_path / "sweep.yaml"
+    file.write_text(
+        "method: grid\nparameters:\n  temperature: &t {values: [0.5, -0.25]}\n"
+        "  optimizer.lr:\n    <<: *t\n  epochs:\n    <<: *t\n    values: [0, 2]\n"
+    )
+    assert [str(p) for p in sweep.check(HParams, file)] == [
+        f"{file}:3:34: optimizer.lr: Input should be greater than 0 (got -0.25)",  # at the anchor
+        f"{file}:8:14: epochs: Input should be greater than or equal to 1 (got 0)",  # beside `<<` wins
+    ]
+
+
 def test_a_dotted_key_outside_parameters_is_still_refused(tmp_path: Path) -> None:
     file = tmp_path / "sweep.yaml"
     file.write_text("program: x\nmethod: grid\nmetric.name: loss\nparameters:\n  epochs: {value: 1}\n")
