@@ -168,7 +168,9 @@ def _swept_text(config: BaseModel, swept: list[Path], sweep: str) -> str:
             node = node.setdefault(part, {})
         node[path[-1]] = lookup(plain, path)
     document = {key: {"value": value} for key, value in values.items()}  # the wrapper form, as DESIGN says
-    header = f"# the keys {escaped(sweep)} sets in this run; config-defaults.yaml and the schema give the others\n"
+    header = (
+        f"# the keys {escaped(sweep)} sets in this run; config-defaults.yaml and the schema give the others\n"
+    )
     return header + dump_mapping(document)
 
 
