@@ -117,7 +117,7 @@ def _leaf_names(schema: type[BaseModel]) -> list[str]:
 def _check_field(schema: type[BaseModel], p: Param, tp: Any, found: Found) -> None:
     """Every value a parameter can take must validate for its field: those listed, or a distribution's ends."""
     if is_listed(p):
-        valid: set[bytes] = set()  # a value repeated is validated once (an invalid one at each place)
+        valid: set[object] = set()  # a value repeated is validated once (an invalid one at each place)
         for value, at in listed(p):
             text = _encoded(value)
             if text is None or text not in valid:
@@ -142,7 +142,14 @@ def _check_field(schema: type[BaseModel], p: Param, tp: Any, found: Found) -> No
             found.add(problem.key, message, *(((*p.where, key), False) if key else spot))
 
 
-def _encoded(value: Any) -> bytes | None:
+_SCALARS: Final = (int, float, str, bool, type(None))
+
+
+def _encoded(value: object) -> object:
+    """A key equal for equal values of the same type (None when there is none)."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return (kind, value)  # cheaper than JSON for the common case
     try:
         return encode(value)
     except (PydanticSerializationError, ValueError, RecursionError):  # validation will say why
