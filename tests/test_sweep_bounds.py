@@ -255,3 +255,11 @@ def test_the_cli_reports_bounds_with_a_message_and_status(  # noqa: PLR0917 - on
     assert result.returncode == status, result.stderr
     assert said in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_did_you_mean_is_worked_out_for_the_first_problems_only() -> None:
+    typos = random_sweep(**{f"epoch{i}": {"value": 1} for i in range(120)})
+    messages = [p.message for p in sweep.check(HParams, typos)]
+    assert len(messages) == 120
+    assert messages[:100] == ["unknown parameter; did you mean 'epochs'?"] * 100
+    assert messages[100:] == ["unknown parameter"] * 20

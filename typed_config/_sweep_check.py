@@ -39,6 +39,8 @@ from typed_config._sweep_spec import (
 )
 from typed_config._text import leaf_names, resolve_key
 
+MAX_SUGGESTIONS: Final = 100
+"""Did-you-mean is worked out while a sweep has fewer problems than this (each costs a search)."""
 _PROBES: Final = {  # values standing for the open or unbounded ends of a distribution, and how to say so
     "normal": ((-1e300, "is unbounded"), (1e300, "is unbounded")),
     "log_normal": ((5e-324, "draws values down to 0"), (1e300, "is unbounded above")),
@@ -101,7 +103,8 @@ def _parameters(schema: type[BaseModel], block: Any, names: tuple[str, ...], at:
             continue
         resolved = resolve_key(schema, name)
         if resolved is None:
-            found.add(name, "unknown parameter" + suggest(name, _leaf_names(schema)), here, at_key=True)
+            hint = suggest(name, _leaf_names(schema)) if len(found.problems) < MAX_SUGGESTIONS else ""
+            found.add(name, "unknown parameter" + hint, here, at_key=True)
         elif not is_dict(spec):
             found.add(name, f"a parameter is a mapping (value, values, min, max...), not {show(spec)}", here)
         elif (dist := distribution(name, spec, here, found)) is not None:

@@ -67,13 +67,16 @@ def _free_character(text: str) -> str | None:
 
 
 def _unmark(value: Any, mark: str) -> Any:
-    if isinstance(value, Problem):
-        return Problem(_unmark(value.key, mark), _unmark(value.message, mark), value.origin)
-    if isinstance(value, str):
-        return value.replace(mark, ".")
+    # Strings first, and only those holding the mark are copied: most of a document's values.
+    if type(value) is str:
+        return value.replace(mark, ".") if mark in value else value
     if is_dict(value):
         return {_unmark(key, mark): _unmark(item, mark) for key, item in value.items()}
-    return [_unmark(item, mark) for item in value] if is_list(value) else value
+    if is_list(value):
+        return [_unmark(item, mark) for item in value]
+    if isinstance(value, Problem):
+        return Problem(_unmark(value.key, mark), _unmark(value.message, mark), value.origin)
+    return value
 
 
 class _Positions:
