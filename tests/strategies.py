@@ -15,6 +15,7 @@ import itertools
 import keyword
 import math
 import os
+import types
 import typing
 import unicodedata
 from typing import Any, Literal, Optional
@@ -149,13 +150,41 @@ def enum_types(draw: st.DrawFn) -> type[enum.Enum]:
     return enum.Enum(_unique_name("Choice"), members, type=str)  # type: ignore[return-value]
 
 
+SECRET_CORE = "S3cr"  # noqa: S105 - the text the tests look for, not a password
+"""Every generated secret holds this text: no output may contain it, in any spelling (it has no
+character that JSON, YAML or ``repr`` escape, so an escaped secret still shows it)."""
+
+secret_texts = st.builds(
+    lambda head, number, tail: f"{head}{SECRET_CORE}{number}{tail}",
+    st.sampled_from(["", "-", "--", '"', "'", "\\", "[", "{", " ", "é", "\n", "=", "a: "]),
+    st.integers(min_value=0, max_value=10**12),
+    st.sampled_from(["", '"', "\\", "]", "}", "\t", "😀", " #x", ",b", "=c"]),
+)
+"""Secret text: the core, wrapped in characters that quoting and escaping change."""
+
+_SECRET_TYPES: tuple[Any, ...] = (
+    pydantic.SecretStr,
+    pydantic.SecretBytes,
+    list[pydantic.SecretStr],
+    tuple[pydantic.SecretStr, ...],
+    dict[str, pydantic.SecretStr],
+    Optional[pydantic.SecretStr],  # noqa: UP045 - as the other Optional above
+    pydantic.SecretStr | int,
+)
+
+
 @functools.cache  # strategies are immutable; building them once per depth saves hypothesis' validation
-def field_types(depth: int) -> st.SearchStrategy[Any]:
-    """Annotations for a field of a model at ``depth`` (1 = top level): nested models until MAX_DEPTH."""
+def field_types(depth: int, secrets: bool = False) -> st.SearchStrategy[Any]:
+    """Annotations for a field of a model at ``depth`` (1 = top level): nested models until MAX_DEPTH.
+
+    With ``secrets``, secret types (alone, in containers and unions) are drawn at every depth too.
+    """
     simple = st.sampled_from(_SIMPLE_TYPES) | literal_types() | enum_types()
+    if secrets:
+        simple = st.sampled_from(_SECRET_TYPES) | simple
     if depth >= MAX_DEPTH:
         return simple
-    nested = schemas(depth=depth + 1)
+    nested = schemas(depth=depth + 1, secrets=secrets)
     return st.one_of(
         simple,
         nested,
@@ -166,14 +195,17 @@ def field_types(depth: int) -> st.SearchStrategy[Any]:
 
 @st.composite
 def schemas(
-    draw: st.DrawFn, depth: int = 1, min_fields: int = 0, max_fields: int = 5
+    draw: st.DrawFn, depth: int = 1, min_fields: int = 0, max_fields: int = 5, secrets: bool = False
 ) -> type[tc.HyperParams]:
-    """A ``HyperParams`` subclass made at run time; every field has a default (a model may have no fields)."""
+    """A ``HyperParams`` subclass made at run time; every field has a default (a model may have no fields).
+
+    With ``secrets``, fields may hold secrets at every depth (their values are ``secret_texts``).
+    """
     names = draw(st.lists(field_names, min_size=min_fields, max_size=max_fields, unique=True))
     keys = set(names)
     fields: dict[str, Any] = {}
     for name in names:
-        annotation = draw(field_types(depth))
+        annotation = draw(field_types(depth, secrets))
         default = draw(values_for(annotation))
         description = draw(st.none() | descriptions)
         # Sometimes an alias: then the alias is the key in files and flat dicts; keys stay unique.
@@ -200,6 +232,10 @@ def values_for(annotation: Any) -> st.SearchStrategy[Any]:
         return floats
     if annotation is str:
         return texts
+    if annotation is pydantic.SecretStr:
+        return secret_texts.map(pydantic.SecretStr)
+    if annotation is pydantic.SecretBytes:
+        return secret_texts.map(lambda text: pydantic.SecretBytes(text.encode()))
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return st.sampled_from(list(annotation))
     if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
@@ -213,7 +249,7 @@ def values_for(annotation: Any) -> st.SearchStrategy[Any]:
         return st.lists(values_for(args[0]), max_size=3).map(tuple)
     if origin is dict:
         return st.dictionaries(segments, values_for(args[1]), max_size=3)
-    if origin is typing.Union:
+    if origin in (typing.Union, types.UnionType):
         return st.one_of(*(st.none() if arg is type(None) else values_for(arg) for arg in args))
     raise NotImplementedError(f"no strategy for {annotation!r}")
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final, cast
+from typing import Any, cast
 
-from pydantic import BaseModel, SecretBytes, SecretStr
+from pydantic import BaseModel
 
 from typed_config._errors import Origin, escaped
-from typed_config._introspect import is_model, secret_keys
+from typed_config._introspect import is_model
 from typed_config._keys import field_keys, to_plain
 from typed_config._layers import MISSING, Layer, lookup, provenance
 from typed_config._model import HyperParams
+from typed_config._secrets import holds_secret, redact, type_at
 
 
 @dataclass(frozen=True)
@@ -60,26 +61,13 @@ def explain(config: HyperParams, layers: Sequence[Layer], key: str) -> Explanati
         for default in default_at(type(config), path)
     ]
     chain += [Setting(v, origin, layer.name) for layer, v, origin in provenance(layers, path)]
-    if key in secret_keys(type(config)):
-        return Explanation(key, REDACTED, tuple(_redacted(setting) for setting in chain))
+    tp = type_at(type(config), path) if holds_secret(type(config)) else None
+    if tp is not None and holds_secret(tp):
+        # Every value a source gave is redacted by the field's type, as a whole; origins never
+        # hold a secret (the sources name a secret's argument by the marker).
+        chain = [Setting(redact(tp, s.value), s.origin, s.source) for s in chain]
+        value = redact(tp, value)
     return Explanation(key, value, tuple(chain))
-
-
-REDACTED: Final = "**********"
-
-
-def _redacted(setting: Setting) -> Setting:
-    """A secret's setting: its value hidden, and hidden in the argument that gave it too."""
-    raw = (
-        setting.value.get_secret_value()
-        if isinstance(setting.value, (SecretStr, SecretBytes))
-        else setting.value
-    )
-    text = setting.origin.text
-    if text is not None and raw not in (None, ""):
-        text = text.replace(str(raw), REDACTED)
-    origin = Origin(setting.origin.path, setting.origin.line, setting.origin.column, text)
-    return Setting(REDACTED, origin, setting.source)
 
 
 def default_at(schema: type[BaseModel], path: tuple[str, ...]) -> list[Any]:

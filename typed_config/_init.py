@@ -16,33 +16,28 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Final, NamedTuple, TypeVar
+from typing import Any, Final, TypeVar
 
-from typed_config._errors import ConfigError, Origin, Problem, show
-from typed_config._explain import REDACTED
+from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._flatten import flatten
-from typed_config._introspect import is_model, members, nested_models, secret_keys
-from typed_config._keys import field_keys, is_dict, is_list
-from typed_config._layers import Layer, check_schema, lookup, merge, validate
+from typed_config._introspect import is_model, members, nested_models
+from typed_config._keys import field_keys
+from typed_config._layers import Layer, check_schema, merge
 from typed_config._load import resolve, source_layer
 from typed_config._model import HyperParams, attach_state
+from typed_config._resume import Stored, as_stored, check_resumed, missing_secrets, resumed, secrets_only
 from typed_config._run import Run
 from typed_config._schema_ref import reference_of
 from typed_config._sources.argv import default_argv, parse_overrides, split_run_arguments
 from typed_config._sources.env import env_layer
 from typed_config._sources.files import file_layer, sweep_param_layer
-from typed_config._state import ConfigState, diff
+from typed_config._state import ConfigState
 from typed_config._store import (
-    CONFIG,
-    META,
-    PROVENANCE,
     check_name,
     create_run_dir,
-    latest_run,
     launcher,
     new_run_id,
     read_config,
-    read_json,
 )
 from typed_config._usage import config_text, help_text
 
@@ -102,7 +97,7 @@ def init(
     """
     check_run_schema(schema)
     args = list(default_argv() if argv is None else argv)
-    configs, rest, flags, problems = split_run_arguments(args)
+    configs, rest, flags, problems, rest_at = split_run_arguments(args)
     if "--help" in flags:
         sources = ["config-defaults.yaml", "config=...", "--configs files"]
         if env_prefix:
@@ -111,13 +106,10 @@ def init(
         raise SystemExit(0)
     where = launcher()
     project_dir = None if dir is None else Path(dir) / check_name(project, Origin(text="project="), "project")
-    stored = _resumed(schema, project_dir, resume, where.run_id)
+    stored = resumed(schema, project_dir, resume, where.run_id)
     layers: list[Layer] = []
     unread: list[Problem] = []
-    if stored is not None:
-        layers.append(stored.layer)
-    else:
-        _read_defaults(defaults, layers, unread)
+    _read_base(stored, defaults, layers, unread)
     if config is not None:
         _read(lambda: source_layer(schema, config, role="config={...}"), layers, unread)
     for path in configs:
@@ -127,9 +119,11 @@ def init(
     sweep = _sweep_parameters(layers, unread)
     parsed = parse_overrides(schema, rest, allow_unknown=allow_unknown_args)
     layers.append(parsed.layer)
+    if stored is not None:
+        unread += missing_secrets(stored, layers[1:])
     validated = resolve(schema, layers, unread, problems + parsed.problems)
     if stored is not None and not allow_val_change:
-        _check_resumed(schema, stored.layer, layers, validated)
+        check_resumed(schema, stored, layers, validated)
     locked = [
         (key, layer.origin(tuple(key.split("."))))
         for layer in ([sweep] if sweep is not None else []) + [parsed.layer]
@@ -144,9 +138,8 @@ def init(
     if "--print-config" in flags:
         sys.stdout.write(config_text(validated.to_flat(), state.setter_of))
         raise SystemExit(0)
-    hidden = secret_keys(schema)
-    secrets = [str(v) for k, v in flatten(parsed.layer.data).items() if k in hidden and v not in (None, "")]
-    args = [_hide(arg, secrets) for arg in args]  # meta.json keeps argv: never a secret in clear
+    for at, shown in zip(rest_at, parsed.shown, strict=True):
+        args[at] = shown  # meta.json keeps argv: an argument that gives a secret, redacted whole
     return _start(
         validated,
         state,
@@ -164,7 +157,7 @@ def init(
 def _start(  # noqa: PLR0917 - one private call site, each argument named there
     config: H,
     state: ConfigState,
-    stored: _Stored | None,
+    stored: Stored | None,
     project_dir: Path | None,
     writes: bool,
     job_id: str | None,
@@ -196,7 +189,7 @@ def _start(  # noqa: PLR0917 - one private call site, each argument named there
         "typed_config_version": VERSION,
     }
     descs = read_config(run_dir)[1] if stored is not None and run_dir is not None else {}
-    written = flatten(validate(schema, [stored.layer])) if stored is not None else None
+    written = flatten(as_stored(schema, stored, config)) if stored is not None else None
     return Run(
         config,
         state,
@@ -211,12 +204,6 @@ def _start(  # noqa: PLR0917 - one private call site, each argument named there
         history=history,
         written=written,
     )
-
-
-def _hide(arg: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        arg = arg.replace(secret, REDACTED)
-    return arg
 
 
 def _schema_fingerprint(schema: type[HyperParams]) -> str:
@@ -235,70 +222,21 @@ def _schema_fingerprint(schema: type[HyperParams]) -> str:
     return cached
 
 
-class _Stored(NamedTuple):
-    """A stored run being resumed."""
+def _read_base(
+    stored: Stored | None, defaults: str | os.PathLike[str] | None, layers: list[Layer], unread: list[Problem]
+) -> None:
+    """The lowest layers: the defaults file, or a resumed run's stored config instead.
 
-    run_id: str
-    layer: Layer  # its config.yaml, with positions
-    meta: dict[str, Any]
-    history: dict[str, list[Any]]  # its provenance.json
-
-    def explicit_keys(self) -> set[str]:
-        """The keys its sources set (a chain longer than the schema default alone)."""
-        return {key for key, chain in self.history.items() if len(chain) > 1}
-
-
-def _forget_redacted(layer: Layer, schema: type[HyperParams]) -> None:
-    """A stored secret is only its redaction marker: not a value, so it falls back to the sources."""
-    for key in secret_keys(schema):
-        *parents, last = key.split(".")
-        node = lookup(layer.data, tuple(parents))
-        if is_dict(node) and node.get(last) == REDACTED:
-            del node[last]
-
-
-def _resumed(
-    schema: type[HyperParams], project_dir: Path | None, resume: str | bool | None, job_id: str | None
-) -> _Stored | None:
-    """The stored run to continue, if ``resume`` asks for one."""
-    if resume is None or resume is False:
-        return None
-    if project_dir is None:
-        raise TypeError("resume needs a run folder: pass dir= (not None)")
-    if resume is True:
-        run_id = latest_run(project_dir) or job_id
-    else:
-        run_id = check_name(str(resume), Origin(text=f"resume={show(resume)}"))
-    if run_id is None or not (project_dir / run_id / CONFIG).is_file():
-        wanted = "no stored run" if resume is True else f"no stored run {show(resume)}"
-        raise ConfigError([Problem(None, f"{wanted} to resume", Origin(path=str(project_dir)))])
-    layer, _descs = read_config(project_dir / run_id)
-    _forget_redacted(layer, schema)
-    meta = read_json(project_dir / run_id / META)
-    provenance = project_dir / run_id / PROVENANCE
-    history = {k: v for k, v in read_json(provenance).items() if is_list(v)} if provenance.is_file() else {}
-    return _Stored(run_id, layer, meta, history)
-
-
-def _check_resumed(schema: type[H], stored: Layer, layers: list[Layer], validated: H) -> None:
-    """On resume, a source that gives a different value than the stored one is an error."""
-    before = validate(schema, [stored]).to_flat()
-    after = validated.to_flat()
-    changed = diff(before, after)
-    problems: list[Problem] = []
-    for key in [k for k in {**before, **after} if k in changed]:  # in the schema's order
-        old, new = changed[key]
-        source = next((layer for layer in reversed(layers[1:]) if layer.has(tuple(key.split(".")))), None)
-        origin = source.origin(tuple(key.split("."))) if source is not None else Origin(text="resume")
-        problems.append(
-            Problem(
-                key,
-                f"the resumed run has {show(old)}; changing it to {show(new)} needs allow_val_change=True",
-                origin,
-            )
-        )
-    if problems:
-        raise ConfigError(problems)
+    A resumed run reads the defaults file only for the secrets it must be given again.
+    """
+    if stored is None:
+        _read_defaults(defaults, layers, unread)
+        return
+    layers.append(stored.layer)
+    if stored.needed():
+        found: list[Layer] = []
+        _read_defaults(defaults, found, unread)
+        layers += [secrets_only(layer, stored.needed()) for layer in found]
 
 
 def _read_defaults(

@@ -216,28 +216,6 @@ def _tag_key(union: Any, name: str) -> str:
     return name
 
 
-def secret_keys(schema: type[BaseModel], prefix: str = "") -> frozenset[str]:
-    """The dot-keys of secret fields (``SecretStr``, ``SecretBytes``), through nested models."""
-    if not prefix:
-        cached: frozenset[str] | None = schema.__dict__.get("__typed_config_secrets__")
-        if cached is None:
-            cached = _secret_keys(schema, "")
-            type.__setattr__(schema, "__typed_config_secrets__", cached)
-        return cached
-    return _secret_keys(schema, prefix)
-
-
-def _secret_keys(schema: type[BaseModel], prefix: str) -> frozenset[str]:
-    found: set[str] = set()
-    for name, key in field_keys(schema):
-        for member in members(schema.model_fields[name].annotation):
-            if member in (SecretStr, SecretBytes):
-                found.add(prefix + key)
-            elif is_model(member) and member is not schema:
-                found |= _secret_keys(member, f"{prefix}{key}.")
-    return frozenset(found)
-
-
 def dotted_aliases(model: type[BaseModel]) -> list[str]:
     """Fields of ``model`` whose alias has a dot, as ``Class.field``."""
     return [

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
-from pydantic import BaseModel, SecretBytes, SecretStr
+from pydantic import BaseModel, Secret, SecretBytes, SecretStr
 from pydantic_core import to_jsonable_python
 from typing_extensions import TypeIs
 
@@ -90,8 +90,9 @@ def to_plain(value: object, *, reveal: bool = False) -> Any:
         return [to_plain(v, reveal=reveal) for v in value]
     if isinstance(value, enum.Enum):
         return to_plain(value.value, reveal=reveal)
-    if reveal and isinstance(value, (SecretStr, SecretBytes)):
-        return to_plain(value.get_secret_value())
+    if reveal and isinstance(value, (SecretStr, SecretBytes, Secret)):
+        secret = cast("SecretStr | SecretBytes | Secret[object]", value)  # Secret[T]: any T
+        return to_plain(secret.get_secret_value())
     return to_jsonable_python(value, fallback=_fallback)
 
 

@@ -11,7 +11,7 @@ the value that caused it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -23,13 +23,14 @@ from typed_config._introspect import (
     dotted_aliases,
     known_keys,
     nested_models,
-    secret_keys,
     suggest,
 )
 from typed_config._keys import Path, format_path, is_dict, is_list, segment_problem, to_plain
+from typed_config._secrets import secret_at
 from typed_config._widening import inexact_integers, may_lose_digits
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 NO_SOURCE: Final = Origin(text="schema")
 
@@ -165,13 +166,12 @@ def validate(schema: type[M], layers: Sequence[Layer]) -> M:
         raise ConfigError(
             [Problem(None, f"a value is too deeply nested or too large to validate ({reason})", where)]
         ) from None
-    try:
-        config = schema.model_validate_json(payload, strict=True, extra="forbid")
-    except ValidationError as exc:
+    config, errors = attempt(lambda: schema.model_validate_json(payload, strict=True, extra="forbid"))
+    if config is None:  # a model never validates to None: pydantic said why
         # Integers a float would change are judged by the declared types here: there is no
         # validated config to read the values from.
         inexact = inexact_integers(schema, merged) if may_lose_digits(payload) else []
-        raise ConfigError(unknown + map_errors(exc.errors(), schema, merged, layers, extra=inexact)) from None
+        raise ConfigError(unknown + map_errors(errors or [], schema, merged, layers, extra=inexact))
     if unknown:
         raise ConfigError(unknown)
     if may_lose_digits(payload):
@@ -179,6 +179,18 @@ def validate(schema: type[M], layers: Sequence[Layer]) -> M:
         if inexact:
             raise ConfigError(map_errors([], schema, merged, layers, extra=inexact))
     return config
+
+
+def attempt(call: Callable[[], T]) -> tuple[T, None] | tuple[None, list[ErrorDetails]]:
+    """``call()``'s result, or pydantic's errors when it raises ``ValidationError``.
+
+    A ``ConfigError`` raised from the errors is raised outside the ``except`` block, so it chains
+    no pydantic error (whose text holds the input, secrets included) as its ``__context__``.
+    """
+    try:
+        return call(), None
+    except ValidationError as exc:
+        return None, exc.errors()
 
 
 def _with_default_tags(merged: dict[str, Any], schema: type[BaseModel]) -> dict[str, Any]:
@@ -302,13 +314,11 @@ def _to_problem(
     elif kind == "missing":
         message = "required value is missing"
         index, origin = _origin(layers, path, at_key=True)
-    elif key is not None and key in secret_keys(schema):
-        # A secret is not shown, not even in the argument that gave it.
-        index, origin = _origin(layers, path, at_key=False)
-        raw = error["input"]
-        if origin.text is not None and isinstance(raw, str) and raw:
-            origin = Origin(origin.path, origin.line, origin.column, origin.text.replace(raw, "**********"))
+    elif secret_at(schema, path):
+        # The origin never shows a secret (sources redact the arguments that give one); the input
+        # may be one, or hold one, whatever its shape.
         message = f"{error['msg']} (got a secret, not shown)"
+        index, origin = _origin(layers, path, at_key=False)
     else:
         message = f"{error['msg']} (got {show(error['input'])})"
         index, origin = _origin(layers, path, at_key=False)

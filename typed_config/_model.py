@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, ClassVar, Final
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
 from pydantic_core import ErrorDetails
 from typing_extensions import Self
 
@@ -15,8 +15,9 @@ from typed_config._fingerprint import fingerprint
 from typed_config._flatten import flatten
 from typed_config._introspect import closest, dotted_aliases, suggest
 from typed_config._keys import field_keys, format_path, is_mapping, to_plain, unflatten
-from typed_config._layers import KeyedLayer, Layer, encode, map_errors, validate
+from typed_config._layers import KeyedLayer, Layer, attempt, encode, map_errors, validate
 from typed_config._load import source_layer, with_selection_hint
+from typed_config._secrets import holds_secret, redact_pairs
 from typed_config._sources.mapping import mapping_layer
 from typed_config._state import ConfigState, diff
 from typed_config._text import from_scalars, to_scalars
@@ -100,13 +101,12 @@ class HyperParams(BaseModel):
         origin = Origin(text=f"assignment at {code_location()}")
         plain = to_plain(value, reveal=True)
         payload = encode(plain)
-        try:
-            converted = adapter.validate_json(payload, strict=True, extra="forbid")
-        except ValidationError as exc:
-            errors = [_under(key, name, error) for error in exc.errors()]
+        converted, errors = attempt(lambda: adapter.validate_json(payload, strict=True, extra="forbid"))
+        if errors is not None:
             inexact = inexact_integers(cls, {key: plain}) if may_lose_digits(payload) else []
-            problems = map_errors(errors, cls, {key: to_plain(value)}, [], extra=inexact)
-            raise ConfigError([Problem(p.key, p.message, origin) for p in problems]) from None
+            mapped = [_under(key, name, error) for error in errors]
+            problems = map_errors(mapped, cls, {key: to_plain(value)}, [], extra=inexact)
+            raise ConfigError([Problem(p.key, p.message, origin) for p in problems])
         if may_lose_digits(payload):
             inexact = inexact_integers(cls, {key: plain}, {key: converted})
             if inexact:
@@ -115,9 +115,10 @@ class HyperParams(BaseModel):
         if state is None:
             self._set_validated(name, converted, key, origin)
             return
-        old = flatten({key: to_plain(self.__dict__[name])})
-        new = flatten({key: to_plain(converted)})
-        changed = {self._tc_prefix + k: v for k, v in diff(old, new).items()}
+        # Secrets in clear, so changing one is a change (shown redacted; provenance redacts too).
+        old = flatten({key: to_plain(self.__dict__[name], reveal=True)})
+        new = flatten({key: to_plain(converted, reveal=True)})
+        changed = {self._tc_prefix + k: v for k, v in redact_pairs(cls, diff(old, new)).items()}
         problems = state.check(changed, lambda _: origin, allow_val_change=True, deliberate=True)
         if problems:
             raise ConfigError(problems)
@@ -129,13 +130,12 @@ class HyperParams(BaseModel):
         )
 
     def _set_validated(self, name: str, converted: Any, key: str, origin: Origin) -> None:
-        try:
-            # pydantic's own assignment runs model validators; the value already has its type.
-            self.__pydantic_validator__.validate_assignment(self, name, converted)
-        except ValidationError as exc:
-            errors = [_under(key, name, error) for error in exc.errors()]
-            problems = map_errors(errors, type(self), {key: to_plain(converted)}, [])
-            raise ConfigError([Problem(p.key, p.message, origin) for p in problems]) from None
+        # pydantic's own assignment runs model validators; the value already has its type.
+        _, errors = attempt(lambda: self.__pydantic_validator__.validate_assignment(self, name, converted))
+        if errors is not None:
+            mapped = [_under(key, name, error) for error in errors]
+            problems = map_errors(mapped, type(self), {key: to_plain(converted)}, [])
+            raise ConfigError([Problem(p.key, p.message, origin) for p in problems])
         _attach(self.__dict__[name], self._tc_state, f"{self._tc_prefix}{key}.")
 
     def __eq__(self, other: object) -> bool:
@@ -269,8 +269,8 @@ class HyperParams(BaseModel):
             updated = validate(cls, [base, layer])
         except ConfigError as exc:
             raise with_selection_hint(exc, source) from None
-        old, new = self.to_flat(), updated.to_flat()
-        changed = {prefix + k: v for k, v in diff(old, new).items()}
+        old, new = _flat(self), _flat(updated)
+        changed = {prefix + k: v for k, v in redact_pairs(cls, diff(old, new)).items()}
         if state is not None:
 
             def origin_of(key: str) -> Origin:
@@ -335,6 +335,11 @@ class HyperParams(BaseModel):
     def fingerprint(self) -> str:
         """The sha256 of this config's canonical flat JSON: equal values, equal fingerprints."""
         return fingerprint(self)
+
+
+def _flat(model: BaseModel) -> dict[str, Any]:
+    """The flat values, secrets in clear when the class has any: changing a secret is a change."""
+    return flatten(to_plain(model, reveal=True)) if holds_secret(type(model)) else flatten(model)
 
 
 def _attribute(model: BaseModel, key: str, full_key: str | None = None) -> str:

@@ -22,9 +22,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Origin, Problem, show
-from typed_config._introspect import secret_keys
 from typed_config._keys import is_mapping, to_plain
 from typed_config._layers import check_schema, validate
+from typed_config._secrets import holds_marker, redact, type_at
 from typed_config._sources.mapping import mapping_layer
 
 __all__ = ["from_wandb", "push", "to_wandb"]
@@ -91,19 +91,21 @@ def from_wandb(schema: type[M], config: Mapping[str, Any] | Any = None) -> M:
         config = run.config
     source: Any = config
     raw: Mapping[str, Any] = source.as_dict() if hasattr(source, "as_dict") else source
-    flat, origins, problems = _merged(raw)
+    flat, origins, problems = _merged(schema, raw)
     if problems:
         raise ConfigError(problems)
-    for key in secret_keys(schema):  # pushed redacted: the marker is not the secret
-        if flat.get(key) == "**********":
-            del flat[key]
+    # Pushed redacted: the marker is not the secret, so the field falls back to its default.
+    for key in [k for k, v in flat.items() if holds_marker(type_at(schema, k.split(".")), v)]:
+        del flat[key]
     layer, more = mapping_layer(flat, "wandb.config", lambda key: origins.get(key, f"wandb.config[{key!r}]"))
     if more:
         raise ConfigError(more)
     return validate(schema, [layer])
 
 
-def _merged(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str], list[Problem]]:
+def _merged(
+    schema: type[BaseModel], raw: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, str], list[Problem]]:
     """Dot-keys from nested dicts and dotted keys together; a key given two values is a problem."""
     flat: dict[str, Any] = {}
     origins: dict[str, str] = {}
@@ -114,7 +116,9 @@ def _merged(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str], lis
         for key, leaf in _leaves(str(top), value):
             where = f"wandb.config[{top!r}]"
             if key in flat and flat[key] != leaf:
-                message = f"{where} gives {show(leaf)}, but {origins[key]} gives {show(flat[key])}"
+                tp = type_at(schema, key.split("."))
+                ours, theirs = show(redact(tp, leaf)), show(redact(tp, flat[key]))
+                message = f"{where} gives {ours}, but {origins[key]} gives {theirs}"
                 problems.append(Problem(key, message, Origin(text=where)))
                 continue
             flat[key] = leaf

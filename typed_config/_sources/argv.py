@@ -21,6 +21,7 @@ from typed_config._flatten import flatten
 from typed_config._introspect import closest, is_bool, is_model, is_sequence, members, takes_text
 from typed_config._keys import is_dict
 from typed_config._layers import KeyedLayer, keyed_layer
+from typed_config._secrets import REDACTED, holds_secret
 from typed_config._text import convert, convert_items, leaf_names, resolve_key
 from typed_config._yaml_scalars import checked_float, checked_int
 
@@ -33,6 +34,9 @@ class Overrides(NamedTuple):
     layer: KeyedLayer
     problems: list[Problem]
     unknown: list[str]
+    shown: list[str]
+    """The arguments as they may be shown and kept (``meta.json``): each one that gives a secret,
+    or a value that holds one, replaced as a whole by the redaction marker."""
 
 
 def _is_value_token(token: str) -> bool:
@@ -57,102 +61,174 @@ def parse_overrides(
         name: the layer's name.
         allow_unknown: leave unknown options (and their values) in ``unknown`` instead of failing.
     """
-    entries: list[tuple[str, Any, Origin]] = []
-    problems: list[Problem] = []
-    unknown: list[str] = []
-    index = 0
-    while index < len(argv):
-        arg = argv[index]
-        index += 1
-        if arg == "--":
-            unknown.extend(argv[index:])
-            break
-        if not arg.startswith("--") or _is_value_token(arg):
-            agent = _agent_form(schema, arg, json_forms=not allow_unknown)
-            if agent is not None:  # what `wandb agent` passes when its command is not ${args}
-                found, trouble = agent
-                entries.extend(found)
-                problems.extend(trouble)
-                continue
-            if allow_unknown:
-                unknown.append(arg)
+    parser = _Parser(schema, list(argv), allow_unknown)
+    parser.run()
+    layer, more = keyed_layer(name, parser.entries, Origin(text=name))
+    return Overrides(layer, parser.problems + more, parser.unknown, parser.shown)
+
+
+class _Parser:
+    """One pass over a command line: entries with origins, problems, what is left, what may be shown."""
+
+    def __init__(self, schema: type[BaseModel], argv: list[str], allow_unknown: bool) -> None:
+        self.schema = schema
+        self.argv = argv
+        self.allow_unknown = allow_unknown
+        self.hides = holds_secret(schema)  # then an argument typed_config cannot place is not echoed
+        self.entries: list[tuple[str, Any, Origin]] = []
+        self.problems: list[Problem] = []
+        self.unknown: list[str] = []
+        self.shown = list(argv)
+        self.index = 0
+
+    def run(self) -> None:
+        argv = self.argv
+        while self.index < len(argv):
+            arg = argv[self.index]
+            self.index += 1
+            if arg == "--":
+                self.unknown.extend(argv[self.index :])
+                return
+            if not arg.startswith("--") or _is_value_token(arg):
+                self._positional(arg)
             else:
-                problems.append(Problem(None, "unexpected argument", Origin(text=arg)))
-            continue
+                self._option(arg)
+
+    def _positional(self, arg: str) -> None:
+        agent = _agent_form(self.schema, arg, json_forms=not self.allow_unknown)
+        if agent is not None:  # what `wandb agent` passes when its command is not ${args}
+            found, trouble, secret = agent
+            self.entries.extend(found)
+            self.problems.extend(trouble)
+            if secret:
+                self.shown[self.index - 1] = _hidden(arg)
+        elif self.allow_unknown:
+            self.unknown.append(arg)
+        else:
+            self.problems.append(Problem(None, "unexpected argument", Origin(text=self._echo(arg))))
+
+    def _echo(self, arg: str) -> str:
+        """An argument typed_config cannot place, for a message: its value hidden if it may be a secret."""
+        return _hidden(arg) if self.hides else arg
+
+    def _option(self, arg: str) -> None:
         option, has_text, text = arg[2:].partition("=")
-        target = resolve_key(schema, option)
-        negated = False
+        target = resolve_key(self.schema, option)
         if target is None and option.startswith("no-") and not has_text:
-            target = resolve_key(schema, option[3:])
-            negated = target is not None and is_bool(target[1])
-            target = target if negated else None
+            negated = resolve_key(self.schema, option[3:])
+            if negated is not None and is_bool(negated[1]):
+                key = ".".join(str(p) for p in negated[0])
+                self.entries.append((key, False, Origin(text=arg)))
+                return
         if target is None:
-            values_after = index
-            while values_after < len(argv) and _is_value_token(argv[values_after]):
-                values_after += 1
-            if allow_unknown:
-                unknown.extend(argv[index - 1 : values_after])
-            else:
-                match = closest(option, leaf_names(schema))
-                hint = f"; did you mean '--{match}'?" if match else ""
-                problems.append(Problem(None, f"unknown option{hint}", Origin(text=arg)))
-            index = values_after
-            continue
+            self._unknown(arg, option)
+            return
         path, tp = target
         key = ".".join(str(p) for p in path)
-        if negated:
-            entries.append((key, False, Origin(text=arg)))
-            continue
+        secret = holds_secret(tp)
         if has_text:
-            origin = Origin(text=arg)
-            texts = None
+            if secret:
+                self.shown[self.index - 1] = _hidden(arg)
+            self._convert(key, tp, text, Origin(text=self.shown[self.index - 1]), secret=secret)
         elif is_bool(tp):
-            if index < len(argv) and argv[index].lower() in _BOOL_WORDS:
-                entries.append((key, _BOOL_WORDS[argv[index].lower()], Origin(text=f"{arg} {argv[index]}")))
-                index += 1
-            else:
-                entries.append((key, True, Origin(text=arg)))
-            continue
-        elif is_sequence(tp) and not _scalar_text(tp):
-            start = index
-            while index < len(argv) and _is_value_token(argv[index]):
-                index += 1
-            texts = list(argv[start:index])
-            origin = Origin(text=" ".join([arg, *texts]))
-            if not texts:
-                problems.append(Problem(key, "expected one or more values", origin))
-                continue
-            if len(texts) == 1 and texts[0].lstrip().startswith("["):
-                text, texts = texts[0], None
-        elif index < len(argv) and _is_value_token(argv[index]):
-            text = argv[index]
-            origin = Origin(text=f"{arg} {text}")
-            index += 1
-            texts = None
+            self._flag(key, arg)
         else:
-            problems.append(Problem(key, "expected a value", Origin(text=arg)))
-            continue
+            self._values(key, tp, arg, secret)
+
+    def _unknown(self, arg: str, option: str) -> None:
+        argv = self.argv
+        values_after = self.index
+        while values_after < len(argv) and _is_value_token(argv[values_after]):
+            values_after += 1
+        if self.allow_unknown:
+            self.unknown.extend(argv[self.index - 1 : values_after])
+        else:
+            match = closest(option, leaf_names(self.schema))
+            hint = f"; did you mean '--{match}'?" if match else ""
+            self.problems.append(Problem(None, f"unknown option{hint}", Origin(text=self._echo(arg))))
+        self.index = values_after
+
+    def _flag(self, key: str, arg: str) -> None:
+        argv = self.argv
+        if self.index < len(argv) and argv[self.index].lower() in _BOOL_WORDS:
+            origin = Origin(text=f"{arg} {argv[self.index]}")
+            self.entries.append((key, _BOOL_WORDS[argv[self.index].lower()], origin))
+            self.index += 1
+        else:
+            self.entries.append((key, True, Origin(text=arg)))
+
+    def _takes(self, item: str, secret: bool) -> bool:
+        """Whether ``item`` is a value of the option before it.
+
+        A secret's value is anything but ``--`` or a known option: a token such as ``-x7Qa``
+        is far more likely the secret than a mistake, and echoing it back would show it.
+        """
+        if _is_value_token(item):
+            return True
+        if not secret or item == "--":
+            return False
+        option = item[2:].partition("=")[0] if item.startswith("--") else ""
+        if not option:
+            return True
+        negated = option.startswith("no-") and resolve_key(self.schema, option[3:]) is not None
+        return resolve_key(self.schema, option) is None and not negated
+
+    def _values(self, key: str, tp: Any, arg: str, secret: bool) -> None:
+        """The values of ``--key VALUE`` or, for a list field, ``--key V1 V2 ...``."""
+        argv = self.argv
+        start = self.index
+        many = is_sequence(tp) and not _scalar_text(tp)
+        while self.index < len(argv) and self._takes(argv[self.index], secret):
+            self.index += 1
+            if not many:
+                break
+        texts = argv[start : self.index]
+        if secret:
+            self.shown[start : self.index] = [REDACTED] * len(texts)
+        origin = Origin(text=" ".join([arg, *self.shown[start : self.index]]))
+        if not texts:
+            message = "expected one or more values" if many else "expected a value"
+            self.problems.append(Problem(key, message, origin))
+        elif not many or (len(texts) == 1 and texts[0].lstrip().startswith("[")):
+            self._convert(key, tp, texts[0], origin, secret=secret)
+        else:
+            self._convert(key, tp, texts, origin, secret=secret)
+
+    def _convert(self, key: str, tp: Any, text: str | list[str], origin: Origin, *, secret: bool) -> None:
+        """Convert one text, or the texts of list items, and add the entries."""
         try:
-            if texts is not None:
-                value: Any = convert_items(tp, texts)
+            if isinstance(text, list):
+                value: Any = convert_items(tp, text)
             else:
                 value = convert(tp, text)
-            entries.extend(_expand(key, value, origin, tp))
+            self.entries.extend(_expand(key, value, origin, tp))
         except ValueError as exc:
-            problems.append(Problem(key, f"cannot read the value: {exc}", origin))
-    layer, more = keyed_layer(name, entries, Origin(text=name))
-    return Overrides(layer, problems + more, unknown)
+            self.problems.append(Problem(key, _unreadable(exc, secret), origin))
+
+
+def _unreadable(exc: ValueError, secret: bool) -> str:
+    # A reader's message may quote a piece of the text (an alias's name, a tag).
+    return (
+        "cannot read the value (not shown: it holds a secret)" if secret else f"cannot read the value: {exc}"
+    )
+
+
+def _hidden(arg: str) -> str:
+    """An argument whose value may be a secret: ``--key=**********``, or only the marker."""
+    head, equals, _ = arg.partition("=")
+    return f"{head}={REDACTED}" if equals and not arg.startswith(("{", "[")) else REDACTED
 
 
 def _agent_form(
     schema: type[BaseModel], arg: str, *, json_forms: bool
-) -> tuple[list[tuple[str, Any, Origin]], list[Problem]] | None:
+) -> tuple[list[tuple[str, Any, Origin]], list[Problem], bool] | None:
     """Read the argument forms of a wandb agent's command macros, or None for another argument.
 
     ``${args_no_hyphens}`` gives ``key=value``; the Hydra macros ``+key=value`` and ``++key=value``;
     ``${args_json}`` one JSON object; ``${args_json_file}`` the path of a JSON file holding one.
     Without ``json_forms`` (a script that takes its own arguments) the JSON forms are left alone:
-    a positional ``labels.json`` or ``{...}`` is the script's, not config.
+    a positional ``labels.json`` or ``{...}`` is the script's, not config. The last item says
+    whether the argument itself gives a secret (then it is never shown).
     """
     name, equals, text = arg.lstrip("+").partition("=")
     if equals and not arg.startswith("{"):
@@ -161,43 +237,51 @@ def _agent_form(
             return None
         path, tp = target
         key = ".".join(str(p) for p in path)
+        secret = holds_secret(tp)
+        origin = Origin(text=_hidden(arg) if secret else arg)
         try:
-            return _expand(key, convert(tp, text), Origin(text=arg), tp), []
+            return _expand(key, convert(tp, text), origin, tp), [], secret
         except ValueError as exc:
-            return [], [Problem(key, f"cannot read the value: {exc}", Origin(text=arg))]
+            return [], [Problem(key, _unreadable(exc, secret), origin)], secret
     if not json_forms:
         return None
     if arg.startswith("{"):
-        return _json_entries(schema, arg, _cut(arg))
+        return _json_entries(schema, arg, None)
     if arg.endswith(".json") and os.path.isfile(arg):
         try:
             with open(arg, encoding="utf-8") as handle:
                 text = handle.read()
         except OSError as exc:
-            return [], [Problem(None, f"cannot read file: {exc.strerror or exc}", Origin(path=arg))]
-        return _json_entries(schema, text, arg)
+            return [], [Problem(None, f"cannot read file: {exc.strerror or exc}", Origin(path=arg))], False
+        return (*_json_entries(schema, text, arg)[:2], False)
     return None
 
 
 def _json_entries(
-    schema: type[BaseModel], text: str, source: str
-) -> tuple[list[tuple[str, Any, Origin]], list[Problem]]:
-    """Entries from a JSON object of (dotted) keys; ``source`` names it in messages."""
+    schema: type[BaseModel], text: str, source: str | None
+) -> tuple[list[tuple[str, Any, Origin]], list[Problem], bool]:
+    """Entries from a JSON object of (dotted) keys, named by ``source`` (None: the argument itself).
+
+    When the schema holds a secret, the argument is named by the redaction marker, as a whole.
+    """
+    # Any part of the text may be a secret, under a key that is misspelled or in the wrong place.
+    shown = source or (REDACTED if holds_secret(schema) else _cut(text))
     try:  # the scalar bounds files keep: 1e400 and 5,000-digit integers are refused
         data = json.loads(text, parse_int=checked_int, parse_float=checked_float)
     except (json.JSONDecodeError, RecursionError) as exc:
-        return [], [Problem(None, f"not a JSON object: {exc}", Origin(text=source))]
+        return [], [Problem(None, f"not a JSON object: {exc}", Origin(text=shown))], False
     except ValueError as exc:  # a number past the bounds
-        return [], [Problem(None, str(exc), Origin(text=source))]
+        return [], [Problem(None, str(exc), Origin(text=shown))], False
     if not is_dict(data):
-        return [], [Problem(None, "not a JSON object", Origin(text=source))]
+        return [], [Problem(None, "not a JSON object", Origin(text=shown))], False
+    targets = [(name, value, resolve_key(schema, name)) for name, value in data.items()]
+    secret = any(target is not None and holds_secret(target[1]) for _, _, target in targets)
     found: list[tuple[str, Any, Origin]] = []
-    for name, value in data.items():
-        target = resolve_key(schema, name)
+    for name, value, target in targets:
         key = ".".join(str(p) for p in target[0]) if target is not None else name
         tp = target[1] if target is not None else None
-        found.extend(_expand(key, value, Origin(text=f"{source}[{name!r}]"), tp))
-    return found, []
+        found.extend(_expand(key, value, Origin(text=f"{shown}[{name!r}]"), tp))
+    return found, [], secret
 
 
 def _cut(text: str) -> str:
@@ -228,14 +312,15 @@ def default_argv() -> list[str]:
     return sys.argv[1:]
 
 
-def split_run_arguments(argv: list[str]) -> tuple[list[str], list[str], set[str], list[Problem]]:
+def split_run_arguments(argv: list[str]) -> tuple[list[str], list[str], set[str], list[Problem], list[int]]:
     """Take ``--configs FILE...``, ``--help`` and ``--print-config`` out of a run's command line.
 
     Returns:
-        The config files, the override arguments, the flags given, and problems.
+        The config files, the override arguments, the flags given, problems, and the position
+        in ``argv`` of each override argument.
     """
     configs: list[str] = []
-    rest: list[str] = []
+    rest: list[int] = []
     flags: set[str] = set()
     problems: list[Problem] = []
     index = 0
@@ -243,7 +328,7 @@ def split_run_arguments(argv: list[str]) -> tuple[list[str], list[str], set[str]
         arg = argv[index]
         index += 1
         if arg == "--":
-            rest.extend(argv[index - 1 :])
+            rest.extend(range(index - 1, len(argv)))
             break
         if arg in ("-h", "--help"):
             flags.add("--help")
@@ -259,5 +344,5 @@ def split_run_arguments(argv: list[str]) -> tuple[list[str], list[str], set[str]
                 problems.append(Problem(None, "expected one or more config files", Origin(text=arg)))
             configs.extend(argv[start:index])
         else:
-            rest.append(arg)
-    return configs, rest, flags, problems
+            rest.append(index - 1)
+    return configs, [argv[i] for i in rest], flags, problems, rest

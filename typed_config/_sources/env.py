@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from typed_config._errors import Origin, Problem
 from typed_config._introspect import closest
 from typed_config._layers import KeyedLayer, keyed_layer
+from typed_config._secrets import holds_secret
 from typed_config._text import convert, leaf_names, resolve_key
 
 
@@ -39,6 +40,8 @@ def env_layer(
         try:
             entries.append((key, convert(tp, environ[variable]), origin))
         except ValueError as exc:
-            problems.append(Problem(key, f"cannot read the value: {exc}", origin))
+            # A reader's message may quote a piece of the text (an alias's name, a tag).
+            reason = " (not shown: it holds a secret)" if holds_secret(tp) else f": {exc}"
+            problems.append(Problem(key, f"cannot read the value{reason}", origin))
     layer, more = keyed_layer("environment", entries, Origin(text="environment"))
     return layer, problems + more
