@@ -335,7 +335,8 @@ def test_json_dumps_nan_and_infinity_read_as_floats(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("arg", "message"),
     [
-        ('{"scale": 1e400}', '{"scale": 1e400}: 1e400 is out of the range of a float'),
+        # The schema holds a secret, so the JSON argument is named by the marker, as a whole.
+        ('{"scale": 1e400}', "**********: 1e400 is out of the range of a float"),
         ('{"count": ' + "9" * 5000 + "}", "integer with 5000 digits (the limit is 4000)"),
     ],
 )
