@@ -294,7 +294,10 @@ SCHEMA_ERRORS = [
     ("hparams.py:Nope", "--schema 'hparams.py:Nope': hparams.py has no attribute 'Nope'"),
     ("hparams:helper", "--schema 'hparams:helper': helper is not a pydantic BaseModel subclass"),
     ("hparams:Outer", "--schema 'hparams:Outer': Outer is not a pydantic BaseModel subclass"),
-    ("hparams:Dotted", "--schema 'hparams:Dotted': field aliases must not contain '.': Dotted.x"),
+    (
+        "hparams:Dotted",
+        "--schema 'hparams:Dotted': field aliases must not contain '.': Dotted.x (alias 'a.b')",
+    ),
     ("broken:HParams", "--schema 'broken:HParams': importing broken failed: RuntimeError: boom"),
     ("broken.py:HParams", "--schema 'broken.py:HParams': importing broken.py failed: RuntimeError: boom"),
     (

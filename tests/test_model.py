@@ -164,7 +164,7 @@ def test_nan_values_compare_equal_to_themselves() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["update", "setdefaults", "to_flat", "from_flat", "fingerprint", "model_dump", "model_x"]
+    "name", ["update", "setdefaults", "to_flat", "from_flat", "fingerprint", "model_dump", "model_validate"]
 )
 def test_field_names_that_hide_methods_are_refused(name: str) -> None:
     with pytest.raises(TypeError, match=f"field name '{name}' is reserved"):

@@ -29,8 +29,9 @@ def test_a_saved_run_reopens_to_the_same_config(
     run = tc.init(schema, argv=[], config=config.to_flat(), dir=tmp_path / "runs", defaults=None)
     run.finish()
     reopened = tc.Api(root=tmp_path / "runs").run(f"default/{run.id}", schema=schema)
-    assert same(reopened.typed.to_flat(), config.to_flat())
-    assert reopened.meta["config_fingerprint"] == config.fingerprint()
+    # The run's config, not `config`: keys given by path under a dict field merge with its default.
+    assert same(reopened.typed.to_flat(), run.config.to_flat())
+    assert reopened.meta["config_fingerprint"] == run.config.fingerprint()
 
 
 WRITER = """

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import SecretStr
+from pydantic import SecretStr, computed_field
 from schemas import HParams
 from strategies import YAML_TRAPS, examples
 
@@ -55,6 +55,27 @@ def test_a_pushed_config_reads_back_unchanged_from_a_real_offline_run(offline: P
         assert stored["optimizer"] == {"name": "adam", "lr": 0.001}
         assert stored["sizes"] == [3, 4]
         assert tcw.from_wandb(HParams) == cfg
+    finally:
+        run.finish()
+
+
+class Steps(tc.HyperParams):
+    steps_per_epoch: int = 100
+    epochs: int = 2
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def total_steps(self) -> int:
+        return self.steps_per_epoch * self.epochs
+
+
+def test_computed_fields_are_pushed_and_read_back(offline: Path) -> None:
+    cfg = Steps(epochs=3)
+    run = wandb.init(project="p", dir=str(offline))
+    try:
+        tcw.push(cfg)
+        assert dict(run.config) == {"steps_per_epoch": 100, "epochs": 3, "total_steps": 300}
+        assert tcw.from_wandb(Steps) == cfg
     finally:
         run.finish()
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from typed_config._defaults import render_defaults
 from typed_config._errors import ConfigError, Origin, Problem, code_location, show
 from typed_config._fingerprint import fingerprint
-from typed_config._flatten import flatten
+from typed_config._flatten import flatten, flatten_fields
 from typed_config._fs import atomic_write
 from typed_config._keys import is_dict, is_list, to_plain, unflatten
 from typed_config._layers import KeyedLayer, Layer, validate
@@ -115,7 +115,9 @@ class StoredRun(Generic[M]):
             # A writer killed between its files leaves meta.json behind config.yaml: the fingerprint
             # shown is the config's own. Reading never writes; the next update brings the file level.
             self.meta["config_fingerprint"] = fingerprint(self._typed)
-        self.config = StoredConfig(flatten(self._typed) if self._typed is not None else flatten(layer.data))
+        self.config = StoredConfig(
+            flatten_fields(self._typed) if self._typed is not None else flatten(layer.data)
+        )
 
     @property
     def typed(self) -> M:
@@ -148,7 +150,7 @@ class StoredRun(Generic[M]):
             return
         with locked(self.dir):
             layer, self._descs = read_config(self.dir)
-            now = flatten(validate(self.schema, [layer]))
+            now = flatten_fields(validate(self.schema, [layer]))
             clashing = [] if overwrite else clashes(patch, self.config.as_read(), now)
             if clashing:
                 raise ConfigError(
@@ -165,7 +167,7 @@ class StoredRun(Generic[M]):
             stored_layer = Layer("stored", unflatten({k: v for k, v in merged.items() if k not in patch}))
             change_layer = KeyedLayer("api update", unflatten(mine), origins, next(iter(origins.values())))
             updated = validate(self.schema, [stored_layer, change_layer])
-            new_flat = flatten(updated)
+            new_flat = flatten_fields(updated)
             self._write(updated, new_flat, patch, origins)
         self._typed = updated
         self.config = StoredConfig(new_flat)

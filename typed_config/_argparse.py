@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from typed_config._introspect import is_bool, is_model, is_sequence, members, takes_text
+from typed_config._introspect import check_schema, is_bool, is_model, is_sequence, members, takes_text
 from typed_config._keys import field_keys
-from typed_config._layers import check_schema
 from typed_config._text import convert, convert_items
 
 if TYPE_CHECKING:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from typing import Any, Final
@@ -9,12 +10,13 @@ from typing import Any, Final
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from typed_config._derived import computed_from, computed_paths
+from typed_config._flatten import flatten
 from typed_config._fs import atomic_write
-from typed_config._introspect import is_model, members
+from typed_config._introspect import check_schema, is_model, members
 from typed_config._keys import Path, field_keys, to_plain
-from typed_config._layers import check_schema
 from typed_config._sources.files import WANDB_KEYS
-from typed_config._yaml_dump import dump_mapping
+from typed_config._yaml_dump import comment_block, dump_mapping
 
 _REQUIRED_NOTE: Final = "required: this key has no default; set its value"
 
@@ -24,7 +26,8 @@ def dump_defaults(config: BaseModel | type[BaseModel], path: str | os.PathLike[s
 
     Every top-level key is written as a ``{desc, value}`` wrapper (``desc`` from the field's
     description), nested fields' descriptions as comments, and every value so that typed_config,
-    plain PyYAML (YAML 1.1) and wandb's loader all read it back the same.
+    plain PyYAML (YAML 1.1) and wandb's loader all read it back the same. Computed fields are
+    written as comments after the values, with the fields they are computed from.
 
     Args:
         config: a config instance, or a schema class (its defaults; required keys get a note).
@@ -70,7 +73,20 @@ def render_defaults(config: BaseModel | type[BaseModel], descs: Mapping[str, str
         document[key] = entry
         _describe(info.annotation, value, (key, "value"), comments)
     header = f"# config-defaults.yaml for {schema.__name__}, written by typed_config\n"
-    return header + dump_mapping(document, comments)
+    return header + dump_mapping(document, comments) + _computed_note(schema, values)
+
+
+def _computed_note(schema: type[BaseModel], config: BaseModel | None) -> str:
+    """Computed fields as comments after the values: shown for reference, never read back."""
+    found = computed_paths(schema)
+    if not found:
+        return ""
+    flat = flatten(config) if config is not None else {}
+    lines = ["computed from the values above (not read back):"]
+    for dotted, model, key in found:
+        value = f" {json.dumps(flat[dotted], ensure_ascii=False)}" if dotted in flat else ""
+        lines.append(f"  {dotted}:{value}  (computed{computed_from(model, key)})")
+    return "\n" + comment_block("\n".join(lines))
 
 
 def _describe(annotation: Any, value: Any, path: Path, comments: dict[Path, str]) -> None:

@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel
 
+from typed_config._derived import computed_keys, has_computed
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._flatten_plans import (
     MODEL_TYPES,
@@ -25,6 +26,7 @@ from typed_config._flatten_plans import (
     is_model_type,
 )
 from typed_config._keys import SCALARS, field_keys, is_dict, is_list, is_mapping, segment_problem, to_plain
+from typed_config._secrets import holds_secret
 
 
 def flatten(data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
@@ -32,7 +34,7 @@ def flatten(data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
 
     Nested models and mappings become dot-keys; lists are values and are never expanded (models
     inside them become dicts); tuples become lists; enums become their values; an empty mapping
-    is a leaf.
+    is a leaf. A model's computed fields (``@computed_field``) follow its fields.
 
     Args:
         data: a pydantic model instance or a mapping with string keys.
@@ -60,8 +62,8 @@ def flatten(data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
 def _flatten_model(model: BaseModel, prefix: str, out: dict[str, Any], problems: list[Problem]) -> None:
     model_type = type(model)
     plan = PLANS.get((model_type, prefix)) or build_plan(model_type, prefix)
-    keys, prefixes, converts, _, take_others, _, runs = plan
-    if not keys:
+    keys, prefixes, converts, _, take_others, _, runs, computed = plan
+    if not keys and not computed:
         if prefix:
             out[prefix[:-1]] = {}  # a model with no fields is an empty mapping: a leaf
         return
@@ -71,10 +73,12 @@ def _flatten_model(model: BaseModel, prefix: str, out: dict[str, Any], problems:
         own = list(values.values())
         if take_others is None or not _flatten_group(own, plan, take_others, out):
             _flatten_runs(own, plan, out, problems)
-        return
-    ordered = [values.get(n) for n, _ in field_keys(model_type)]  # model_construct() may leave gaps
-    for field in zip(keys, prefixes, ordered, converts, strict=True):
-        _flatten_field(*field, out=out, problems=problems)
+    else:
+        ordered = [values.get(n) for n, _ in field_keys(model_type)]  # model_construct() may leave gaps
+        for field in zip(keys, prefixes, ordered, converts, strict=True):
+            _flatten_field(*field, out=out, problems=problems)
+    for name, key in computed:  # derived values: trackers see them; sources never set them
+        _flatten_field(key, key + ".", getattr(model, name), None, out=out, problems=problems)
 
 
 def _flatten_runs(own: list[Any], plan: Plan, out: dict[str, Any], problems: list[Problem]) -> None:
@@ -229,3 +233,31 @@ def _checked_keys(value: Any, key: str, problems: list[Problem], *, lenient: boo
             fixed[sub] = _checked_keys(item, f"{key}.{sub}", problems, lenient=lenient)
         return fixed
     return value
+
+
+def flatten_fields(model: BaseModel, *, reveal: bool = False) -> dict[str, Any]:
+    """``flatten`` without computed fields: the values a run stores and compares (never derived ones).
+
+    With ``reveal``, secrets are in clear (for comparing values: changing a secret is a change).
+    """
+    if reveal and holds_secret(type(model)):
+        return flatten(to_plain(model, reveal=True))  # to_plain leaves computed fields out
+    flat = flatten(model)
+    if has_computed(type(model)):
+        for key in _computed_under(model, ""):
+            flat.pop(key, None)
+    return flat
+
+
+def _computed_under(model: BaseModel, prefix: str) -> list[str]:
+    """The dot-keys ``flatten`` gives the computed fields of a model and of the models in it."""
+    found = [prefix + key for _, key in computed_keys(type(model))]
+    for name, key in field_keys(type(model)):
+        value = model.__dict__.get(name)
+        if isinstance(value, BaseModel):
+            found += _computed_under(value, f"{prefix}{key}.")
+        elif is_dict(value):
+            for sub, item in value.items():
+                if isinstance(item, BaseModel):
+                    found += _computed_under(item, f"{prefix}{key}.{sub}.")
+    return found

@@ -17,6 +17,7 @@ from typing import Any, Final, Literal, NamedTuple
 from pydantic import BaseModel
 from typing_extensions import TypeIs
 
+from typed_config._derived import computed_keys
 from typed_config._introspect import is_model, members, strip
 from typed_config._keys import SCALARS, field_keys
 
@@ -65,6 +66,8 @@ class Plan(NamedTuple):
     runs: tuple[Run | int, ...]
     """The runs of plain fields, and the positions of the others between them, in order: one run
     when every field is plain. Empty when the fields have aliases: then they are walked by name."""
+    computed: tuple[tuple[str, str], ...]
+    """The computed fields: (attribute name, dot-key), written after the fields."""
 
 
 # Flatten plans by (model class, prefix): one dict lookup per model, where the key strings are
@@ -87,7 +90,8 @@ def build_plan(model_type: type[BaseModel], prefix: str) -> Plan:
         take_others = _take(others)  # each may hold a model: a one-step variant may apply
     prefixes = tuple(key + "." for key in keys)
     runs = _runs(keys, converts, others) if by_name else ()
-    plan = Plan(keys, prefixes, converts, others, take_others, {}, runs)
+    computed = tuple((name, prefix + key) for name, key in computed_keys(model_type))
+    plan = Plan(keys, prefixes, converts, others, take_others, {}, runs, computed)
     PLANS[(model_type, prefix)] = plan
     return plan
 
@@ -205,7 +209,12 @@ def _fixes(converts: Sequence[Callable[[Any], Any] | None], keys: Sequence[str])
 
 def _leaf_class(kind: type[Any]) -> TypeIs[type[BaseModel]]:
     """Whether a value's class is a model whose fields are all plain, keyed by their names."""
-    return (MODEL_TYPES.get(kind) or is_model_type(kind)) and _no_aliases(kind) and _plain_leaves(kind)
+    return (
+        (MODEL_TYPES.get(kind) or is_model_type(kind))
+        and _no_aliases(kind)
+        and _plain_leaves(kind)
+        and not computed_keys(kind)  # its computed fields are written by its own plan
+    )
 
 
 def _take(items: Sequence[Any]) -> Getter:

@@ -18,11 +18,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
+from typed_config._derived import computed_from, is_computed
 from typed_config._errors import ConfigError, Origin, Problem
-from typed_config._flatten import flatten
-from typed_config._introspect import is_model, members, nested_models
+from typed_config._flatten import flatten, flatten_fields
+from typed_config._introspect import check_schema, is_model, members, nested_models
 from typed_config._keys import field_keys
-from typed_config._layers import Layer, check_schema, merge
+from typed_config._layers import Layer, merge
 from typed_config._load import resolve, source_layer
 from typed_config._model import HyperParams, attach_state
 from typed_config._resume import Stored, as_stored, check_resumed, missing_secrets, resumed, secrets_only
@@ -92,10 +93,12 @@ def init(
 
     Raises:
         ConfigError: every problem in every source, each with its origin.
-        TypeError: ``schema`` is not ``HyperParams`` all the way down.
+        TypeError: ``schema`` is not ``HyperParams`` all the way down, or ``argv`` is a string.
         SystemExit: after printing ``--help`` or ``--print-config`` (status 0), as argparse does.
     """
     check_run_schema(schema)
+    if isinstance(argv, str):
+        raise TypeError("argv must be a list of arguments, not a single string")
     args = list(default_argv() if argv is None else argv)
     configs, rest, flags, problems, rest_at = split_run_arguments(args)
     if "--help" in flags:
@@ -136,7 +139,11 @@ def init(
     attach_state(validated, state)
     state.started = True
     if "--print-config" in flags:
-        sys.stdout.write(config_text(validated.to_flat(), state.setter_of))
+        sys.stdout.write(
+            config_text(
+                validated.to_flat(), lambda key: _computed_origin(schema, key) or state.setter_of(key)
+            )
+        )
         raise SystemExit(0)
     for at, shown in zip(rest_at, parsed.shown, strict=True):
         args[at] = shown  # meta.json keeps argv: an argument that gives a secret, redacted whole
@@ -189,7 +196,7 @@ def _start(  # noqa: PLR0917 - one private call site, each argument named there
         "typed_config_version": VERSION,
     }
     descs = read_config(run_dir)[1] if stored is not None and run_dir is not None else {}
-    written = flatten(as_stored(schema, stored, config)) if stored is not None else None
+    written = flatten_fields(as_stored(schema, stored, config)) if stored is not None else None
     return Run(
         config,
         state,
@@ -293,3 +300,10 @@ def check_run_schema(schema: object) -> None:
                         "HyperParams all the way down, so every change is validated, locked and recorded"
                     )
     type.__setattr__(schema, "__typed_config_run_checked__", True)
+
+
+def _computed_origin(schema: type[H], key: str) -> Origin | None:
+    """For ``--print-config``: a computed key's origin is the fields it is computed from."""
+    parts = key.split(".")
+    owner = is_computed(schema, parts)
+    return Origin(text=f"computed{computed_from(owner, parts[-1])}") if owner is not None else None

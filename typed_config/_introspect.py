@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, SecretBytes, SecretStr
 from typing_extensions import TypeIs
 
-from typed_config._keys import field_keys
+from typed_config._keys import field_keys, is_mapping, to_plain
 
 _UNIONS = (Union, types.UnionType)
 
@@ -47,6 +47,9 @@ def child_type(tp: Any, part: str | int) -> Any | None:
     """The type one step down from ``tp`` along a path part, or None when there is none."""
     found: list[Any] = []
     for member in members(tp):
+        if member is Any or member is object:
+            found.append(Any)  # free-form data: any key or index, any value below it
+            continue
         if is_model(member) and isinstance(part, str):
             annotation = model_fields_by_key(member).get(part)
             if annotation is not None:
@@ -217,15 +220,20 @@ def _tag_key(union: Any, name: str) -> str:
 
 
 def dotted_aliases(model: type[BaseModel]) -> list[str]:
-    """Fields of ``model`` whose alias has a dot, as ``Class.field``."""
-    return [
-        f"{model.__name__}.{name}"
-        for name, info in model.model_fields.items()
-        if any(
-            isinstance(a, str) and "." in a
-            for a in (info.alias, info.validation_alias, info.serialization_alias)
+    """Fields of ``model`` whose alias has a dot, as ``Class.field (alias 'a.b')``."""
+    found: list[str] = []
+    for name, info in model.model_fields.items():
+        dotted = next(
+            (
+                a
+                for a in (info.alias, info.validation_alias, info.serialization_alias)
+                if isinstance(a, str) and "." in a
+            ),
+            None,
         )
-    ]
+        if dotted is not None:
+            found.append(f"{model.__name__}.{name} (alias {dotted!r})")
+    return found
 
 
 def nested_models(tp: Any) -> Iterator[type[BaseModel]]:
@@ -242,3 +250,80 @@ def nested_models(tp: Any) -> Iterator[type[BaseModel]]:
             stack.extend(info.annotation for info in current.model_fields.values())
         else:
             stack.extend(typing.get_args(current))
+
+
+def dict_defaults(schema: type[BaseModel]) -> dict[tuple[str, ...], Any]:
+    """The non-empty defaults of mapping fields, by path through nested models, as plain data.
+
+    Schema defaults are the lowest layer: ``--weights.b=2`` on ``weights = {"a": 1.0}`` gives
+    both keys, as a later file keeps what an earlier one set beside a key.
+    """
+    cached: dict[tuple[str, ...], Any] | None = schema.__dict__.get("__typed_config_dict_defaults__")
+    if cached is None:
+        cached = {}
+        _find_dict_defaults(schema, None, (), cached, set())
+        type.__setattr__(schema, "__typed_config_dict_defaults__", cached)
+    return cached
+
+
+def _find_dict_defaults(
+    model: type[BaseModel],
+    instance: BaseModel | None,
+    prefix: tuple[str, ...],
+    found: dict[tuple[str, ...], Any],
+    seen: set[type[BaseModel]],
+) -> None:
+    if model in seen:  # a recursive schema
+        return
+    seen = seen | {model}
+    for name, key in field_keys(model):
+        info = model.model_fields[name]
+        if instance is not None:
+            value = instance.__dict__.get(name)
+        elif info.is_required():
+            value = None
+        else:
+            value = info.get_default(call_default_factory=True, validated_data={})
+        found_members = members(info.annotation)
+        models = [m for m in found_members if is_model(m)]
+        here = (*prefix, key)
+        if len(models) == 1:  # a union of several models switches variants: no defaults below it
+            child = value if isinstance(value, models[0]) else None
+            _find_dict_defaults(models[0], child, here, found, seen)
+        elif is_mapping(value) and value and any(_is_mapping_type(m) for m in found_members):
+            found[here] = to_plain(value, reveal=True)
+
+
+def _is_mapping_type(tp: Any) -> bool:
+    return tp in (dict, Mapping) or typing.get_origin(tp) in (dict, Mapping, typing.Dict)  # noqa: UP006 - the runtime origin
+
+
+def attribute_name(model: BaseModel, key: str, full_key: str | None = None) -> str:
+    """The attribute name of the field whose key is ``key``.
+
+    Raises:
+        KeyError: the model has no such key (with a did-you-mean when one is close).
+    """
+    for name, field_key in field_keys(type(model)):
+        if field_key == key:
+            return name
+    match = closest(key, [k for _, k in field_keys(type(model))])
+    hint = f"; did you mean {match!r}?" if match else ""
+    raise KeyError(f"{full_key or key}: no such key{hint}")
+
+
+def check_schema(schema: object) -> None:
+    """Refuse what is not a model class, or a model whose aliases contain dots."""
+    if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
+        raise TypeError(f"a schema must be a pydantic BaseModel subclass, not {schema!r}")
+    if schema.__dict__.get("__typed_config_checked__"):
+        return  # a class does not change once built: check it once, not on every load
+    dotted = [name for model in nested_models(schema) for name in dotted_aliases(model)]
+    if dotted:
+        raise TypeError(f"field aliases must not contain '.': {', '.join(dotted)}")
+    keys = {info.alias or name for name, info in schema.model_fields.items()}
+    if keys & {"wandb_version", "_wandb"}:
+        raise TypeError(
+            f"{schema.__name__}: 'wandb_version' and '_wandb' are wandb's keys; config files drop them"
+        )
+    type.__setattr__(schema, "__typed_config_checked__", True)

@@ -171,3 +171,32 @@ def _first_key_under(node: dict[str, Any], prefix: str, made: set[int]) -> str:
         part, current = next(iter(current.items()))
         prefix = f"{prefix}.{part}"
     return prefix
+
+
+def replaced(container: Any, parts: list[str], value: Any, key: str) -> Any:
+    """A copy of nested mappings with ``value`` at ``parts``; KeyError naming ``key`` past a non-mapping."""
+    if not parts:
+        return value
+    if not is_mapping(container):
+        raise KeyError(key)
+    copy: dict[str, Any] = dict(container)
+    copy[parts[0]] = replaced(copy.get(parts[0], {}), parts[1:], value, key)
+    return copy
+
+
+MISSING: Final = object()
+
+
+def lookup(data: Any, path: Path) -> Any:
+    """The value at ``path`` in nested data, or a sentinel when there is none."""
+    node = data
+    for part in path:
+        if is_dict(node):
+            if part not in node:
+                return MISSING
+            node = node[part]
+        elif is_list(node) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return MISSING
+    return node

@@ -17,15 +17,16 @@ from typing import Any, Final, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticSerializationError, to_json
 
+from typed_config._derived import computed_mismatches, without_computed
+from typed_config._error_paths import involved_keys, pick_union_members
 from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._introspect import (
+    dict_defaults,
     discriminators,
-    dotted_aliases,
     known_keys,
-    nested_models,
     suggest,
 )
-from typed_config._keys import Path, format_path, is_dict, is_list, segment_problem, to_plain
+from typed_config._keys import MISSING, Path, format_path, is_dict, lookup, segment_problem, to_plain
 from typed_config._secrets import secret_at
 from typed_config._widening import inexact_integers, may_lose_digits
 
@@ -79,24 +80,6 @@ class KeyedLayer(Layer):
         return next((o for k, o in self.origins.items() if k.startswith(below)), self.fallback)
 
 
-MISSING: Final = object()
-
-
-def lookup(data: Any, path: Path) -> Any:
-    """The value at ``path`` in nested data, or a sentinel when there is none."""
-    node = data
-    for part in path:
-        if is_dict(node):
-            if part not in node:
-                return MISSING
-            node = node[part]
-        elif is_list(node) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        else:
-            return MISSING
-    return node
-
-
 def merge(datas: Sequence[dict[str, Any]], schema: type[BaseModel] | None = None) -> dict[str, Any]:
     """Merge nested data, later first: key by key, lists replaced, ``{}``/``null`` replacing all below.
 
@@ -132,31 +115,21 @@ def _merge_into(
             dst[key] = {} if type(value) is dict else value
 
 
-def check_schema(schema: object) -> None:
-    """Refuse what is not a model class, or a model whose aliases contain dots."""
-    if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
-        raise TypeError(f"a schema must be a pydantic BaseModel subclass, not {schema!r}")
-    if schema.__dict__.get("__typed_config_checked__"):
-        return  # a class does not change once built: check it once, not on every load
-    dotted = [name for model in nested_models(schema) for name in dotted_aliases(model)]
-    if dotted:
-        raise TypeError(f"field aliases must not contain '.': {', '.join(dotted)}")
-    keys = {info.alias or name for name, info in schema.model_fields.items()}
-    if keys & {"wandb_version", "_wandb"}:
-        raise TypeError(
-            f"{schema.__name__}: 'wandb_version' and '_wandb' are wandb's keys; config files drop them"
-        )
-    type.__setattr__(schema, "__typed_config_checked__", True)
-
-
-def validate(schema: type[M], layers: Sequence[Layer]) -> M:
+def validate(schema: type[M], layers: Sequence[Layer], *, whole: bool = False) -> M:
     """Merge the layers and validate the result against ``schema`` by typed_config's rules.
+
+    Keys given by path (command line, environment, dicts from code) into a mapping field merge
+    with the field's schema default, unless a file sets the field (a file gives a whole value)
+    or ``whole`` says every layer holds whole values (``from_flat``, a tracker's config).
 
     Raises:
         ConfigError: every problem, each with the origin of the value that caused it.
     """
-    merged = _with_default_tags(merge([layer.data for layer in layers], schema) if layers else {}, schema)
+    datas = [layer.data for layer in layers]
+    below = [] if whole else _dict_defaults_under(schema, layers)
+    merged = _with_default_tags(merge(below + datas, schema) if layers else {}, schema)
     unknown = _undocumented(schema, layers)
+    merged, computed = without_computed(schema, merged)
     try:
         payload = encode(merged)
     except (PydanticSerializationError, RecursionError, ValueError) as exc:
@@ -174,6 +147,10 @@ def validate(schema: type[M], layers: Sequence[Layer]) -> M:
         raise ConfigError(unknown + map_errors(errors or [], schema, merged, layers, extra=inexact))
     if unknown:
         raise ConfigError(unknown)
+    if computed:  # a computed key given a value: fine when it is the value it computes
+        mismatches = computed_mismatches(config, computed)
+        if mismatches:
+            raise ConfigError(map_errors([], schema, merged, layers, extra=mismatches))
     if may_lose_digits(payload):
         inexact = inexact_integers(schema, merged, config)
         if inexact:
@@ -191,6 +168,25 @@ def attempt(call: Callable[[], T]) -> tuple[T, None] | tuple[None, list[ErrorDet
         return call(), None
     except ValidationError as exc:
         return None, exc.errors()
+
+
+def _dict_defaults_under(schema: type[BaseModel], layers: Sequence[Layer]) -> list[dict[str, Any]]:
+    """The defaults of mapping fields that keyed layers set keys under and no file sets: the lowest layer."""
+    below: dict[str, Any] = {}
+    for path, value in dict_defaults(schema).items():
+        keyed = (
+            is_dict(node := lookup(layer.data, path)) and node
+            for layer in layers
+            if isinstance(layer, KeyedLayer)
+        )
+        if any(keyed) and all(
+            lookup(layer.data, path) is MISSING for layer in layers if not isinstance(layer, KeyedLayer)
+        ):
+            node = below
+            for part in path[:-1]:
+                node = node.setdefault(part, {})
+            node[path[-1]] = value
+    return [below] if below else []
 
 
 def _with_default_tags(merged: dict[str, Any], schema: type[BaseModel]) -> dict[str, Any]:
@@ -249,8 +245,14 @@ def map_errors(
     """
     ranked: list[tuple[tuple[int, int, int], Problem]] = []
     reported: set[Path] = set()
-    for error, path in _pick_union_members(errors, merged):
-        ranked.append(_to_problem(error, path, schema, layers))
+    for error, path in pick_union_members(errors, merged):
+        involved = involved_keys(error, path, merged, [layer.data for layer in layers], schema)
+        if involved is None:
+            ranked.append(_to_problem(error, path, schema, layers))
+        else:  # a cross-field check: at every value it involves, where a source set it
+            ranked.extend(
+                _check_problem(error["msg"], key, merged, layers, schema) for key in involved or [path]
+            )
         reported.add(path)
     for path, message in extra:
         if path not in reported:
@@ -259,47 +261,6 @@ def map_errors(
             ranked.append((rank, Problem(format_path(path) or None, message, origin)))
     ranked.sort(key=lambda item: item[0])
     return [problem for _, problem in ranked]
-
-
-def _data_path(merged: Any, loc: Sequence[str | int]) -> tuple[Path, list[tuple[int, str | int]]]:
-    """Split a pydantic loc into the path in the data and the union tags pydantic inserted."""
-    node: Any = merged
-    path: list[str | int] = []
-    tags: list[tuple[int, str | int]] = []
-    for index, part in enumerate(loc):
-        value = lookup(node, (part,))
-        if value is not MISSING:
-            node = value
-            path.append(part)
-        elif isinstance(node, dict) and isinstance(part, str) and index == len(loc) - 1:
-            path.append(part)  # a missing field
-        else:
-            tags.append((len(path), part))
-    return tuple(path), tags
-
-
-def _pick_union_members(errors: Sequence[ErrorDetails], merged: Any) -> list[tuple[ErrorDetails, Path]]:
-    """Keep, for each union, only the errors of the member with the fewest problems."""
-    buckets: dict[tuple[Path, int], dict[object, list[tuple[ErrorDetails, Path]]]] = {}
-    kept: list[tuple[ErrorDetails, Path]] = []
-    for error in errors:
-        path, tags = _data_path(merged, error["loc"])
-        if not tags:
-            kept.append((error, path))
-            continue
-        depth, tag = tags[0]
-        buckets.setdefault((path[:depth], depth), {}).setdefault(tag, []).append((error, path))
-    for members in buckets.values():
-        kept.extend(_fewest(list(members.values())))
-    return kept
-
-
-def _fewest(groups: list[list[tuple[ErrorDetails, Path]]]) -> list[tuple[ErrorDetails, Path]]:
-    best = groups[0]
-    for group in groups[1:]:
-        if len(group) < len(best):
-            best = group
-    return best
 
 
 def _to_problem(
@@ -324,6 +285,22 @@ def _to_problem(
         index, origin = _origin(layers, path, at_key=False)
     rank = (index, origin.line or 0, origin.column or 0)
     return rank, Problem(key, message, origin)
+
+
+def _check_problem(
+    message: str, path: Path, merged: Any, layers: Sequence[Layer], schema: type[BaseModel]
+) -> tuple[tuple[int, int, int], Problem]:
+    index, origin = _origin(layers, path, at_key=False)
+    if origin is NO_SOURCE:  # nothing set under the model: its defaults do not pass its own check
+        origin = Origin(text=f"the defaults of {format_path(path) or schema.__name__}")
+    value = lookup(merged, path)
+    if secret_at(schema, path):
+        shown = " (got a secret, not shown)"
+    else:
+        shown = "" if value is MISSING or is_dict(value) else f" (got {show(value)})"
+    return (index, origin.line or 0, origin.column or 0), Problem(
+        format_path(path) or None, message + shown, origin
+    )
 
 
 def _origin(layers: Sequence[Layer], path: Path, *, at_key: bool) -> tuple[int, Origin]:

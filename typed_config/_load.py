@@ -9,8 +9,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Problem
+from typed_config._introspect import check_schema
 from typed_config._keys import is_mapping
-from typed_config._layers import Layer, check_schema, validate
+from typed_config._layers import Layer, validate
 from typed_config._sources.argv import parse_overrides
 from typed_config._sources.files import file_layer, text_layer
 from typed_config._sources.mapping import mapping_layer

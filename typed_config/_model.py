@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
 from pydantic_core import ErrorDetails
 from typing_extensions import Self
 
+from typed_config._derived import computed_message, computed_name, frozen_key, frozen_problems, is_computed
 from typed_config._errors import ConfigError, Origin, Problem, code_location
 from typed_config._fingerprint import fingerprint
-from typed_config._flatten import flatten
-from typed_config._introspect import closest, dotted_aliases, suggest
-from typed_config._keys import field_keys, format_path, is_mapping, to_plain, unflatten
+from typed_config._flatten import flatten, flatten_fields
+from typed_config._introspect import attribute_name, dotted_aliases, suggest
+from typed_config._keys import field_keys, format_path, is_mapping, replaced, to_plain, unflatten
 from typed_config._layers import KeyedLayer, Layer, attempt, encode, map_errors, validate
 from typed_config._load import source_layer, with_selection_hint
-from typed_config._secrets import holds_secret, redact_pairs
+from typed_config._secrets import redact_pairs
 from typed_config._sources.mapping import mapping_layer
 from typed_config._state import ConfigState, diff
-from typed_config._text import from_scalars, to_scalars
+from typed_config._text import computed_problem, from_scalars, to_scalars
 from typed_config._widening import inexact_integers, may_lose_digits
 
 __all__ = ["Field", "HyperParams"]
@@ -50,7 +51,10 @@ class HyperParams(BaseModel):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # Runs before pydantic collects the fields, so a bad name never reaches its warnings.
         names = inspect.get_annotations(cls)
-        reserved = [n for n in names if n in _OWN_METHODS or n.startswith("model_")]
+        # Only names pydantic or HyperParams really define: `model_architecture` is a field like any.
+        reserved = [
+            n for n in names if n in _OWN_METHODS or (not n.startswith("_") and hasattr(HyperParams, n))
+        ]
         if reserved:
             raise TypeError(
                 f"{cls.__name__}: field name {reserved[0]!r} is reserved: it would hide "
@@ -71,16 +75,21 @@ class HyperParams(BaseModel):
         cls.__typed_config_adapters__ = {}
         super().__pydantic_init_subclass__(**kwargs)
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name.startswith("_"):
-            super().__setattr__(name, value)
-            return
-        fields = type(self).model_fields
-        if name not in fields:
-            origin = Origin(text=f"assignment at {code_location()}")
-            message = "unknown key" + suggest(name, list(fields))
-            raise ConfigError([Problem(name, message, origin)])
-        self._assign(name, value)
+    if not TYPE_CHECKING:  # as pydantic does: checkers still see unknown attributes as errors
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            if name.startswith("_"):
+                super().__setattr__(name, value)
+                return
+            fields = type(self).model_fields
+            if name not in fields:
+                origin = Origin(text=f"assignment at {code_location()}")
+                computed = computed_problem(type(self), name, origin)
+                if computed is not None:
+                    raise ConfigError([computed])
+                message = "unknown key" + suggest(name, list(fields))
+                raise ConfigError([Problem(name, message, origin)])
+            self._assign(name, value)
 
     def _assign(self, name: str, value: Any) -> None:
         """Validate ``value`` for field ``name`` by typed_config's rule, then set it."""
@@ -111,14 +120,20 @@ class HyperParams(BaseModel):
             inexact = inexact_integers(cls, {key: plain}, {key: converted})
             if inexact:
                 raise ConfigError([Problem(format_path(path), message, origin) for path, message in inexact])
+        # Secrets in clear, so changing one is a change (shown redacted; provenance redacts too).
+        old = flatten({key: to_plain(self.__dict__[name], reveal=True)})
+        new = flatten({key: to_plain(converted, reveal=True)})
+        delta = redact_pairs(cls, diff(old, new))
+        if not delta and frozen_key(cls, [key]) is not None:
+            return  # the same value: nothing changes (pydantic's own check would refuse it)
+        frozen = frozen_problems(cls, list(delta), "", lambda _: origin)
+        if frozen:
+            raise ConfigError(frozen)
         state = self._tc_state
         if state is None:
             self._set_validated(name, converted, key, origin)
             return
-        # Secrets in clear, so changing one is a change (shown redacted; provenance redacts too).
-        old = flatten({key: to_plain(self.__dict__[name], reveal=True)})
-        new = flatten({key: to_plain(converted, reveal=True)})
-        changed = {self._tc_prefix + k: v for k, v in redact_pairs(cls, diff(old, new)).items()}
+        changed = {self._tc_prefix + k: v for k, v in delta.items()}
         problems = state.check(changed, lambda _: origin, allow_val_change=True, deliberate=True)
         if problems:
             raise ConfigError(problems)
@@ -150,25 +165,29 @@ class HyperParams(BaseModel):
         """The value at a dot-key: ``cfg["optimizer.lr"]``."""
         owner, last = self._walk(key)
         if isinstance(owner, BaseModel):
-            return getattr(owner, _attribute(owner, last))
+            return getattr(owner, computed_name(type(owner), last) or attribute_name(owner, last))
         return owner[last]
 
     def __setitem__(self, key: str, value: Any) -> None:
         """Set the value at a dot-key, validated: ``cfg["optimizer.lr"] = 0.1``."""
         parts = key.split(".")
+        owner = is_computed(type(self), parts)
+        if owner is not None:
+            origin = Origin(text=f"assignment at {code_location()}")
+            raise ConfigError([Problem(key, computed_message(owner, parts[-1]), origin)])
         model: BaseModel = self
         index = 0
         for index, part in enumerate(parts[:-1]):
-            child = getattr(model, _attribute(model, part, key))
+            child = getattr(model, attribute_name(model, part, key))
             if not isinstance(child, BaseModel):
                 # Inside a dict-valued field: validate the whole field with the one change made.
-                value = _replaced(child, parts[index + 1 :], value, key)
+                value = replaced(child, parts[index + 1 :], value, key)
                 break
             model = child
         else:
             index = len(parts) - 1
         try:
-            setattr(model, _attribute(model, parts[index], key), value)
+            setattr(model, attribute_name(model, parts[index], key), value)
         except ConfigError as exc:
             prefix = ".".join(parts[:index])
             raise ConfigError(
@@ -195,7 +214,7 @@ class HyperParams(BaseModel):
             node = self._step(node, part, key)
         last = parts[-1]
         if isinstance(node, BaseModel):
-            _attribute(node, last, key)
+            _ = computed_name(type(node), last) or attribute_name(node, last, key)  # computed keys read too
         elif not (is_mapping(node) and last in node):
             raise KeyError(key)
         return node, last
@@ -203,7 +222,7 @@ class HyperParams(BaseModel):
     @staticmethod
     def _step(node: Any, part: str, key: str) -> Any:
         if isinstance(node, BaseModel):
-            return getattr(node, _attribute(node, part, key))
+            return getattr(node, attribute_name(node, part, key))
         if is_mapping(node) and part in node:
             return node[part]
         raise KeyError(key)
@@ -264,13 +283,17 @@ class HyperParams(BaseModel):
         state, prefix = self._tc_state, self._tc_prefix
         if defaults_only and state is not None:
             layer = _unset_only(layer, state, prefix)
-        base = Layer("current", to_plain(self, reveal=True))
+        base = Layer("the current value", to_plain(self, reveal=True))
         try:
             updated = validate(cls, [base, layer])
         except ConfigError as exc:
             raise with_selection_hint(exc, source) from None
-        old, new = _flat(self), _flat(updated)
-        changed = {prefix + k: v for k, v in redact_pairs(cls, diff(old, new)).items()}
+        old, new = flatten_fields(self, reveal=True), flatten_fields(updated, reveal=True)
+        delta = redact_pairs(cls, diff(old, new))
+        frozen = frozen_problems(cls, list(delta), prefix, lambda key: layer.origin(tuple(key.split("."))))
+        if frozen:
+            raise ConfigError(frozen)
+        changed = {prefix + k: v for k, v in delta.items()}
         if state is not None:
 
             def origin_of(key: str) -> Origin:
@@ -303,7 +326,7 @@ class HyperParams(BaseModel):
         self.__pydantic_fields_set__.update(source.__pydantic_fields_set__)
 
     def to_flat(self, scalars: bool = False) -> dict[str, Any]:
-        """The flat dot-key dict with JSON-compatible values, as wandb and TensorBoard take it.
+        """The flat dot-key dict with JSON-compatible values, computed fields included, as trackers take it.
 
         Args:
             scalars: make every value a scalar, for trackers that take nothing else (MLflow
@@ -330,36 +353,11 @@ class HyperParams(BaseModel):
         layer, problems = mapping_layer(flat, "from_flat", lambda key: f"from_flat()[{key!r}]")
         if problems:
             raise ConfigError(problems)
-        return validate(cls, [layer])
+        return validate(cls, [layer], whole=True)
 
     def fingerprint(self) -> str:
         """The sha256 of this config's canonical flat JSON: equal values, equal fingerprints."""
         return fingerprint(self)
-
-
-def _flat(model: BaseModel) -> dict[str, Any]:
-    """The flat values, secrets in clear when the class has any: changing a secret is a change."""
-    return flatten(to_plain(model, reveal=True)) if holds_secret(type(model)) else flatten(model)
-
-
-def _attribute(model: BaseModel, key: str, full_key: str | None = None) -> str:
-    """The attribute name of the field whose key is ``key``."""
-    for name, field_key in field_keys(type(model)):
-        if field_key == key:
-            return name
-    match = closest(key, [k for _, k in field_keys(type(model))])
-    hint = f"; did you mean {match!r}?" if match else ""
-    raise KeyError(f"{full_key or key}: no such key{hint}")
-
-
-def _replaced(container: Any, parts: list[str], value: Any, key: str) -> Any:
-    if not parts:
-        return value
-    if not is_mapping(container):
-        raise KeyError(key)
-    copy: dict[str, Any] = dict(container)
-    copy[parts[0]] = _replaced(copy.get(parts[0], {}), parts[1:], value, key)
-    return copy
 
 
 def _under(key: str, name: str, error: ErrorDetails) -> ErrorDetails:

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from typed_config._errors import ConfigError, Origin, Problem, show
-from typed_config._keys import is_dict, is_list, to_plain, unflatten
-from typed_config._layers import MISSING, KeyedLayer, Layer, lookup, validate
+from typed_config._flatten import flatten_fields
+from typed_config._keys import MISSING, is_dict, is_list, lookup, to_plain, unflatten
+from typed_config._layers import KeyedLayer, Layer, validate
 from typed_config._model import HyperParams
 from typed_config._secrets import forget_markers
 from typed_config._state import diff
@@ -107,8 +108,8 @@ def as_stored(schema: type[H], stored: Stored, validated: H) -> H:
 
 def check_resumed(schema: type[H], stored: Stored, layers: list[Layer], validated: H) -> None:
     """On resume, a source that gives a different value than the stored one is an error."""
-    before = as_stored(schema, stored, validated).to_flat()
-    after = validated.to_flat()
+    before = flatten_fields(as_stored(schema, stored, validated))
+    after = flatten_fields(validated)
     changed = diff(before, after)
     problems: list[Problem] = []
     for key in [k for k in {**before, **after} if k in changed]:  # in the schema's order

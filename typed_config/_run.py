@@ -21,7 +21,7 @@ from typed_config._defaults import render_defaults
 from typed_config._errors import ConfigError, Origin, Problem, code_location, show
 from typed_config._explain import Explanation, explain
 from typed_config._fingerprint import fingerprint
-from typed_config._flatten import flatten
+from typed_config._flatten import flatten, flatten_fields
 from typed_config._fs import atomic_write
 from typed_config._keys import is_list, to_plain, unflatten
 from typed_config._layers import KeyedLayer, Layer, validate
@@ -69,7 +69,7 @@ class Run(Generic[H]):
         self._meta = meta
         self._descs = descs or {}  # desc texts a stored config.yaml had: they survive
         self._history = history or {}  # a resumed run's provenance before this process
-        self._snapshot = config.to_flat()
+        self._snapshot = flatten_fields(config)
         # The flat config as the file holds it to this process's knowledge: a resumed run starts
         # from what it read, so its first write carries only its own changes.
         self._written: dict[str, Any] | None = written
@@ -139,7 +139,7 @@ class Run(Generic[H]):
 
     def _catch_in_place(self, where: str, *, partial: bool) -> list[Problem]:
         """Check and record in-place changes; with ``partial``, keep the valid ones and return the others' problems."""
-        current = self.config.to_flat()
+        current = flatten_fields(self.config)
         changed = diff(self._snapshot, current)
         if not changed:
             return []
@@ -164,10 +164,10 @@ class Run(Generic[H]):
         """Put back the values of some keys in memory, without recording a change."""
         flat = apply_patch(flatten(to_plain(self.config, reveal=True)), values)
         adopt(self.config, validate(type(self.config), [Layer("restored", unflatten(flat))]))
-        self._snapshot = self.config.to_flat()
+        self._snapshot = flatten_fields(self.config)
 
     def _persist(self) -> None:
-        current = self.config.to_flat()
+        current = flatten_fields(self.config)
         self._snapshot = current
         if not self._writes or self.dir is None:
             return
@@ -188,7 +188,7 @@ class Run(Generic[H]):
             self._written = current
             return
         error = self._take(theirs)
-        self._written = self.config.to_flat()
+        self._written = flatten_fields(self.config)
         raise error
 
     def _write_all(self, current: dict[str, Any]) -> dict[str, Any]:
@@ -215,7 +215,7 @@ class Run(Generic[H]):
         assert self._written is not None  # noqa: S101 - only called after a first write
         schema = type(self.config)
         try:
-            stored = flatten(validate(schema, [read_config(self.dir)[0]]))
+            stored = flatten_fields(validate(schema, [read_config(self.dir)[0]]))
         except ConfigError:
             stored = dict(self._written)  # a damaged file is replaced by what this run knows
         clashing = clashes(patch, self._written, stored)

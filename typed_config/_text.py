@@ -16,6 +16,8 @@ from typing import Any, Final
 
 from pydantic import BaseModel
 
+from typed_config._derived import computed_message, is_computed
+from typed_config._errors import Origin, Problem
 from typed_config._introspect import child_type, is_model, members, model_fields_by_key, takes_text
 from typed_config._keys import Path
 from typed_config._yaml_io import parse_value
@@ -57,6 +59,15 @@ def _resolve_key(schema: type[BaseModel], name: str) -> tuple[Path, Any] | None:
         path.append(key)
         tp = step
     return tuple(path), tp
+
+
+def computed_problem(schema: type[BaseModel], name: str, origin: Origin) -> Problem | None:
+    """The problem with a name (``-`` and ``_`` alike) that names a computed field, or None."""
+    for parts in (name.split("."), name.replace("-", "_").split(".")):
+        owner = is_computed(schema, parts)
+        if owner is not None:
+            return Problem(".".join(parts), computed_message(owner, parts[-1]), origin)
+    return None
 
 
 def leaf_names(schema: type[BaseModel], prefix: str = "") -> list[str]:

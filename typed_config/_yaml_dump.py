@@ -20,6 +20,11 @@ def _comment_text(text: str) -> str:
     return NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text.replace("\r", "\n"))
 
 
+def comment_block(text: str) -> str:
+    """Text as YAML comment lines (``# ...``), one per line of ``text``."""
+    return "".join(f"# {line}".rstrip() + "\n" for line in _comment_text(text).splitlines())
+
+
 def dump_mapping(data: Mapping[str, Any], comments: Mapping[Path, str] | None = None) -> str:
     """Block-style YAML for nested data, with ``# comment`` lines above the keys named in ``comments``."""
     lines: list[str] = []

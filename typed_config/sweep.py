@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Problem
 from typed_config._init import DEFAULTS_FILE
-from typed_config._layers import check_schema
+from typed_config._introspect import check_schema
 from typed_config._sweep_check import parse
 from typed_config._sweep_expand import expand_runs
 from typed_config._sweep_file import SweepSource, read_sweep

@@ -22,8 +22,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Origin, Problem, show
-from typed_config._keys import is_mapping, to_plain
-from typed_config._layers import check_schema, validate
+from typed_config._flatten import flatten
+from typed_config._introspect import check_schema
+from typed_config._keys import is_mapping, unflatten
+from typed_config._layers import validate
 from typed_config._secrets import holds_marker, redact, type_at
 from typed_config._sources.mapping import mapping_layer
 
@@ -45,7 +47,7 @@ def _wandb() -> Any:
 
 
 def to_wandb(config: BaseModel) -> dict[str, Any]:
-    """The config as wandb stores it: nested dicts of JSON values, secrets redacted.
+    """The config as wandb stores it: nested dicts of JSON values, secrets redacted, computed fields in.
 
     Args:
         config: a validated config.
@@ -53,8 +55,7 @@ def to_wandb(config: BaseModel) -> dict[str, Any]:
     Returns:
         A new nested dict, for ``wandb.init(config=...)`` or ``wandb.config.update(...)``.
     """
-    plain: dict[str, Any] = to_plain(config)
-    return plain
+    return unflatten(flatten(config))  # computed fields included: trackers see derived values
 
 
 def push(config: BaseModel, run: Any = None) -> None:

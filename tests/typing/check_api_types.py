@@ -129,6 +129,8 @@ cfg.optimizer.lr = "fast"  # type: ignore[assignment]  # pyright: ignore[reportA
 cfg.optimizer.name = "rmsprop"  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]
 cfg.seed = 1.5  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]
 wrong: str = cfg.epochs  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+cfg.epochz = 3  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+cfg.optimizer.lrr = 0.1  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
 cfg.epoch  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
 HParams(epoch=4)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
 tc.load(int, "x")  # type: ignore[type-var]  # pyright: ignore[reportArgumentType]

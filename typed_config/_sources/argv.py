@@ -22,7 +22,7 @@ from typed_config._introspect import closest, is_bool, is_model, is_sequence, me
 from typed_config._keys import is_dict
 from typed_config._layers import KeyedLayer, keyed_layer
 from typed_config._secrets import REDACTED, holds_secret
-from typed_config._text import convert, convert_items, leaf_names, resolve_key
+from typed_config._text import computed_problem, convert, convert_items, leaf_names, resolve_key
 from typed_config._yaml_scalars import checked_float, checked_int
 
 _BOOL_WORDS: Final = {"true": True, "false": False}
@@ -140,7 +140,10 @@ class _Parser:
         values_after = self.index
         while values_after < len(argv) and _is_value_token(argv[values_after]):
             values_after += 1
-        if self.allow_unknown:
+        computed = computed_problem(self.schema, option, Origin(text=self._echo(arg)))
+        if computed is not None:
+            self.problems.append(computed)
+        elif self.allow_unknown:
             self.unknown.extend(argv[self.index - 1 : values_after])
         else:
             match = closest(option, leaf_names(self.schema))

@@ -11,7 +11,7 @@ from typed_config._errors import Origin, Problem
 from typed_config._introspect import closest
 from typed_config._layers import KeyedLayer, keyed_layer
 from typed_config._secrets import holds_secret
-from typed_config._text import convert, leaf_names, resolve_key
+from typed_config._text import computed_problem, convert, leaf_names, resolve_key
 
 
 def env_layer(
@@ -31,9 +31,10 @@ def env_layer(
         dotted = variable[len(prefix) :].lower().replace("__", ".")
         target = resolve_key(schema, dotted)
         if target is None:
+            computed = computed_problem(schema, dotted, origin)
             match = closest(dotted, names)
             hint = f"; did you mean {prefix}{match.upper().replace('.', '__')}?" if match else ""
-            problems.append(Problem(None, f"environment variable names no key{hint}", origin))
+            problems.append(computed or Problem(None, f"environment variable names no key{hint}", origin))
             continue
         path, tp = target
         key = ".".join(str(p) for p in path)
