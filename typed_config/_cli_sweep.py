@@ -26,8 +26,7 @@ from typed_config._errors import ConfigError, escaped
 from typed_config._flatten import flatten
 from typed_config._fs import atomic_write
 from typed_config._init import DEFAULTS_FILE
-from typed_config._keys import Path, to_plain
-from typed_config._layers import lookup
+from typed_config._keys import Path, lookup, to_plain
 from typed_config._schema_ref import first_line
 from typed_config._sweep_expand import expand_runs
 from typed_config._yaml_dump import dump_mapping

@@ -11,8 +11,8 @@ from pydantic import BaseModel
 
 from typed_config._errors import Origin, escaped
 from typed_config._introspect import is_model
-from typed_config._keys import field_keys, to_plain
-from typed_config._layers import MISSING, Layer, lookup, provenance
+from typed_config._keys import MISSING, field_keys, lookup, to_plain
+from typed_config._layers import Layer, provenance
 from typed_config._model import HyperParams
 from typed_config._secrets import holds_secret, redact, type_at
 

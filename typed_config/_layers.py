@@ -12,27 +12,24 @@ the value that caused it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticSerializationError, to_json
 
-from typed_config._errors import ConfigError, Origin, Problem, show
+from typed_config._error_map import NO_SOURCE, map_errors, paused_gc
+from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._introspect import (
     discriminators,
     dotted_aliases,
-    known_keys,
     nested_models,
     suggest,
 )
-from typed_config._keys import Path, format_path, is_dict, is_list, segment_problem, to_plain
-from typed_config._secrets import secret_at
+from typed_config._keys import MISSING, Path, is_dict, lookup, segment_problem, to_plain
 from typed_config._widening import inexact_integers, may_lose_digits
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
-
-NO_SOURCE: Final = Origin(text="schema")
 
 
 class Layer:
@@ -51,6 +48,11 @@ class Layer:
     def has(self, path: Path) -> bool:
         """Whether this layer sets a value at ``path``."""
         return lookup(self.data, path) is not MISSING
+
+    def position(self, path: Path, *, at_key: bool = False) -> tuple[int, int]:
+        """The line and column of ``origin(path)`` (0 when it has none), for ordering problems."""
+        origin = self.origin(path, at_key=at_key)
+        return origin.line or 0, origin.column or 0
 
     def documented(self) -> frozenset[str]:
         """Top-level keys this layer names without setting them (``{desc}``-only wrappers)."""
@@ -77,24 +79,6 @@ class KeyedLayer(Layer):
                 return found
         below = ".".join(parts) + "."  # a mapping given key by key: where its first key came from
         return next((o for k, o in self.origins.items() if k.startswith(below)), self.fallback)
-
-
-MISSING: Final = object()
-
-
-def lookup(data: Any, path: Path) -> Any:
-    """The value at ``path`` in nested data, or a sentinel when there is none."""
-    node = data
-    for part in path:
-        if is_dict(node):
-            if part not in node:
-                return MISSING
-            node = node[part]
-        elif is_list(node) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        else:
-            return MISSING
-    return node
 
 
 def merge(datas: Sequence[dict[str, Any]], schema: type[BaseModel] | None = None) -> dict[str, Any]:
@@ -171,13 +155,14 @@ def validate(schema: type[M], layers: Sequence[Layer]) -> M:
         # Integers a float would change are judged by the declared types here: there is no
         # validated config to read the values from.
         inexact = inexact_integers(schema, merged) if may_lose_digits(payload) else []
-        raise ConfigError(unknown + map_errors(errors or [], schema, merged, layers, extra=inexact))
+        mapped = map_errors(errors or [], schema, merged, layers, extra=inexact)
+        raise ConfigError(unknown + mapped.problems, mapped.omitted)
     if unknown:
         raise ConfigError(unknown)
     if may_lose_digits(payload):
         inexact = inexact_integers(schema, merged, config)
         if inexact:
-            raise ConfigError(map_errors([], schema, merged, layers, extra=inexact))
+            raise ConfigError(*map_errors([], schema, merged, layers, extra=inexact))
     return config
 
 
@@ -190,7 +175,8 @@ def attempt(call: Callable[[], T]) -> tuple[T, None] | tuple[None, list[ErrorDet
     try:
         return call(), None
     except ValidationError as exc:
-        return None, exc.errors()
+        with paused_gc():  # a file may hold a million bad values: one error dict each
+            return None, exc.errors(include_url=False)
 
 
 def _with_default_tags(merged: dict[str, Any], schema: type[BaseModel]) -> dict[str, Any]:
@@ -232,112 +218,6 @@ def _undocumented(schema: type[BaseModel], layers: Sequence[Layer]) -> list[Prob
 def encode(data: object) -> bytes:
     """JSON for validation: enums, paths, dates and numpy scalars become plain JSON values."""
     return to_json(data, fallback=to_plain)
-
-
-def map_errors(
-    errors: Sequence[ErrorDetails],
-    schema: type[BaseModel],
-    merged: Any,
-    layers: Sequence[Layer],
-    *,
-    extra: Sequence[tuple[Path, str]] = (),
-) -> list[Problem]:
-    """Turn pydantic errors into problems, each naming its key and origin, ordered by layer and position.
-
-    ``extra`` adds problems found by typed_config's own checks, as (data path, message), except
-    at a path pydantic already reports.
-    """
-    ranked: list[tuple[tuple[int, int, int], Problem]] = []
-    reported: set[Path] = set()
-    for error, path in _pick_union_members(errors, merged):
-        ranked.append(_to_problem(error, path, schema, layers))
-        reported.add(path)
-    for path, message in extra:
-        if path not in reported:
-            index, origin = _origin(layers, path, at_key=False)
-            rank = (index, origin.line or 0, origin.column or 0)
-            ranked.append((rank, Problem(format_path(path) or None, message, origin)))
-    ranked.sort(key=lambda item: item[0])
-    return [problem for _, problem in ranked]
-
-
-def _data_path(merged: Any, loc: Sequence[str | int]) -> tuple[Path, list[tuple[int, str | int]]]:
-    """Split a pydantic loc into the path in the data and the union tags pydantic inserted."""
-    node: Any = merged
-    path: list[str | int] = []
-    tags: list[tuple[int, str | int]] = []
-    for index, part in enumerate(loc):
-        value = lookup(node, (part,))
-        if value is not MISSING:
-            node = value
-            path.append(part)
-        elif isinstance(node, dict) and isinstance(part, str) and index == len(loc) - 1:
-            path.append(part)  # a missing field
-        else:
-            tags.append((len(path), part))
-    return tuple(path), tags
-
-
-def _pick_union_members(errors: Sequence[ErrorDetails], merged: Any) -> list[tuple[ErrorDetails, Path]]:
-    """Keep, for each union, only the errors of the member with the fewest problems."""
-    buckets: dict[tuple[Path, int], dict[object, list[tuple[ErrorDetails, Path]]]] = {}
-    kept: list[tuple[ErrorDetails, Path]] = []
-    for error in errors:
-        path, tags = _data_path(merged, error["loc"])
-        if not tags:
-            kept.append((error, path))
-            continue
-        depth, tag = tags[0]
-        buckets.setdefault((path[:depth], depth), {}).setdefault(tag, []).append((error, path))
-    for members in buckets.values():
-        kept.extend(_fewest(list(members.values())))
-    return kept
-
-
-def _fewest(groups: list[list[tuple[ErrorDetails, Path]]]) -> list[tuple[ErrorDetails, Path]]:
-    best = groups[0]
-    for group in groups[1:]:
-        if len(group) < len(best):
-            best = group
-    return best
-
-
-def _to_problem(
-    error: ErrorDetails, path: Path, schema: type[BaseModel], layers: Sequence[Layer]
-) -> tuple[tuple[int, int, int], Problem]:
-    kind = error["type"]
-    key = format_path(path) or None
-    if kind == "extra_forbidden":
-        parent_loc = list(error["loc"][:-1])
-        message = "unknown key" + suggest(str(path[-1]), known_keys(schema, parent_loc))
-        index, origin = _origin(layers, path, at_key=True)
-    elif kind == "missing":
-        message = "required value is missing"
-        index, origin = _origin(layers, path, at_key=True)
-    elif secret_at(schema, path):
-        # The origin never shows a secret (sources redact the arguments that give one); the input
-        # may be one, or hold one, whatever its shape.
-        message = f"{error['msg']} (got a secret, not shown)"
-        index, origin = _origin(layers, path, at_key=False)
-    else:
-        message = f"{error['msg']} (got {show(error['input'])})"
-        index, origin = _origin(layers, path, at_key=False)
-    rank = (index, origin.line or 0, origin.column or 0)
-    return rank, Problem(key, message, origin)
-
-
-def _origin(layers: Sequence[Layer], path: Path, *, at_key: bool) -> tuple[int, Origin]:
-    # The highest layer that sets the value; else the highest that sets its nearest parent; for
-    # the root itself, the highest file (a file has a position to show, an override has not).
-    for end in range(len(path), 0, -1):
-        for index in range(len(layers) - 1, -1, -1):
-            if layers[index].has(path[:end]):
-                return index, layers[index].origin(path[:end], at_key=at_key and end == len(path))
-    for index in range(len(layers) - 1, -1, -1):
-        origin = layers[index].origin(path[:1], at_key=True)
-        if origin.path is not None:
-            return index, origin
-    return len(layers), NO_SOURCE  # set nowhere: the schema is what asks for it
 
 
 def keyed_layer(

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from typed_config._errors import ConfigError, Origin, Problem, show
-from typed_config._keys import is_dict, is_list, to_plain, unflatten
-from typed_config._layers import MISSING, KeyedLayer, Layer, lookup, validate
+from typed_config._keys import MISSING, is_dict, is_list, lookup, to_plain, unflatten
+from typed_config._layers import KeyedLayer, Layer, validate
 from typed_config._model import HyperParams
 from typed_config._secrets import forget_markers
 from typed_config._state import diff

@@ -14,8 +14,8 @@ from pydantic import BaseModel
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._init import DEFAULTS_FILE
 from typed_config._introspect import discriminators, model_fields_by_key
-from typed_config._keys import Path
-from typed_config._layers import MISSING, Layer, check_schema, lookup, merge, validate
+from typed_config._keys import MISSING, Path, lookup
+from typed_config._layers import Layer, check_schema, merge, validate
 from typed_config._sources.files import file_layer
 from typed_config._sweep_check import parse, tag_values, variants
 from typed_config._sweep_draw import draw
