@@ -88,6 +88,90 @@ def measure(text: str) -> tuple[str, float, float]:
     return outcome, seconds, peak
 
 
+# --- many problems ----------------------------------------------------------------------------
+# Files within the size limit that hold as many problems as they can: each must be refused in time
+# linear in its size, with a message listing the first 100 problems and counting the rest.
+
+_PROBLEMS_CHILD = """
+import json, sys, time
+import typed_config as tc
+
+
+class HParams(tc.HyperParams):
+    epochs: int = 1
+    extra: dict[str, int] = tc.Field(default_factory=dict)
+    sizes: list[int] = tc.Field(default_factory=list)
+
+
+raw = sys.stdin.buffer.read()
+start, cpu = time.perf_counter(), time.process_time()
+try:
+    tc.loads(HParams, raw, "many.yaml")
+    outcome = "loaded"
+except tc.ConfigError as error:
+    outcome = f"refused: {len(error.problems)} listed + {error.omitted} more; {len(str(error))} characters"
+print(json.dumps([outcome, time.perf_counter() - start, time.process_time() - cpu]))
+"""
+
+
+def _numbered(head: str, line: str, size: int) -> str:
+    """``head`` then ``line.format(i)`` for i = 0, 1, ... while the text stays within ``size`` bytes."""
+    parts, total, index = [head], len(head), 0
+    while total + len(line.format(index)) <= size:
+        parts.append(line.format(index))
+        total += len(parts[-1])
+        index += 1
+    return "".join(parts)
+
+
+def _duplicated(size: int) -> str:
+    """Distinct keys, then all of them again: each duplicate's first definition is far back."""
+    half = _numbered("", "k{}: 1\n", size // 2)
+    return half + half
+
+
+# name: (text, target seconds)
+PROBLEM_CASES: dict[str, Callable[[], tuple[str, float]]] = {
+    "16 MiB, ~770,000 duplicate keys (each defined first far back)": lambda: (
+        _duplicated(MAX_BYTES),
+        5.0,
+    ),
+    "16 MiB, 3.4 million duplicate keys (`a: 1` on every line)": lambda: ("a: 1\n" * (MAX_BYTES // 5), 5.0),
+    "16 MiB, ~1.3 million invalid values in a dict field": lambda: (
+        _numbered("extra:\n", "  k{}: x\n", MAX_BYTES),
+        5.0,
+    ),
+    "16 MiB, ~1.5 million unknown keys": lambda: (_numbered("", "k{}: 1\n", MAX_BYTES), 5.0),
+    "16 MiB, 8.4 million invalid list items (`[x,x,...]`)": lambda: (
+        "sizes: [" + "x," * ((MAX_BYTES - 12) // 2) + "x]\n",
+        5.0,
+    ),
+}
+
+
+def run_problems() -> list[str]:
+    """A Markdown table of files with as many problems as fit: outcome, time, CPU time, target."""
+    lines = [
+        "| many problems | size | outcome | time | CPU time | target | met? |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, make in PROBLEM_CASES.items():
+        text, target = make()
+        result = subprocess.run(
+            [sys.executable, "-c", _PROBLEMS_CHILD],
+            input=text.encode(),
+            capture_output=True,
+            check=True,
+            timeout=600,
+        )
+        outcome, seconds, cpu = json.loads(result.stdout)
+        met = "yes" if cpu <= target and outcome.startswith("refused") else "NO"
+        lines.append(
+            f"| {name} | {len(text.encode()):,} B | {outcome} | {seconds:.1f} s | {cpu:.1f} s | < {target:g} s | {met} |"
+        )
+    return lines
+
+
 def run() -> list[str]:
     """A Markdown table: input, size, outcome, time, peak memory."""
     lines = [
@@ -270,5 +354,8 @@ def run_sweeps() -> list[str]:
 
 
 if __name__ == "__main__":
-    print("\n".join(run() if "--sweeps-only" not in sys.argv else []))
-    print("\n".join(run_sweeps()))
+    if "--problems-only" in sys.argv:
+        print("\n".join(run_problems()))
+    else:
+        print("\n".join([*run(), "", *run_problems()] if "--sweeps-only" not in sys.argv else []))
+        print("\n".join(run_sweeps()))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import sys
+import time
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -231,6 +232,70 @@ def test_any_dict_validates_or_fails_with_named_entries(config: dict[str, object
     except tc.ConfigError as error:
         assert placed(error)
         assert all(p.origin.text and p.origin.text.startswith("overrides") for p in error.problems)
+
+
+# Problems at scale: a unit of lines repeated many times must cost time linear in the file's size.
+UNITS = st.lists(
+    st.sampled_from(
+        [
+            "epochs: {i}\n",  # a duplicate key from the second repetition on
+            "k{i}: 1\n",  # an unknown key
+            "epochs: x{i}\n",
+            "weights:\n  w{i}: x\n",
+            "weights: {{a: {i}, a: {i}}}\n",
+            "tags: [x, {{y: {i}}}, 0x{i}ff]\n",
+            "extra: {{n: 1e40{i}}}\n",
+            "a{i}: &a{i} [1, 2]\nb{i}: *a{i}\n",
+            "sizes: [1, two, {i}]\n",
+            "'q.{i}': 1\n",
+            "# comment {i}\n",
+        ]
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=examples(15), suppress_health_check=[HealthCheck.too_slow])
+@given(UNITS, st.integers(1, 3_000))
+def test_files_with_many_problems_cost_time_linear_in_their_size(unit: list[str], repeats: int) -> None:
+    text = "".join(line.format(i=i) for i in range(repeats) for line in unit)
+    start = time.perf_counter()
+    try:
+        tc.loads(HParams, text, "many.yaml")
+    except tc.ConfigError as error:
+        assert placed(error)
+        assert len(str(error).splitlines()) <= 101  # the first 100 problems, and how many more
+    elapsed = time.perf_counter() - start
+    # Generous: linear costs a few microseconds a byte; quadratic work on these sizes costs far more.
+    assert elapsed < 2.0 + 100e-6 * len(text.encode())
+
+
+CLI_COMMANDS = [
+    ["validate", "{f}", "--schema", "schemas:HParams"],
+    ["validate", "{f}", "--schema", "schemas:HParams", "--format", "json"],
+    ["flatten", "{f}"],
+    ["flatten", "{f}", "--schema", "schemas:HParams"],
+    ["hash", "{f}", "--schema", "schemas:HParams"],
+    ["diff", "{f}", "{f}", "--schema", "schemas:HParams"],
+    ["codegen", "{f}"],
+]
+
+
+@settings(
+    max_examples=examples(25),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(mutated())
+def test_every_command_on_fuzzed_files_exits_0_1_or_2_without_a_traceback(tmp_path: Path, raw: bytes) -> None:
+    path = tmp_path / "fuzz.yaml"
+    path.write_bytes(raw)
+    for command in CLI_COMMANDS:
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main([part.format(f=path) for part in command])  # an exception would fail the test
+        assert code in (0, 1, 2), command
+        assert "Traceback" not in err.getvalue()
 
 
 def test_fuzz_targets_exist_for_a_long_run() -> None:

@@ -19,6 +19,7 @@ from typed_config._cli_common import (
     add_schema,
     check_readable,
     error,
+    omitted_record,
     out,
     problem_record,
     report,
@@ -28,7 +29,7 @@ from typed_config._cli_runs import add_run_commands
 from typed_config._cli_sweep import add_sweep_commands
 from typed_config._codegen import add_codegen_command
 from typed_config._defaults import defaults_json_schema, dump_defaults
-from typed_config._errors import ConfigError, Problem, escaped
+from typed_config._errors import ConfigError, escaped
 from typed_config._flatten import flatten
 from typed_config._load import load
 from typed_config._model import HyperParams
@@ -157,7 +158,7 @@ def _run_validate(args: argparse.Namespace) -> int:
     for path in files:
         check_readable(path)
     groups = [files] if args.merge else [[path] for path in files]
-    problems: list[Problem] = []
+    errors: list[ConfigError] = []
     valid: list[list[str]] = []
     for path in files:
         _warn_wandb_unreadable(path)
@@ -165,15 +166,24 @@ def _run_validate(args: argparse.Namespace) -> int:
         try:
             load(schema, *group)
         except ConfigError as exc:
-            problems.extend(exc.problems)
+            errors.append(exc)
         else:
             valid.append(group)
     if args.format == "json":
-        out(json.dumps([problem_record(p) for p in problems], indent=2) + "\n")
+        records = [
+            record
+            for failed in errors
+            for record in [
+                *(problem_record(p) for p in failed.problems),
+                *([omitted_record(failed)] if failed.omitted else []),
+            ]
+        ]
+        out(json.dumps(records, indent=2) + "\n")
     else:
         out("".join(f"{escaped(' + '.join(group))}: ok\n" for group in valid))  # names as found on disk
-        report(problems)
-    return EXIT_PROBLEMS if problems else EXIT_OK
+        for failed in errors:
+            report(failed)
+    return EXIT_PROBLEMS if errors else EXIT_OK
 
 
 def _warn_wandb_unreadable(path: str) -> None:
@@ -230,19 +240,19 @@ def _run_flatten(args: argparse.Namespace) -> int:
             flat = flatten(file_layer(path).data)
         except ConfigError as exc:
             # Not a validation: a file that cannot be read as a config is invalid input (status 2).
-            report(exc.problems)
+            report(exc)
             return EXIT_USAGE
     else:
         try:
             config = load(schema, path)
         except ConfigError as exc:
-            report(exc.problems)
+            report(exc)
             return EXIT_PROBLEMS
         try:
             flat = config.to_flat() if isinstance(config, HyperParams) else flatten(config)
         except ConfigError as exc:
             # Valid, yet not expressible as dot-keys (a dict with int keys): not a config problem.
-            report(exc.problems)
+            report(exc)
             return EXIT_USAGE
     out(json.dumps(flat, indent=2) + "\n")
     return EXIT_OK

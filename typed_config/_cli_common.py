@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel
 
-from typed_config._errors import Problem, escaped
+from typed_config._errors import ConfigError, Problem, escaped, more_problems
 from typed_config._schema_ref import SchemaReferenceError, resolve_schema
 
 if TYPE_CHECKING:
@@ -62,9 +62,25 @@ def problem_record(problem: Problem) -> dict[str, Any]:
     }
 
 
-def report(problems: Iterable[Problem]) -> None:
-    """One line per problem on stderr."""
+def report(problems: Iterable[Problem] | ConfigError) -> None:
+    """One line per problem on stderr (for an error, and one saying how many more it left out)."""
+    if isinstance(problems, ConfigError):
+        sys.stderr.write(f"{problems}\n")
+        return
     sys.stderr.write("".join(f"{problem}\n" for problem in problems))
+
+
+def omitted_record(error: ConfigError) -> dict[str, Any]:
+    """The JSON record that ends an error's problems when it left some out (``omitted``)."""
+    origin = error.problems[-1].origin
+    return {
+        "path": origin.path,
+        "line": None,
+        "column": None,
+        "key": None,
+        "message": more_problems(error.omitted),
+        "source": origin.path if origin.path is not None else str(origin),
+    }
 
 
 def out(text: str) -> None:

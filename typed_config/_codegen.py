@@ -337,7 +337,7 @@ def _run_codegen(args: argparse.Namespace) -> int:
     try:
         layer = file_layer(path)
     except ConfigError as exc:
-        report(exc.problems)
+        report(exc)
         return EXIT_USAGE
     # Desc texts come from the raw document (the layer keeps only the wrappers' values), in the
     # file's order, which places the keys that have a desc and no value.

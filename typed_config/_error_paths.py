@@ -30,15 +30,24 @@ def data_path(merged: Any, loc: Sequence[str | int]) -> tuple[Path, list[tuple[i
     path: list[str | int] = []
     tags: list[tuple[int, str | int]] = []
     for index, part in enumerate(loc):
+        step = _step(node, part)
+        if step is not MISSING:  # the common step, without building a path for lookup
+            node = step
+            path.append(part)
+            continue
         value = lookup(node, (part,))
         if value is not MISSING:
             node = value
             path.append(part)
-        elif isinstance(node, dict) and isinstance(part, str) and index == len(loc) - 1:
+        elif is_dict(node) and isinstance(part, str) and index == len(loc) - 1:
             path.append(part)  # a missing field
         else:
             tags.append((len(path), part))
     return tuple(path), tags
+
+
+def _step(node: object, part: str | int) -> object:
+    return node.get(part, MISSING) if is_dict(node) else MISSING
 
 
 def pick_union_members(errors: Sequence[ErrorDetails], merged: Any) -> list[tuple[ErrorDetails, Path]]:

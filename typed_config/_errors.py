@@ -12,12 +12,17 @@ Programmer mistakes (a non-model passed as a schema, wrong argument types) stay 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import FrameType
-from typing import Final
+from typing import Final, cast
 
 _MAX_SHOWN: Final = 80
+MAX_PROBLEMS: Final = 100
+"""How many problems a ``ConfigError`` keeps and lists; it counts the rest in ``omitted``."""
+MAX_MESSAGE: Final = 1_000
+"""The longest message a problem's line shows, in characters (the record keeps it whole)."""
 # What a terminal would act on instead of showing: C0 and C1 controls (ESC starts every escape
 # sequence, U+009B is a one-character CSI), DEL, the bidi controls that reorder what is shown
 # (a "Trojan Source" line), and lone surrogates (undecodable bytes of a command line), which a
@@ -63,29 +68,60 @@ class Problem:
     origin: Origin
 
     def __str__(self) -> str:
+        message = _cut(escaped(self.message), MAX_MESSAGE)
         if self.key is None:
-            return f"{self.origin}: {escaped(self.message)}"
+            return f"{self.origin}: {message}"
         # A key from a file may hold any character; one problem must stay one safe line.
-        return f"{self.origin}: {_cut(escaped(self.key))}: {escaped(self.message)}"
+        return f"{self.origin}: {_cut(escaped(self.key))}: {message}"
 
 
 class ConfigError(ValueError):
-    """A configuration has problems; ``problems`` lists every one of them.
+    """A configuration has problems; ``problems`` lists the first ``MAX_PROBLEMS`` (100) of them.
 
-    ``str()`` gives one line per problem, ``FILE:LINE:COL: KEY: MESSAGE``.
+    ``str()`` gives one line per problem, ``FILE:LINE:COL: KEY: MESSAGE``, and when more were
+    found than are kept, a last line saying how many more (``omitted``): a file with a million
+    problems gives a message of about a hundred lines.
     """
 
     problems: tuple[Problem, ...]
+    omitted: int
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
+    def __init__(self, problems: Iterable[Problem], omitted: int = 0) -> None:
+        """Keep the first ``MAX_PROBLEMS`` of ``problems``; ``omitted`` counts others found but not given."""
+        rest = iter(problems)
+        self.problems = tuple(itertools.islice(rest, MAX_PROBLEMS))
+        self.omitted = omitted + sum(1 for _ in rest)
         if not self.problems:
             raise TypeError("ConfigError needs at least one problem")
-        super().__init__("\n".join(str(p) for p in self.problems))
+        lines = [str(p) for p in self.problems]
+        if self.omitted:
+            lines.append(more_problems(self.omitted))
+        super().__init__("\n".join(lines))
 
-    def __reduce__(self) -> tuple[type[ConfigError], tuple[tuple[Problem, ...]]]:
+    def __reduce__(self) -> tuple[type[ConfigError], tuple[tuple[Problem, ...], int]]:
         # Exceptions are pickled by their args; ours are the problems.
-        return (type(self), (self.problems,))
+        return (type(self), (self.problems, self.omitted))
+
+
+def more_problems(omitted: int) -> str:
+    """The line that ends a list of problems cut at ``MAX_PROBLEMS``."""
+    return f"... and {omitted} more problem{'s' if omitted != 1 else ''} (only the first {MAX_PROBLEMS} are listed)"
+
+
+class ProblemList(list[Problem]):
+    """Problems gathered from several errors, counting those the errors left out."""
+
+    omitted: int = 0
+
+    def add(self, error: ConfigError) -> None:
+        """Take an error's problems and its count of the others."""
+        self.extend(error.problems)
+        self.omitted += error.omitted
+
+
+def omitted_in(problems: Iterable[Problem]) -> int:
+    """How many problems a ``ProblemList`` left out (0 for any other list)."""
+    return problems.omitted if isinstance(problems, ProblemList) else 0
 
 
 def _cut(text: str, limit: int = 120) -> str:
@@ -105,7 +141,7 @@ def escaped(text: str) -> str:
 def show(value: object) -> str:
     """Render a value for a message: control characters escaped, long values cut."""
     try:
-        text = repr(value)
+        text = _repr_head(value, _MAX_SHOWN)
     except Exception:  # noqa: BLE001 - a user object's __repr__ may fail; a message must not
         text = f"<{type(value).__name__} object>"
     # repr() already escapes control characters inside strings; a user __repr__ may not.
@@ -113,6 +149,41 @@ def show(value: object) -> str:
     if len(text) > _MAX_SHOWN:
         text = text[: _MAX_SHOWN - 3] + "..."
     return text
+
+
+def _repr_head(value: object, limit: int) -> str:
+    """``repr(value)``, or at least its first ``limit`` characters, in time bounded by ``limit``.
+
+    A 16 MiB string or a list of a million items is shown by its start, never rendered whole.
+    """
+    if limit <= 0:  # deep inside a nested value: what follows is cut anyway
+        return "..."
+    if isinstance(value, (str, bytes)) and type(value) in (str, bytes):
+        text = repr(value[: limit + 1])
+        return text if len(value) <= limit + 1 else text[:-1]
+    if type(value) is dict:
+        pairs: Iterable[tuple[object, object]] = cast("dict[object, object]", value).items()
+        return _repr_items(
+            "{}", (f"{_repr_head(k, limit - 1)}: {_repr_head(v, limit - 1)}" for k, v in pairs), limit
+        )
+    kind = type(value)
+    if kind is list or kind is tuple:
+        items = cast("Sequence[object]", value)
+        shown = _repr_items("[]" if kind is list else "()", (_repr_head(v, limit - 1) for v in items), limit)
+        return shown[:-1] + ",)" if kind is tuple and len(items) == 1 else shown
+    return repr(value)
+
+
+def _repr_items(brackets: str, parts: Iterable[str], limit: int) -> str:
+    """Items between brackets, joined as ``repr`` joins them, until ``limit`` characters are shown."""
+    taken: list[str] = []
+    used = 0
+    for part in parts:
+        taken.append(part)
+        used += len(part) + 2
+        if used > limit:
+            break
+    return brackets[0] + ", ".join(taken) + brackets[1]
 
 
 def single(message: str, origin: Origin, key: str | None = None) -> ConfigError:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Final, TypeVar
 
 from typed_config._derived import computed_from, is_computed
-from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._errors import ConfigError, Origin, Problem, ProblemList
 from typed_config._flatten import flatten, flatten_fields
 from typed_config._introspect import check_schema, is_model, members, nested_models
 from typed_config._keys import field_keys
@@ -111,7 +111,7 @@ def init(
     project_dir = None if dir is None else Path(dir) / check_name(project, Origin(text="project="), "project")
     stored = resumed(schema, project_dir, resume, where.run_id)
     layers: list[Layer] = []
-    unread: list[Problem] = []
+    unread = ProblemList()
     _read_base(stored, defaults, layers, unread)
     if config is not None:
         _read(lambda: source_layer(schema, config, role="config={...}"), layers, unread)
@@ -230,7 +230,7 @@ def _schema_fingerprint(schema: type[HyperParams]) -> str:
 
 
 def _read_base(
-    stored: Stored | None, defaults: str | os.PathLike[str] | None, layers: list[Layer], unread: list[Problem]
+    stored: Stored | None, defaults: str | os.PathLike[str] | None, layers: list[Layer], unread: ProblemList
 ) -> None:
     """The lowest layers: the defaults file, or a resumed run's stored config instead.
 
@@ -246,9 +246,7 @@ def _read_base(
         layers += [secrets_only(layer, stored.needed()) for layer in found]
 
 
-def _read_defaults(
-    defaults: str | os.PathLike[str] | None, layers: list[Layer], unread: list[Problem]
-) -> None:
+def _read_defaults(defaults: str | os.PathLike[str] | None, layers: list[Layer], unread: ProblemList) -> None:
     if defaults is None:
         return
     if isinstance(defaults, _DefaultFile) and not os.path.exists(defaults):
@@ -256,7 +254,7 @@ def _read_defaults(
     _read(lambda: _file(defaults), layers, unread)
 
 
-def _sweep_parameters(layers: list[Layer], unread: list[Problem]) -> Layer | None:
+def _sweep_parameters(layers: list[Layer], unread: ProblemList) -> Layer | None:
     """Under ``wandb agent``, the run's parameters from the file it names: a sweep's choices, locked."""
     path = os.environ.get("WANDB_SWEEP_PARAM_PATH")
     if not path or not os.path.isfile(path):
@@ -270,13 +268,11 @@ def _file(path: str | os.PathLike[str]) -> tuple[Layer, list[Problem]]:
     return file_layer(path), []
 
 
-def _read(
-    make: Callable[[], tuple[Layer, list[Problem]]], layers: list[Layer], unread: list[Problem]
-) -> None:
+def _read(make: Callable[[], tuple[Layer, list[Problem]]], layers: list[Layer], unread: ProblemList) -> None:
     try:
         layer, problems = make()
     except ConfigError as exc:
-        unread.extend(exc.problems)
+        unread.add(exc)
         return
     if problems:
         unread.extend(problems)

@@ -42,6 +42,24 @@ def is_list(value: object) -> TypeIs[list[Any]]:
     return isinstance(value, list)
 
 
+MISSING: Final = object()
+
+
+def lookup(data: Any, path: Path) -> Any:
+    """The value at ``path`` in nested data, or a sentinel when there is none."""
+    node = data
+    for part in path:
+        if is_dict(node):
+            if part not in node:
+                return MISSING
+            node = node[part]
+        elif is_list(node) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return MISSING
+    return node
+
+
 def segment_problem(key: object) -> str | None:
     """Say what is wrong with ``key`` as one segment of a dot-key, or None when it is fine."""
     if not isinstance(key, str):
@@ -182,21 +200,3 @@ def replaced(container: Any, parts: list[str], value: Any, key: str) -> Any:
     copy: dict[str, Any] = dict(container)
     copy[parts[0]] = replaced(copy.get(parts[0], {}), parts[1:], value, key)
     return copy
-
-
-MISSING: Final = object()
-
-
-def lookup(data: Any, path: Path) -> Any:
-    """The value at ``path`` in nested data, or a sentinel when there is none."""
-    node = data
-    for part in path:
-        if is_dict(node):
-            if part not in node:
-                return MISSING
-            node = node[part]
-        elif is_list(node) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        else:
-            return MISSING
-    return node

@@ -12,28 +12,24 @@ the value that caused it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticSerializationError, to_json
 
 from typed_config._derived import computed_mismatches, without_computed
-from typed_config._error_paths import involved_keys, pick_union_members
-from typed_config._errors import ConfigError, Origin, Problem, show
+from typed_config._error_map import NO_SOURCE, map_errors, paused_gc
+from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._introspect import (
     dict_defaults,
     discriminators,
-    known_keys,
     suggest,
 )
-from typed_config._keys import MISSING, Path, format_path, is_dict, lookup, segment_problem, to_plain
-from typed_config._secrets import secret_at
+from typed_config._keys import MISSING, Path, is_dict, lookup, segment_problem, to_plain
 from typed_config._widening import inexact_integers, may_lose_digits
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
-
-NO_SOURCE: Final = Origin(text="schema")
 
 
 class Layer:
@@ -52,6 +48,11 @@ class Layer:
     def has(self, path: Path) -> bool:
         """Whether this layer sets a value at ``path``."""
         return lookup(self.data, path) is not MISSING
+
+    def position(self, path: Path, *, at_key: bool = False) -> tuple[int, int]:
+        """The line and column of ``origin(path)`` (0 when it has none), for ordering problems."""
+        origin = self.origin(path, at_key=at_key)
+        return origin.line or 0, origin.column or 0
 
     def documented(self) -> frozenset[str]:
         """Top-level keys this layer names without setting them (``{desc}``-only wrappers)."""
@@ -144,17 +145,18 @@ def validate(schema: type[M], layers: Sequence[Layer], *, whole: bool = False) -
         # Integers a float would change are judged by the declared types here: there is no
         # validated config to read the values from.
         inexact = inexact_integers(schema, merged) if may_lose_digits(payload) else []
-        raise ConfigError(unknown + map_errors(errors or [], schema, merged, layers, extra=inexact))
+        mapped = map_errors(errors or [], schema, merged, layers, extra=inexact)
+        raise ConfigError(unknown + mapped.problems, mapped.omitted)
     if unknown:
         raise ConfigError(unknown)
     if computed:  # a computed key given a value: fine when it is the value it computes
         mismatches = computed_mismatches(config, computed)
         if mismatches:
-            raise ConfigError(map_errors([], schema, merged, layers, extra=mismatches))
+            raise ConfigError(*map_errors([], schema, merged, layers, extra=mismatches))
     if may_lose_digits(payload):
         inexact = inexact_integers(schema, merged, config)
         if inexact:
-            raise ConfigError(map_errors([], schema, merged, layers, extra=inexact))
+            raise ConfigError(*map_errors([], schema, merged, layers, extra=inexact))
     return config
 
 
@@ -167,7 +169,8 @@ def attempt(call: Callable[[], T]) -> tuple[T, None] | tuple[None, list[ErrorDet
     try:
         return call(), None
     except ValidationError as exc:
-        return None, exc.errors()
+        with paused_gc():  # a file may hold a million bad values: one error dict each
+            return None, exc.errors(include_url=False)
 
 
 def _dict_defaults_under(schema: type[BaseModel], layers: Sequence[Layer]) -> list[dict[str, Any]]:
@@ -228,93 +231,6 @@ def _undocumented(schema: type[BaseModel], layers: Sequence[Layer]) -> list[Prob
 def encode(data: object) -> bytes:
     """JSON for validation: enums, paths, dates and numpy scalars become plain JSON values."""
     return to_json(data, fallback=to_plain)
-
-
-def map_errors(
-    errors: Sequence[ErrorDetails],
-    schema: type[BaseModel],
-    merged: Any,
-    layers: Sequence[Layer],
-    *,
-    extra: Sequence[tuple[Path, str]] = (),
-) -> list[Problem]:
-    """Turn pydantic errors into problems, each naming its key and origin, ordered by layer and position.
-
-    ``extra`` adds problems found by typed_config's own checks, as (data path, message), except
-    at a path pydantic already reports.
-    """
-    ranked: list[tuple[tuple[int, int, int], Problem]] = []
-    reported: set[Path] = set()
-    for error, path in pick_union_members(errors, merged):
-        involved = involved_keys(error, path, merged, [layer.data for layer in layers], schema)
-        if involved is None:
-            ranked.append(_to_problem(error, path, schema, layers))
-        else:  # a cross-field check: at every value it involves, where a source set it
-            ranked.extend(
-                _check_problem(error["msg"], key, merged, layers, schema) for key in involved or [path]
-            )
-        reported.add(path)
-    for path, message in extra:
-        if path not in reported:
-            index, origin = _origin(layers, path, at_key=False)
-            rank = (index, origin.line or 0, origin.column or 0)
-            ranked.append((rank, Problem(format_path(path) or None, message, origin)))
-    ranked.sort(key=lambda item: item[0])
-    return [problem for _, problem in ranked]
-
-
-def _to_problem(
-    error: ErrorDetails, path: Path, schema: type[BaseModel], layers: Sequence[Layer]
-) -> tuple[tuple[int, int, int], Problem]:
-    kind = error["type"]
-    key = format_path(path) or None
-    if kind == "extra_forbidden":
-        parent_loc = list(error["loc"][:-1])
-        message = "unknown key" + suggest(str(path[-1]), known_keys(schema, parent_loc))
-        index, origin = _origin(layers, path, at_key=True)
-    elif kind == "missing":
-        message = "required value is missing"
-        index, origin = _origin(layers, path, at_key=True)
-    elif secret_at(schema, path):
-        # The origin never shows a secret (sources redact the arguments that give one); the input
-        # may be one, or hold one, whatever its shape.
-        message = f"{error['msg']} (got a secret, not shown)"
-        index, origin = _origin(layers, path, at_key=False)
-    else:
-        message = f"{error['msg']} (got {show(error['input'])})"
-        index, origin = _origin(layers, path, at_key=False)
-    rank = (index, origin.line or 0, origin.column or 0)
-    return rank, Problem(key, message, origin)
-
-
-def _check_problem(
-    message: str, path: Path, merged: Any, layers: Sequence[Layer], schema: type[BaseModel]
-) -> tuple[tuple[int, int, int], Problem]:
-    index, origin = _origin(layers, path, at_key=False)
-    if origin is NO_SOURCE:  # nothing set under the model: its defaults do not pass its own check
-        origin = Origin(text=f"the defaults of {format_path(path) or schema.__name__}")
-    value = lookup(merged, path)
-    if secret_at(schema, path):
-        shown = " (got a secret, not shown)"
-    else:
-        shown = "" if value is MISSING or is_dict(value) else f" (got {show(value)})"
-    return (index, origin.line or 0, origin.column or 0), Problem(
-        format_path(path) or None, message + shown, origin
-    )
-
-
-def _origin(layers: Sequence[Layer], path: Path, *, at_key: bool) -> tuple[int, Origin]:
-    # The highest layer that sets the value; else the highest that sets its nearest parent; for
-    # the root itself, the highest file (a file has a position to show, an override has not).
-    for end in range(len(path), 0, -1):
-        for index in range(len(layers) - 1, -1, -1):
-            if layers[index].has(path[:end]):
-                return index, layers[index].origin(path[:end], at_key=at_key and end == len(path))
-    for index in range(len(layers) - 1, -1, -1):
-        origin = layers[index].origin(path[:1], at_key=True)
-        if origin.path is not None:
-            return index, origin
-    return len(layers), NO_SOURCE  # set nowhere: the schema is what asks for it
 
 
 def keyed_layer(

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from typed_config._errors import ConfigError, Problem
+from typed_config._errors import ConfigError, Problem, ProblemList, omitted_in
 from typed_config._introspect import check_schema
 from typed_config._keys import is_mapping
 from typed_config._layers import Layer, validate
@@ -40,11 +40,11 @@ def load(schema: type[M], *paths: str | os.PathLike[str], overrides: Overrides |
     """
     check_schema(schema)
     layers: list[Layer] = []
-    problems: list[Problem] = []
+    problems = ProblemList()
     for path in paths:  # every file's problems are reported, not only the first file's
         read = _read(path)
         if isinstance(read, ConfigError):
-            problems.extend(read.problems)
+            problems.add(read)
         else:
             layers.append(read)
     return _finish(schema, layers, problems, overrides)
@@ -139,14 +139,14 @@ def resolve(schema: type[M], layers: list[Layer], unread: list[Problem], unparse
         unparsed: problems with command-line style arguments, reported after the files'.
     """
     if unread:
-        raise ConfigError(unread + unparsed)
+        raise ConfigError(unread + unparsed, omitted_in(unread))
     try:
         config = validate(schema, layers)
     except ConfigError as exc:
         # File problems first (by file and position), then those of arguments and code.
         in_files = [p for p in exc.problems if p.origin.path is not None]
         rest = [p for p in exc.problems if p.origin.path is None]
-        raise ConfigError([*in_files, *unparsed, *rest]) from None
+        raise ConfigError([*in_files, *unparsed, *rest], exc.omitted) from None
     if unparsed:
         raise ConfigError(unparsed)
     return config

@@ -7,16 +7,17 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
-from pydantic_core import ErrorDetails
 from typing_extensions import Self
 
+from typed_config._bounds import check_bounds
 from typed_config._derived import computed_message, computed_name, frozen_key, frozen_problems, is_computed
+from typed_config._error_map import map_errors, under
 from typed_config._errors import ConfigError, Origin, Problem, code_location
 from typed_config._fingerprint import fingerprint
 from typed_config._flatten import flatten, flatten_fields
 from typed_config._introspect import attribute_name, dotted_aliases, suggest
 from typed_config._keys import field_keys, format_path, is_mapping, replaced, to_plain, unflatten
-from typed_config._layers import KeyedLayer, Layer, attempt, encode, map_errors, validate
+from typed_config._layers import KeyedLayer, Layer, attempt, encode, validate
 from typed_config._load import source_layer, with_selection_hint
 from typed_config._secrets import redact_pairs
 from typed_config._sources.mapping import mapping_layer
@@ -108,14 +109,15 @@ class HyperParams(BaseModel):
             cls.__typed_config_adapters__[name] = adapter
         key = cls.model_fields[name].alias or name
         origin = Origin(text=f"assignment at {code_location()}")
+        check_bounds(value, key, origin, depth=self._tc_prefix.count(".") + 1)  # before to_plain walks it
         plain = to_plain(value, reveal=True)
         payload = encode(plain)
         converted, errors = attempt(lambda: adapter.validate_json(payload, strict=True, extra="forbid"))
         if errors is not None:
             inexact = inexact_integers(cls, {key: plain}) if may_lose_digits(payload) else []
-            mapped = [_under(key, name, error) for error in errors]
-            problems = map_errors(mapped, cls, {key: to_plain(value)}, [], extra=inexact)
-            raise ConfigError([Problem(p.key, p.message, origin) for p in problems])
+            raise map_errors(under(key, name, errors), cls, {key: to_plain(value)}, [], extra=inexact).at(
+                origin
+            )
         if may_lose_digits(payload):
             inexact = inexact_integers(cls, {key: plain}, {key: converted})
             if inexact:
@@ -148,9 +150,7 @@ class HyperParams(BaseModel):
         # pydantic's own assignment runs model validators; the value already has its type.
         _, errors = attempt(lambda: self.__pydantic_validator__.validate_assignment(self, name, converted))
         if errors is not None:
-            mapped = [_under(key, name, error) for error in errors]
-            problems = map_errors(mapped, type(self), {key: to_plain(converted)}, [])
-            raise ConfigError([Problem(p.key, p.message, origin) for p in problems])
+            raise map_errors(under(key, name, errors), type(self), {key: to_plain(converted)}, []).at(origin)
         _attach(self.__dict__[name], self._tc_state, f"{self._tc_prefix}{key}.")
 
     def __eq__(self, other: object) -> bool:
@@ -277,7 +277,7 @@ class HyperParams(BaseModel):
                 cls, source, role=f"{verb}({{...}})", where=where, include=include, exclude=exclude
             )
         except ConfigError as exc:
-            raise ConfigError(exc.problems) from None
+            raise ConfigError(exc.problems, exc.omitted) from None
         if problems:
             raise ConfigError(problems)
         state, prefix = self._tc_state, self._tc_prefix
@@ -358,13 +358,6 @@ class HyperParams(BaseModel):
     def fingerprint(self) -> str:
         """The sha256 of this config's canonical flat JSON: equal values, equal fingerprints."""
         return fingerprint(self)
-
-
-def _under(key: str, name: str, error: ErrorDetails) -> ErrorDetails:
-    """The error with its loc starting at the field's key (pydantic's assignment loc has the name)."""
-    loc = error["loc"]
-    loc = loc[1:] if loc[:1] == (name,) else loc
-    return {**error, "loc": (key, *loc)}
 
 
 def _attach(value: object, state: ConfigState | None, prefix: str) -> None:

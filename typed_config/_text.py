@@ -16,8 +16,9 @@ from typing import Any, Final
 
 from pydantic import BaseModel
 
+from typed_config._bounds import parse_json
 from typed_config._derived import computed_message, is_computed
-from typed_config._errors import Origin, Problem
+from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._introspect import child_type, is_model, members, model_fields_by_key, takes_text
 from typed_config._keys import Path
 from typed_config._yaml_io import parse_value
@@ -102,8 +103,12 @@ def from_scalars(schema: type[BaseModel], flat: Mapping[str, Any]) -> dict[str, 
     """Undo ``to_scalars`` by the schema's types: JSON text back to lists, ``None`` back to None.
 
     Text for a field that takes text stays text, except ``None`` for a field that may be None.
+
+    Raises:
+        ConfigError: JSON text over the bounds of a file (size, nesting, integer digits).
     """
     out: dict[str, Any] = {}
+    problems: list[Problem] = []
     for key, value in flat.items():
         target = resolve_key(schema, key) if isinstance(value, str) else None
         if target is None:
@@ -116,14 +121,19 @@ def from_scalars(schema: type[BaseModel], flat: Mapping[str, Any]) -> dict[str, 
             out[key] = value
         elif value.startswith(("[", "{")):
             try:
-                out[key] = json.loads(value)  # JSON, NaN and Infinity included, as to_scalars wrote it
+                out[key] = parse_json(value)  # JSON, NaN and Infinity included, as to_scalars wrote it
             except json.JSONDecodeError:
                 out[key] = value  # not ours: validation names the key
+            except ValueError as exc:  # over a bound: say which, before anything else reads it
+                origin = Origin(text=f"from_flat()[{key!r}]")
+                problems.append(Problem(key, f"cannot read the value: {exc}", origin))
         else:
             try:
                 out[key] = convert(tp, value)
             except ValueError:
                 out[key] = value
+    if problems:
+        raise ConfigError(problems)
     return out
 
 

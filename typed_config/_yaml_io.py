@@ -10,14 +10,14 @@ cost nothing until an error asks for one.
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
 from typing import Any, Final, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from typed_config._errors import ConfigError, Origin, Problem, show
+from typed_config._errors import MAX_PROBLEMS, ConfigError, Origin, Problem, show
 from typed_config._keys import Path, format_path, segment_problem
+from typed_config._yaml_nodes import NodeIndex
 from typed_config._yaml_scalars import MAYBE_TYPED, dot_key_problem, explicit_scalar, resolve_plain
 from typed_config._yaml_text import (
     MAX_BYTES,
@@ -66,15 +66,27 @@ class Document(NamedTuple):
     source: str
     data: dict[str, Any]
     root: Node | None
+    nodes: NodeIndex | None = None
 
     def origin(self, path: Path, *, at_key: bool = False) -> Origin:
         """The position of the value at ``path`` (or of its key), or of the nearest parent."""
-        node, key_node = _locate(self.root, path)
+        index = self.nodes if self.nodes is not None else NodeIndex(self.root, _PLAIN)
+        node, key_node = index.locate(path)
         mark_node = key_node if at_key and key_node is not None else node
         if mark_node is None:
             return Origin(path=self.source, line=1, column=1)
         mark = mark_node.start_mark
         return Origin(path=self.source, line=mark.line + 1, column=mark.column + 1)
+
+    def position(self, path: Path, *, at_key: bool = False) -> tuple[int, int]:
+        """The line and column of ``origin(path)``, without building the origin."""
+        if self.nodes is None:
+            return 1, 1
+        node, key_node = self.nodes.locate(path)
+        mark_node = key_node if at_key and key_node is not None else node
+        if mark_node is None:
+            return 1, 1
+        return mark_node.start_mark.line + 1, mark_node.start_mark.column + 1
 
 
 def load_document(
@@ -114,11 +126,11 @@ def _load(data: bytes, source: str, skip: frozenset[str], dotted_top: bool) -> D
         raise at(source, 1, 1, f"nesting deeper than {MAX_DEPTH} levels") from None
     if root is None:
         return Document(source, {}, None)
-    problems: list[Problem] = []
     if type(root) is ScalarNode:
-        value = _scalar(root, problems, source)
-        if problems:  # 1e400, a 5,000-digit integer, a disallowed tag
-            raise ConfigError(problems)
+        try:
+            value = _scalar(root)
+        except ValueError as exc:  # 1e400, a 5,000-digit integer, a disallowed tag
+            raise _at_node(source, root, str(exc)) from None
         if value is None and root.tag == _PLAIN:  # an empty file, comments only, null or ~
             return Document(source, {}, None)
         raise _at_node(
@@ -128,12 +140,12 @@ def _load(data: bytes, source: str, skip: frozenset[str], dotted_top: bool) -> D
         raise _at_node(source, root, "the top level must be a mapping of keys to values, not a sequence")
     if b"*" in data:  # only aliases can expand a document beyond its size
         _check_expansion(root, source)
-    built = _Builder(source, problems, skip, dotted_top=dotted_top).mapping(root, (), 0)
-    if problems:
-        # A problem inside an anchored node is found again at every alias of it: report it once.
-        unique = {(p.origin, p.message): p for p in reversed(problems)}
-        raise ConfigError(reversed(unique.values()))
-    return Document(source, built, root)
+    index = NodeIndex(root, _PLAIN)
+    builder = _Builder(source, index, skip, dotted_top=dotted_top, aliased=b"*" in data)
+    built = builder.mapping(root, (), 0)
+    if builder.problems:
+        raise ConfigError(builder.problems, builder.omitted)
+    return Document(source, built, root, index)
 
 
 def parse_value(text: str) -> Any:
@@ -162,10 +174,10 @@ def parse_value(text: str) -> Any:
             _check_expansion(node, "<value>")
         except ConfigError as exc:
             raise ValueError(exc.problems[0].message) from None
-    problems: list[Problem] = []
-    value = _Builder("<value>", problems).value(node, (), 0)
-    if problems:
-        raise ValueError(problems[0].message)
+    builder = _Builder("<value>", NodeIndex(node, _PLAIN), aliased="*" in text)
+    value = builder.value(node, (), 0)
+    if builder.problems:
+        raise ValueError(builder.problems[0].message)
     return value
 
 
@@ -220,51 +232,82 @@ def _check_expansion(root: Node, source: str) -> None:
     size(root, 0)
 
 
-def _scalar(node: Node, problems: list[Problem], source: str = "", path: Path = ()) -> Any:
+def _scalar(node: Node) -> Any:
+    """The value of a scalar node.
+
+    Raises:
+        ValueError: the text is not a value of its tag, or the tag is not allowed.
+    """
     tag = node.tag
     value: str = node.value
-    try:
-        if tag == _PLAIN:
-            return resolve_plain(value)
-        if tag == _STR:
-            return value
-        if tag in _SCALAR_TAGS:
-            return explicit_scalar(tag.rsplit(":", 1)[1], value)
-    except ValueError as exc:
-        problems.append(_problem(source, node, str(exc), format_path(path) or None))
-        return None
-    problems.append(_problem(source, node, f"tag {show(tag)} is not allowed", format_path(path) or None))
-    return None
+    if tag == _PLAIN:
+        return resolve_plain(value)
+    if tag == _STR:
+        return value
+    if tag in _SCALAR_TAGS:
+        return explicit_scalar(tag.rsplit(":", 1)[1], value)
+    raise ValueError(f"tag {show(tag)} is not allowed")
 
 
 class _Builder:
-    """Builds Python values from composed nodes, collecting every problem."""
+    """Builds Python values from composed nodes, keeping the first problems and counting the rest."""
 
-    __slots__ = ("dotted_top", "problems", "skip", "source")
+    __slots__ = ("dotted_top", "index", "omitted", "problems", "seen", "skip", "source")
 
     def __init__(
         self,
         source: str,
-        problems: list[Problem],
+        index: NodeIndex,
         skip: frozenset[str] = frozenset(),
         *,
         dotted_top: bool = False,
+        aliased: bool = False,
     ) -> None:
         self.source = source
-        self.problems = problems
+        self.index = index
         self.skip = skip
         self.dotted_top = dotted_top
+        self.problems: list[Problem] = []
+        self.omitted = 0
+        # A problem inside an anchored node is found again at every alias of it: report it once.
+        self.seen: set[tuple[int, str]] | None = set() if aliased else None
+
+    def report(self, node: Node, message: str, path: Path, key: str | int | None = None) -> None:
+        """Keep a problem (its key is ``path``, then ``key``), or count it past ``MAX_PROBLEMS``."""
+        if self.seen is not None:
+            mark = (id(node), message)
+            if mark in self.seen:
+                return
+            self.seen.add(mark)
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.omitted += 1  # nothing more is built for it: a million problems cost a count
+            return
+        name = format_path((*path, key) if key is not None else path) or None
+        self.problems.append(_problem(self.source, node, message, name))
+
+    def scalar(self, node: Node, path: Path, key: str | int | None = None) -> Any:
+        try:
+            return _scalar(node)
+        except ValueError as exc:
+            self.report(node, str(exc), path, key)
+            return None
 
     def value(self, node: Node, path: Path, depth: int) -> Any:
         kind = type(node)
         if kind is ScalarNode:
-            return _scalar(node, self.problems, self.source, path)
+            return self.scalar(node, path)
         if depth >= MAX_DEPTH:
             raise _at_node(self.source, node, f"nesting deeper than {MAX_DEPTH} levels", format_path(path))
         if kind is SequenceNode:
             if node.tag != _SEQ:
                 return self._bad_tag(node, path)
-            return [self.value(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+            # Scalar items are built without a path: it is made only for a problem.
+            return [
+                self.scalar(item, path, i)
+                if type(item) is ScalarNode
+                else self.value(item, (*path, i), depth + 1)
+                for i, item in enumerate(node.value)
+            ]
         return self.mapping(node, path, depth)
 
     def mapping(self, node: Node, path: Path, depth: int) -> dict[str, Any]:
@@ -275,14 +318,7 @@ class _Builder:
         merges: list[Node] = []
         for key_node, value_node in node.value:
             if type(key_node) is not ScalarNode:
-                self.problems.append(
-                    _problem(
-                        self.source,
-                        key_node,
-                        "keys must be strings, not collections",
-                        format_path(path) or None,
-                    )
-                )
+                self.report(key_node, "keys must be strings, not collections", path)
                 continue
             key = key_node.value
             if key_node.tag == _PLAIN:
@@ -290,14 +326,14 @@ class _Builder:
                     merges.append(value_node)
                     continue
                 if key[:1] in MAYBE_TYPED or not key:
-                    key = _scalar(key_node, self.problems, self.source, path)
+                    key = self.scalar(key_node, path)
             elif key_node.tag != _STR:
-                key = _scalar(key_node, self.problems, self.source, path)
+                key = self.scalar(key_node, path)
             if type(key) is not str or not key or "." in key:
                 dotted = self.dotted_top and depth == 0 and type(key) is str
                 reason = segment_problem(key) if not dotted else dot_key_problem(key)
                 if reason is not None:
-                    self.problems.append(_problem(self.source, key_node, reason, format_path(path) or None))
+                    self.report(key_node, reason, path)
                     continue
             if key in result:
                 self._duplicate(node, key_node, key, path)
@@ -314,7 +350,7 @@ class _Builder:
                     if text and text[0] not in MAYBE_TYPED:
                         result[key] = text
                         continue
-                result[key] = _scalar(value_node, self.problems, self.source, (*path, key))
+                result[key] = self.scalar(value_node, (*path, key))
             else:
                 result[key] = self.value(value_node, (*path, key), depth + 1)
         if merges:
@@ -328,14 +364,7 @@ class _Builder:
             items = merge.value if type(merge) is SequenceNode else [merge]
             for item in items:
                 if type(item) is not MappingNode:
-                    self.problems.append(
-                        _problem(
-                            self.source,
-                            item,
-                            "a merge key (<<) takes a mapping or a list of mappings",
-                            format_path(path) or None,
-                        )
-                    )
+                    self.report(item, "a merge key (<<) takes a mapping or a list of mappings", path)
                     continue
                 sources.append(item)
         merged: dict[str, Any] = {}
@@ -346,12 +375,12 @@ class _Builder:
             result.setdefault(key, value)
 
     def _duplicate(self, node: Node, key_node: Node, key: str, path: Path) -> None:
-        first = next(k for k, _ in node.value if k.value == key_node.value)
+        if len(self.problems) >= MAX_PROBLEMS and self.seen is None:
+            self.omitted += 1  # not listed: no need to find where the key was first defined
+            return
+        first = self.index.entries(node).first[key_node.value][0]  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType] - a mapping's node
         line = first.start_mark.line + 1
-        name = format_path((*path, key))
-        self.problems.append(
-            _problem(self.source, key_node, f"duplicate key (first defined at line {line})", name)
-        )
+        self.report(key_node, f"duplicate key (first defined at line {line})", path, key)
 
     def _bad_tag(self, node: Node, path: Path) -> None:
         tag = node.tag
@@ -360,36 +389,7 @@ class _Builder:
             message = f"{kind} is not a valid !!{tag.rsplit(':', 1)[1]}"
         else:
             message = f"tag {show(tag)} is not allowed"
-        self.problems.append(_problem(self.source, node, message, format_path(path) or None))
-
-
-def _locate(root: Node | None, path: Sequence[str | int]) -> tuple[Node | None, Node | None]:
-    """The value node at ``path`` and the key node naming it, stopping at the nearest parent."""
-    node, key_node = root, None
-    for part in path:
-        found = _child(node, part)
-        if found is None:
-            break
-        key_node, node = found
-    return node, key_node
-
-
-def _child(node: Node | None, part: str | int) -> tuple[Node | None, Node] | None:
-    if type(node) is SequenceNode and isinstance(part, int) and 0 <= part < len(node.value):
-        return None, node.value[part]
-    if type(node) is not MappingNode:
-        return None
-    merges: list[Node] = []
-    for key_node, value_node in node.value:
-        if type(key_node) is ScalarNode and key_node.value == part:
-            return key_node, value_node
-        if type(key_node) is ScalarNode and key_node.tag == _PLAIN and key_node.value == "<<":
-            merges.extend(value_node.value if type(value_node) is SequenceNode else [value_node])
-    for merged in merges:
-        found = _child(merged, part)
-        if found is not None:
-            return found
-    return None
+        self.report(node, message, path)
 
 
 # --- dumping -------------------------------------------------------------------------------------

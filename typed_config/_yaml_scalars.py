@@ -23,6 +23,10 @@ _SPECIAL: Final[dict[str, Any]] = {
     ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
 }  # fmt: skip
 MAYBE_TYPED: Final = frozenset("0123456789+-.~nNtTfF")
+MAX_INT_DIGITS: Final = 4_000
+"""The longest integer, in digits (CPython refuses to convert longer ones)."""
+_INT_BITS: Final = 13_288  # the bit length of 10**4000: shorter integers have fewer digits
+_SHOWN: Final = 80  # the most characters of a scalar's text a message shows
 
 
 def resolve_plain(text: str) -> Any:
@@ -38,19 +42,37 @@ def resolve_plain(text: str) -> Any:
             raise ValueError(f"integer with {digits} digits (the limit is {MAX_INT_DIGITS})")
         return int(text)
     if text.startswith("0o") and len(text) > 2 and all(c in "01234567" for c in text[2:]):
-        return int(text[2:], 8)
+        return _based(text, 8)
     if text.startswith("0x") and len(text) > 2 and all(c in "0123456789abcdefABCDEF" for c in text[2:]):
-        return int(text[2:], 16)
+        return _based(text, 16)
     if _FLOAT_RE.fullmatch(text):
         number = float(text)
         if math.isinf(number):  # 1e400: YAML's infinities are spelled .inf
-            raise ValueError(f"{text} is out of the range of a float")
+            raise ValueError(f"{cut(text)} is out of the range of a float")
         return number
     return text
 
 
-MAX_INT_DIGITS: Final = 4_000
-"""The longest integer, in digits (CPython refuses to convert longer ones)."""
+def _based(text: str, base: int) -> int:
+    # CPython's digit limit does not apply to power-of-two bases, and conversion is linear there;
+    # the value must still be written in decimal (JSON, validation), so its decimal digits count.
+    number = int(text[2:], base)
+    if int_too_big(number):
+        raise ValueError(f"integer with more than {MAX_INT_DIGITS} digits (the limit is {MAX_INT_DIGITS})")
+    return number
+
+
+def int_too_big(number: int) -> bool:
+    """Whether an integer has more than ``MAX_INT_DIGITS`` decimal digits, found without counting them."""
+    bits = number.bit_length()
+    if bits != _INT_BITS:
+        return bits > _INT_BITS
+    return bool(abs(number) >= 10**MAX_INT_DIGITS)  # only at the boundary: no big constant at import time
+
+
+def cut(text: str) -> str:
+    """A scalar's text for a message: at most 80 characters."""
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
 
 
 def checked_int(text: str) -> int:
@@ -141,7 +163,7 @@ def explicit_scalar(kind: str, value: str) -> Any:
         "null": lambda v: v is None,
     }
     if not expected[kind](resolved):
-        raise ValueError(f"{value!r} is not a valid !!{kind}")
+        raise ValueError(f"{cut(value)!r} is not a valid !!{kind}")
     return float(resolved) if kind == "float" else resolved
 
 

@@ -16,6 +16,7 @@ from typing import Any, Final, NamedTuple
 
 from pydantic import BaseModel
 
+from typed_config._bounds import parse_json
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._flatten import flatten
 from typed_config._introspect import closest, is_bool, is_model, is_sequence, members, takes_text
@@ -23,7 +24,7 @@ from typed_config._keys import is_dict
 from typed_config._layers import KeyedLayer, keyed_layer
 from typed_config._secrets import REDACTED, holds_secret
 from typed_config._text import computed_problem, convert, convert_items, leaf_names, resolve_key
-from typed_config._yaml_scalars import checked_float, checked_int
+from typed_config._yaml_text import MAX_BYTES
 
 _BOOL_WORDS: Final = {"true": True, "false": False}
 
@@ -252,28 +253,32 @@ def _agent_form(
         return _json_entries(schema, arg, None)
     if arg.endswith(".json") and os.path.isfile(arg):
         try:
-            with open(arg, encoding="utf-8") as handle:
-                text = handle.read()
+            with open(arg, "rb") as handle:
+                raw = handle.read(MAX_BYTES + 1)  # a file of any size costs at most the limit
         except OSError as exc:
             return [], [Problem(None, f"cannot read file: {exc.strerror or exc}", Origin(path=arg))], False
-        return (*_json_entries(schema, text, arg)[:2], False)
+        if len(raw) > MAX_BYTES:
+            message = f"file too large: {os.path.getsize(arg)} bytes (the limit is {MAX_BYTES})"
+            return [], [Problem(None, message, Origin(path=arg))], False
+        return (*_json_entries(schema, raw, arg)[:2], False)
     return None
 
 
 def _json_entries(
-    schema: type[BaseModel], text: str, source: str | None
+    schema: type[BaseModel], text: str | bytes, source: str | None
 ) -> tuple[list[tuple[str, Any, Origin]], list[Problem], bool]:
     """Entries from a JSON object of (dotted) keys, named by ``source`` (None: the argument itself).
 
     When the schema holds a secret, the argument is named by the redaction marker, as a whole.
     """
     # Any part of the text may be a secret, under a key that is misspelled or in the wrong place.
-    shown = source or (REDACTED if holds_secret(schema) else _cut(text))
-    try:  # the scalar bounds files keep: 1e400 and 5,000-digit integers are refused
-        data = json.loads(text, parse_int=checked_int, parse_float=checked_float)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    inline = text if isinstance(text, str) else text.decode("utf-8", "replace")
+    shown = source or (REDACTED if holds_secret(schema) else _cut(inline))
+    try:  # held to the bounds of a file: size, nesting, 1e400 and 5,000-digit integers are refused
+        data = parse_json(text)
+    except json.JSONDecodeError as exc:
         return [], [Problem(None, f"not a JSON object: {exc}", Origin(text=shown))], False
-    except ValueError as exc:  # a number past the bounds
+    except ValueError as exc:  # over a bound
         return [], [Problem(None, str(exc), Origin(text=shown))], False
     if not is_dict(data):
         return [], [Problem(None, "not a JSON object", Origin(text=shown))], False

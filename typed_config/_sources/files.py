@@ -43,6 +43,11 @@ class FileLayer(Layer):
             path = (path[0], "value", *path[1:])
         return self.document.origin(path, at_key=at_key)
 
+    def position(self, path: Path, *, at_key: bool = False) -> tuple[int, int]:
+        if path and path[0] in self.wrapped and not (at_key and len(path) == 1):
+            path = (path[0], "value", *path[1:])
+        return self.document.position(path, at_key=at_key)
+
 
 def unwrap(data: dict[str, Any]) -> tuple[dict[str, Any], frozenset[str]]:
     """Unwrap top-level wrappers and drop wandb's own keys; return the data and the wrapped keys.
