@@ -533,7 +533,7 @@ def test_validate_help_documents_the_output(project: Path, capsys: pytest.Captur
     [
         # argparse's own messages: their quoting changes between Python versions, so only the
         # start of the line and what it names are pinned.
-        ([], "typed-config: error: the following arguments are required: COMMAND"),
+        (["--schema", "x"], "typed-config: error: argument COMMAND: invalid choice: 'x'"),
         (["frobnicate"], "typed-config: error: argument COMMAND: invalid choice: 'frobnicate'"),
         (
             ["validate", "good.yaml"],

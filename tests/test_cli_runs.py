@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,9 @@ def two_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]
     for name in ("RANK", "WORLD_SIZE", "SLURM_PROCID", "TORCHELASTIC_RUN_ID", "TYPED_CONFIG_RUN_ID"):
         monkeypatch.delenv(name, raising=False)
     first = tc.init(HParams, argv=["--epochs=3"], project="p")
-    second = tc.init(HParams, argv=["--epochs=5", "--optimizer.name=sgd", "--seed=1"], project="p")
+    second = tc.init(
+        HParams, argv=["--epochs=5", "--optimizer.name=sgd", "--seed=1"], project="p", name="sgd-run"
+    )
     return first.id, second.id
 
 
@@ -38,9 +41,11 @@ def test_runs_prints_a_table_with_differing_columns_first(
     first, second = two_runs
     lines = out.splitlines()
     assert code == 0
-    assert lines[0].split()[:4] == ["run", "epochs", "optimizer.name", "seed"]
-    assert lines[1].split()[:4] == [f"p/{first}", "3", "adam", "null"]
-    assert lines[2].split()[:4] == [f"p/{second}", "5", "sgd", "1"]
+    assert lines[0].split()[:6] == ["run", "name", "created", "epochs", "optimizer.name", "seed"]
+    created = [json.loads(Path(f"runs/p/{run}/meta.json").read_text())["created"] for run in two_runs]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", created[0])
+    assert lines[1].split()[:5] == [f"p/{first}", created[0], "3", "adam", "null"]  # no name: an empty cell
+    assert lines[2].split()[:6] == [f"p/{second}", "sgd-run", created[1], "5", "sgd", "1"]
 
 
 def test_runs_filters_selects_columns_and_speaks_json_and_csv(
@@ -60,9 +65,17 @@ def test_runs_filters_selects_columns_and_speaks_json_and_csv(
         "epochs,seed",
     )
     assert code == 0
-    assert json.loads(out) == [{"run": f"p/{second}", "config": {"epochs": 5, "seed": 1}}]
+    [record] = json.loads(out)
+    assert record == {
+        "run": f"p/{second}",
+        "name": "sgd-run",
+        "created": record["created"],
+        "config": {"epochs": 5, "seed": 1},
+    }
+    assert record["created"].startswith("20")
     code, out, _ = run_cli(capsys, "runs", "--filter", "epochs=3", "--format", "csv", "--columns", "epochs")
-    assert out.splitlines()[1:] == [f"p/{two_runs[0]},3"]
+    assert out.splitlines()[0] == "run,name,created,epochs"
+    assert re.fullmatch(rf"p/{two_runs[0]},,20[-0-9]+T[:0-9]+Z,3", out.splitlines()[1])
     code, _, err = run_cli(capsys, "runs", "--filter", "epochs")
     assert (code, err.strip()) == (2, "typed-config: error: --filter 'epochs': expected KEY=VALUE")
 
@@ -75,7 +88,7 @@ def test_diff_shows_changed_added_and_removed_keys(
     assert code == 1
     assert out.splitlines() == ["~ epochs: 3 -> 5", '~ optimizer.name: "adam" -> "sgd"', "~ seed: null -> 1"]
     code, out, _ = run_cli(capsys, "diff", f"p/{first}", f"runs/p/{first}")
-    assert (code, out) == (0, "")
+    assert (code, out) == (0, f"p/{first} and runs/p/{first} are equal\n")
 
 
 def test_diff_compares_a_run_with_a_config_file(
@@ -102,6 +115,28 @@ def test_explain_prints_the_chain(two_runs: tuple[str, str], capsys: pytest.Capt
     )
     code, _, err = run_cli(capsys, "explain", f"p/{two_runs[1]}", "nope")
     assert (code, err.strip()) == (2, f"typed-config: error: p/{two_runs[1]} has no key 'nope'")
+    code, _, err = run_cli(capsys, "explain", f"p/{two_runs[1]}", "optimizer.nmae")
+    assert (code, err.strip()) == (
+        2,
+        f"typed-config: error: p/{two_runs[1]} has no key 'optimizer.nmae'; did you mean 'optimizer.name'?",
+    )
+
+
+def test_runs_refuses_an_unknown_column_or_filter_key_with_a_suggestion(
+    two_runs: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert two_runs
+    code, out, err = run_cli(capsys, "runs", "--columns", "epochs,optimizer.rl")
+    assert (code, out, err) == (
+        2,
+        "",
+        "typed-config: error: --columns 'optimizer.rl': no run has this key; did you mean 'optimizer.lr'?\n",
+    )
+    code, out, err = run_cli(capsys, "runs", "--filter", "epoch=3")
+    assert (code, err) == (
+        2,
+        "typed-config: error: --filter 'epoch': no run has this key; did you mean 'epochs'?\n",
+    )
 
 
 def test_hash_matches_fingerprint_for_runs_and_files(

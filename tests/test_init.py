@@ -119,11 +119,17 @@ def test_help_lists_every_key_and_exits_zero(workdir: Path, capsys: pytest.Captu
         start(["--epochs=3", "--help"])
     assert info.value.code == 0
     out = capsys.readouterr().out
-    assert "  --epochs INT                Number of epochs to train over (default: 100)" in out
+    assert (
+        "  --epochs INT                Number of epochs to train over (default: 10, from config-defaults.yaml:3:10)"
+        in out
+    )
     assert "  --use-amp, --no-use-amp     (default: false)" in out
     assert "optimizer (Optimizer):" in out
-    assert "  --optimizer.name {adam,sgd} (default: adam)" in out
-    assert "  --optimizer.lr FLOAT        Learning rate (default: 0.001)" in out
+    assert "  --optimizer.name {adam,sgd} (default: sgd, from config-defaults.yaml:6:9)" in out
+    assert (
+        "  --optimizer.lr FLOAT        Learning rate [> 0] (default: 0.5, from config-defaults.yaml:5:7)"
+        in out
+    )
 
 
 def test_print_config_shows_values_with_origins_and_exits_zero(
@@ -170,7 +176,7 @@ def test_environment_variables_with_a_prefix(workdir: Path, monkeypatch: pytest.
     monkeypatch.setenv("TRAIN_EPOCHZ", "3")
     monkeypatch.setenv("TRAIN_BATCH_SIZE", "many")
     with pytest.raises(tc.ConfigError) as info:
-        start(env_prefix="TRAIN_")
+        start(env_prefix="TRAIN_", env_strict=True)
     assert str(info.value).splitlines() == [
         "$TRAIN_EPOCHZ: environment variable names no key; did you mean TRAIN_EPOCHS?",
     ]

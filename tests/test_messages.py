@@ -412,7 +412,7 @@ CASES: list[tuple[str, Callable[[], object], list[str]]] = [
     # --- environment ------------------------------------------------------------------------
     (
         "env unknown",
-        lambda: start(env_prefix="MSG_T1_"),
+        lambda: start(env_prefix="MSG_T1_", env_strict=True),
         ["$MSG_T1_EPOCSH: environment variable names no key; did you mean MSG_T1_EPOCHS?"],
     ),
     (

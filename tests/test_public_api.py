@@ -21,6 +21,7 @@ EXPECTED = [
     "StoredConfig",
     "StoredRun",
     "add_arguments",
+    "call",
     "dump_defaults",
     "fingerprint",
     "flatten",

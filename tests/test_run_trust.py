@@ -133,7 +133,7 @@ def test_the_run_commands_take_a_schema_instead_of_importing_one(tmp_path: Path)
     assert json.loads(listed.stdout)[0]["config"]["opt.beta1"] == 0.9  # validated: defaults filled in
     assert explained.stdout.splitlines()[:2] == ["epochs = 3", "  schema default: 100"]
     assert hashed.stdout.strip() == tc.load(HParams, overrides={"epochs": 3}).fingerprint()
-    assert (diffed.returncode, diffed.stdout) == (0, "")
+    assert (diffed.returncode, diffed.stdout) == (0, f"p/{run_id} and p/{run_id} are equal\n")
 
 
 def test_a_schema_module_in_the_project_folder_is_still_imported(tmp_path: Path) -> None:
@@ -286,9 +286,10 @@ def test_a_broken_run_is_reported_and_the_others_still_listed(tmp_path: Path) ->
     assert [r.id for r in found] == [good]
     meta = tmp_path / "runs" / "p" / broken / "meta.json"
     assert [str(p) for p in found.problems] == [f"{meta}: cannot read file: No such file or directory"]
+    created = json.loads((tmp_path / "runs" / "p" / good / "meta.json").read_text())["created"]
     assert (listed.returncode, [line.split() for line in listed.stdout.splitlines()]) == (
         0,
-        [["run", "epochs"], [f"p/{good}", "3"]],
+        [["run", "name", "created", "epochs"], [f"p/{good}", created, "3"]],  # no name: an empty cell
     )
     assert listed.stderr == (
         "typed-config: warning: skipped a run that cannot be read: "

@@ -7,6 +7,7 @@ file, line and column; hand training code an object mypy and pyright understand.
 
 from typed_config._api import Api, RunList, StoredConfig, StoredRun
 from typed_config._argparse import add_arguments
+from typed_config._call import call
 from typed_config._defaults import dump_defaults
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._explain import Explanation, Setting
@@ -32,6 +33,7 @@ __all__ = [
     "StoredConfig",
     "StoredRun",
     "add_arguments",
+    "call",
     "dump_defaults",
     "fingerprint",
     "flatten",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel
 
@@ -20,7 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser, schema: type[BaseModel]) -> N
 
     Options are spelled ``--optimizer.lr`` and ``--batch-size`` (``--batch_size`` works too); text
     is converted by the field's type as on typed_config's own command line; an option not given
-    stays None, so ``cfg.update(parser.parse_args())`` takes only what was given.
+    stays None, so ``cfg.update(parser.parse_args())`` takes only what was given. ``--configs FILE
+    [FILE ...]`` is added too (unless the schema or the parser has it): ``init(config=args)``
+    reads those files just below the ``Namespace``'s own values, as a command line would.
 
     Args:
         parser: the script's parser; its other options are left alone (select with
@@ -28,7 +31,31 @@ def add_arguments(parser: argparse.ArgumentParser, schema: type[BaseModel]) -> N
         schema: the model whose keys become options.
     """
     check_schema(schema)
-    _add(parser, schema, "", parser.add_argument_group(schema.__name__))
+    group = parser.add_argument_group(schema.__name__)
+    if CONFIGS not in schema.model_fields and "--configs" not in parser._option_string_actions:  # noqa: SLF001 - argparse has no public way to ask
+        group.add_argument(
+            "--configs",
+            dest=CONFIGS,
+            nargs="+",
+            metavar="FILE",
+            default=None,
+            help="config files to load, in order (later files win)",
+        )
+    _add(parser, schema, "", group)
+
+
+CONFIGS: Final = "configs"
+"""The ``Namespace`` attribute ``add_arguments``' ``--configs`` fills."""
+
+
+def split_configs(config: object, schema: type[BaseModel]) -> tuple[object, list[str]]:
+    """A ``Namespace`` from ``add_arguments``: the object without its ``--configs`` files, and the files."""
+    files = getattr(config, CONFIGS, None)
+    if CONFIGS in schema.model_fields or type(config).__name__ != "Namespace" or not isinstance(files, list):
+        return config, []
+    rest = copy.copy(config)
+    delattr(rest, CONFIGS)
+    return rest, [str(f) for f in files]  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
 
 
 def _boolean_action() -> type[argparse.Action]:

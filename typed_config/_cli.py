@@ -25,12 +25,15 @@ from typed_config._cli_common import (
     report,
     schema_of,
 )
+from typed_config._cli_completion import add_completion_command
 from typed_config._cli_runs import add_run_commands
 from typed_config._cli_sweep import add_sweep_commands
 from typed_config._codegen import add_codegen_command
 from typed_config._defaults import defaults_json_schema, dump_defaults
 from typed_config._errors import ConfigError, escaped
 from typed_config._flatten import flatten
+from typed_config._fs import atomic_write
+from typed_config._init import VERSION
 from typed_config._load import load
 from typed_config._model import HyperParams
 from typed_config._schema_ref import first_line
@@ -68,8 +71,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit status: 0 success, 1 a config with problems, 2 a usage error or unreadable input.
     """
     parser = _parser()
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if not arguments:  # nothing asked: the help, on stderr, as a usage error
+        sys.stderr.write(parser.format_help())
+        return EXIT_USAGE
     try:
-        args = parser.parse_args(sys.argv[1:] if argv is None else list(argv))
+        args = parser.parse_args(arguments)
     except SystemExit as exc:
         # argparse exits on --help (0) and on its own usage errors (2); main() only returns.
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
@@ -96,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG, description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--version", action="version", version=f"{PROG} {VERSION}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
     validate = commands.add_parser(
@@ -129,6 +137,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Print a JSON Schema for config-defaults.yaml files of the schema, for editors.",
     )
     add_schema(schema, required=True)
+    schema.add_argument("--output", metavar="PATH", help="write the file (atomically) instead of printing it")
     schema.set_defaults(run=_run_schema)
 
     flat = commands.add_parser(
@@ -146,6 +155,7 @@ def _parser() -> argparse.ArgumentParser:
     add_run_commands(commands)
     add_sweep_commands(commands)
     add_codegen_command(commands)
+    add_completion_command(commands, parser)
     return parser
 
 
@@ -227,7 +237,16 @@ def _run_defaults(args: argparse.Namespace) -> int:
 
 def _run_schema(args: argparse.Namespace) -> int:
     schema = schema_of(args.schema)
-    out(json.dumps(defaults_json_schema(schema), indent=2) + "\n")
+    text = json.dumps(defaults_json_schema(schema), indent=2) + "\n"
+    if args.output is None:
+        out(text)
+        return EXIT_OK
+    try:
+        atomic_write(args.output, text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    except ConfigError as exc:  # the output is a symbolic link
+        raise UsageError(f"cannot write {exc.problems[0]}") from None
     return EXIT_OK
 
 

@@ -15,6 +15,7 @@ from typed_config._cli_common import EXIT_OK, EXIT_PROBLEMS, UsageError, add_sch
 from typed_config._errors import ConfigError, escaped
 from typed_config._fingerprint import fingerprint
 from typed_config._flatten import flatten
+from typed_config._introspect import closest
 from typed_config._keys import is_dict
 from typed_config._load import load
 from typed_config._sources.files import file_layer
@@ -34,7 +35,8 @@ def add_run_commands(commands: Any) -> None:
         "runs",
         help="list runs with their config as columns",
         description=(
-            "List runs as a table with one column per config key; columns where runs differ come first."
+            "List runs as a table: each run's id, name and created time (UTC), then one column per config "
+            "key, columns where runs differ first. A --columns or --filter key no run has is an error."
         ),
     )
     _add_root(runs)
@@ -119,7 +121,7 @@ def _run_diff(args: argparse.Namespace) -> int:
             lines.append(f"+ {key}: {_shown(second[key])}")
         elif _shown(first[key]) != _shown(second[key]):
             lines.append(f"~ {key}: {_shown(first[key])} -> {_shown(second[key])}")
-    out(_lines(lines))
+    out(_lines(lines or [f"{args.first} and {args.second} are equal"]))
     return EXIT_PROBLEMS if lines else EXIT_OK
 
 
@@ -132,7 +134,9 @@ def _run_explain(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read {args.target}: {exc.problems[0]}") from None
     chain = chains.get(args.key)
     if not isinstance(chain, list) or args.key not in run.config:
-        raise UsageError(f"{args.target} has no key {args.key!r}")
+        raise UsageError(
+            f"{args.target} has no key {args.key!r}{_hint(args.key, list(run.config.to_flat()))}"
+        )
     lines = [f"{args.key} = {_shown(run.config[args.key])}"]
     entries: list[Any] = chain  # pyright: ignore[reportUnknownVariableType] - JSON read from disk
     lines += [f"  {e.get('origin')}: {_shown(e.get('value'))}" for e in entries if is_dict(e)]
@@ -159,7 +163,8 @@ def _run_runs(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read {root}: {exc.strerror or exc}") from None
     wanted = [_filter(text) for text in args.filter]
     schema = schema_of(args.schema) if args.schema else None
-    rows: list[tuple[str, dict[str, Any]]] = []
+    rows: list[tuple[list[str], dict[str, Any]]] = []
+    known: set[str] = set()
     for project in projects:
         try:
             found = Api(root).runs(project, schema=schema)
@@ -172,28 +177,62 @@ def _run_runs(args: argparse.Namespace) -> int:
             warn(f"skipped a run that cannot be read: {problem}")
         for run in found:
             flat = run.config.to_flat()
+            known.update(flat)
             if all(
                 key in flat and (flat[key] == value or str(flat[key]) == text) for key, value, text in wanted
             ):
-                rows.append((f"{run.project}/{run.id}", flat))
+                rows.append(
+                    (
+                        [
+                            f"{run.project}/{run.id}",
+                            str(run.meta.get("name") or ""),
+                            str(run.meta.get("created") or ""),
+                        ],
+                        flat,
+                    )
+                )
+    _check_keys(args, known)
     columns = _columns([flat for _, flat in rows], args.columns)
     if args.format == "json":
-        out(
-            json.dumps(
-                [{"run": name, "config": {c: flat.get(c) for c in columns}} for name, flat in rows], indent=2
-            )
-            + "\n"
-        )
-    elif args.format == "csv":
+        records = [
+            {
+                "run": ids[0],
+                "name": ids[1] or None,
+                "created": ids[2] or None,
+                "config": {c: flat.get(c) for c in columns},
+            }
+            for ids, flat in rows
+        ]
+        out(json.dumps(records, indent=2) + "\n")
+        return EXIT_OK
+    header = [*_RUN_COLUMNS, *map(escaped, columns)]
+    table = [[*map(escaped, ids), *(_cell(flat, c) for c in columns)] for ids, flat in rows]
+    if args.format == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["run", *map(escaped, columns)])
-        writer.writerows([escaped(name), *(_cell(flat, c) for c in columns)] for name, flat in rows)
+        csv.writer(buffer, lineterminator="\n").writerows([header, *table])
         out(buffer.getvalue())
     else:
-        header = ["run", *map(escaped, columns)]
-        out(_table(header, [[escaped(name), *(_cell(flat, c) for c in columns)] for name, flat in rows]))
+        out(_table(header, table))
     return EXIT_OK
+
+
+_RUN_COLUMNS = ("run", "name", "created")
+
+
+def _check_keys(args: argparse.Namespace, known: set[str]) -> None:
+    """A --columns or --filter key that no listed run has is a usage error, with a suggestion."""
+    if not known:
+        return  # no run to know the keys from
+    asked = [("--columns", c) for c in (args.columns or "").split(",") if c]
+    asked += [("--filter", text.partition("=")[0]) for text in args.filter]
+    for option, key in asked:
+        if key not in known:
+            raise UsageError(f"{option} {key!r}: no run has this key{_hint(key, sorted(known))}")
+
+
+def _hint(key: str, keys: list[str]) -> str:
+    match = closest(key, keys)
+    return f"; did you mean {match!r}?" if match else ""
 
 
 def _filter(text: str) -> tuple[str, Any, str]:

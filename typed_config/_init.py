@@ -1,7 +1,8 @@
 """``init``: every source in wandb's order, validated once, into a run with provenance, kept on disk.
 
 Precedence, lowest first: the schema's defaults < ``config-defaults.yaml`` < ``init(config=...)``
-< each ``--configs`` file in order < environment variables (opt-in) < command-line overrides.
+< each ``--configs`` file in order < secret files (opt-in) < environment variables and a ``.env``
+file (opt-in) < command-line overrides.
 This is wandb's own order (its config files beat ``init(config=)``). Command-line values are
 locked: they are a sweep's choices, and code cannot replace them. A resumed run starts from its
 stored config instead of the defaults file.
@@ -14,10 +15,12 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
+from typed_config._argparse import split_configs
+from typed_config._commands import choose_command
 from typed_config._derived import computed_from, is_computed
 from typed_config._errors import ConfigError, Origin, Problem, ProblemList
 from typed_config._flatten import flatten, flatten_fields
@@ -29,8 +32,8 @@ from typed_config._model import HyperParams, attach_state
 from typed_config._resume import Stored, as_stored, check_resumed, missing_secrets, resumed, secrets_only
 from typed_config._run import Run
 from typed_config._schema_ref import reference_of
+from typed_config._settings import check_settings_arguments, settings_layers
 from typed_config._sources.argv import default_argv, parse_overrides, split_run_arguments
-from typed_config._sources.env import env_layer
 from typed_config._sources.files import file_layer, sweep_param_layer
 from typed_config._state import ConfigState
 from typed_config._store import (
@@ -40,7 +43,7 @@ from typed_config._store import (
     new_run_id,
     read_config,
 )
-from typed_config._usage import config_text, help_text
+from typed_config._usage import config_text, print_help
 
 H = TypeVar("H", bound=HyperParams)
 
@@ -57,7 +60,7 @@ DEFAULTS_FILE: Final = _DefaultFile("config-defaults.yaml")
 
 
 def init(
-    schema: type[H],
+    schema: type[H] | Mapping[str, type[H]],
     *,
     config: object = None,
     argv: Sequence[str] | None = None,
@@ -66,6 +69,9 @@ def init(
     project: str = "default",
     name: str | None = None,
     env_prefix: str | None = None,
+    env_file: str | os.PathLike[str] | None = None,
+    env_strict: bool = False,
+    secrets_dir: str | os.PathLike[str] | None = None,
     allow_unknown_args: bool = False,
     resume: str | bool | None = None,
     allow_val_change: bool = False,
@@ -73,7 +79,10 @@ def init(
     """Start a run: read every source, validate once, and return the typed config with provenance.
 
     Args:
-        schema: a ``HyperParams`` class (nested models must be ``HyperParams`` too).
+        schema: a ``HyperParams`` class (nested models must be ``HyperParams`` too), or a mapping
+            of command names to such classes: the first argument names the command
+            (``train.py fit --epochs 3``), ``run.command`` is its name and ``run.config`` an
+            instance of its class.
         config: a dict (nested or dot-keys), a model instance, an argparse ``Namespace``, absl
             ``FlagValues``, any object with ``__dict__``, or a path to a config file.
         argv: the command line, without the program name; ``sys.argv[1:]`` when None (and
@@ -84,6 +93,11 @@ def init(
         project: the project's folder name.
         name: a display name for the run.
         env_prefix: read environment variables with this prefix (``TRAIN_OPTIMIZER__LR``).
+        env_file: a ``.env`` file of such variables, read when it exists (the real environment
+            wins); needs ``env_prefix``.
+        env_strict: a variable with the prefix that names no key is an error, not a warning.
+        secrets_dir: a folder of secret files, one per ``SecretStr``/``SecretBytes`` key
+            (``optimizer__api_key``), below the environment in precedence.
         allow_unknown_args: leave unknown options in ``run.unknown_args`` instead of failing.
         resume: continue a stored run: its id, or True for the project's latest run.
         allow_val_change: on resume, let the sources change values the stored run has.
@@ -96,30 +110,43 @@ def init(
         TypeError: ``schema`` is not ``HyperParams`` all the way down, or ``argv`` is a string.
         SystemExit: after printing ``--help`` or ``--print-config`` (status 0), as argparse does.
     """
-    check_run_schema(schema)
     if isinstance(argv, str):
         raise TypeError("argv must be a list of arguments, not a single string")
     args = list(default_argv() if argv is None else argv)
+    command = None
+    if not isinstance(schema, type):
+        command, schema, args = choose_command(schema, args)
+    check_run_schema(schema)
+    check_settings_arguments(env_prefix, env_file, env_strict)
     configs, rest, flags, problems, rest_at = split_run_arguments(args)
-    if "--help" in flags:
-        sources = ["config-defaults.yaml", "config=...", "--configs files"]
-        if env_prefix:
-            sources.append(f"${env_prefix}* variables")
-        sys.stdout.write(help_text(schema, os.path.basename(sys.argv[0]) or "train.py", sources))
-        raise SystemExit(0)
     where = launcher()
     project_dir = None if dir is None else Path(dir) / check_name(project, Origin(text="project="), "project")
     stored = resumed(schema, project_dir, resume, where.run_id)
     layers: list[Layer] = []
     unread = ProblemList()
     _read_base(stored, defaults, layers, unread)
+    config, namespace_files = split_configs(config, schema)
+    for path in namespace_files:  # below the Namespace's own values, as on a command line
+        _read(functools.partial(_file, path), layers, unread)
     if config is not None:
         _read(lambda: source_layer(schema, config, role="config={...}"), layers, unread)
     for path in configs:
         _read(functools.partial(_file, path), layers, unread)
-    if env_prefix:
-        _read(lambda: env_layer(schema, os.environ, env_prefix), layers, unread)
+    settings, problems_reading = settings_layers(
+        schema,
+        env_prefix=env_prefix,
+        env_file=env_file,
+        env_strict=env_strict,
+        secrets_dir=secrets_dir,
+        environ=os.environ,
+    )
+    layers.extend(settings)
+    unread.extend(problems_reading)
     sweep = _sweep_parameters(layers, unread)
+    if "--help" in flags:
+        print_help(
+            schema, layers, command=command, env_prefix=env_prefix, env_file=env_file, secrets_dir=secrets_dir
+        )
     parsed = parse_overrides(schema, rest, allow_unknown=allow_unknown_args)
     layers.append(parsed.layer)
     if stored is not None:
@@ -147,7 +174,9 @@ def init(
         raise SystemExit(0)
     for at, shown in zip(rest_at, parsed.shown, strict=True):
         args[at] = shown  # meta.json keeps argv: an argument that gives a secret, redacted whole
-    return _start(
+    if command is not None:
+        args = [command, *args]
+    run = _start(
         validated,
         state,
         stored,
@@ -158,7 +187,10 @@ def init(
         name,
         parsed.unknown,
         args,
+        command,
     )
+    run.command = command
+    return run
 
 
 def _start(  # noqa: PLR0917 - one private call site, each argument named there
@@ -172,6 +204,7 @@ def _start(  # noqa: PLR0917 - one private call site, each argument named there
     name: str | None,
     unknown: list[str],
     argv: list[str],
+    command: str | None,
 ) -> Run[H]:
     meta: dict[str, Any] = {}
     history: dict[str, list[dict[str, Any]]] = {}
@@ -193,6 +226,7 @@ def _start(  # noqa: PLR0917 - one private call site, each argument named there
         "argv": argv,
         "project": project,
         "name": name,
+        **({"command": command} if command is not None else {}),
         "typed_config_version": VERSION,
     }
     descs = read_config(run_dir)[1] if stored is not None and run_dir is not None else {}

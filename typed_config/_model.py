@@ -42,7 +42,8 @@ class HyperParams(BaseModel):
 
     # defer_build: a validator is built on first use, not when a class is defined, so importing
     # typed_config (and defining a schema) does not pay for pydantic's schema build and plugin scan.
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    # use_attribute_docstrings: a docstring under a field is its description (--help, desc, schema).
+    model_config = ConfigDict(extra="forbid", defer_build=True, use_attribute_docstrings=True)
 
     __typed_config_adapters__: ClassVar[dict[str, TypeAdapter[Any]]]
     # A run's bookkeeping, shared by every model in the config's tree, and where this one sits.

@@ -42,6 +42,9 @@ class Run(Generic[H]):
     finishes the run when the block ends, as ``wandb.init`` does.
     """
 
+    command: str | None = None
+    """The command the first argument named, for ``init({"fit": FitParams, ...})``; else None."""
+
     def __init__(
         self,
         config: H,

@@ -4,23 +4,72 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 import pathlib
+import sys
 import typing
-from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, Literal, NoReturn
 
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretStr
+from pydantic.fields import FieldInfo
 
 from typed_config._errors import Origin, escaped
+from typed_config._flatten import flatten
 from typed_config._introspect import is_bool, is_model, members, strip
 from typed_config._keys import field_keys, to_plain
+from typed_config._layers import Layer
+from typed_config._secrets import secret_at_key
 from typed_config._yaml_scalars import dump_scalar
 
 _WIDTH = 30
 
 
-def help_text(schema: type[BaseModel], prog: str, sources: Sequence[str]) -> str:
-    """The ``--help`` text: every key with its type, default and description, grouped by model."""
+Effective = Mapping[str, tuple[Any, Origin]]
+"""Dot-key -> the value the sources read so far give it, and where it came from."""
+
+
+def print_help(
+    schema: type[BaseModel],
+    layers: Sequence[Layer],
+    *,
+    env_prefix: str | None,
+    env_file: str | os.PathLike[str] | None,
+    secrets_dir: str | os.PathLike[str] | None,
+    command: str | None = None,
+) -> NoReturn:
+    """``--help``, with the defaults the sources read so far give (a source that failed adds none)."""
+    sources = ["config-defaults.yaml", "config=...", "--configs files"]
+    if secrets_dir is not None:
+        sources.append(f"secret files in {os.fspath(secrets_dir)}")
+    if env_prefix:
+        sources.append(f"${env_prefix}* variables" + (f" (and {os.fspath(env_file)})" if env_file else ""))
+    prog = (os.path.basename(sys.argv[0]) or "train.py") + (f" {command}" if command else "")
+    effective = {
+        k: (SecretStr("hidden") if secret_at_key(schema, k) else v, o)  # shown as the redaction marker
+        for k, (v, o) in effective_values(layers).items()
+    }
+    sys.stdout.write(help_text(schema, prog, sources, effective))
+    raise SystemExit(0)
+
+
+def effective_values(layers: Sequence[Layer]) -> dict[str, tuple[Any, Origin]]:
+    """Every dot-key the layers set, with the value and origin of the highest layer that sets it."""
+    found: dict[str, tuple[Any, Origin]] = {}
+    for layer in layers:
+        for key, value in flatten(layer.data).items():
+            found[key] = (value, layer.origin(tuple(key.split("."))))
+    return found
+
+
+def help_text(
+    schema: type[BaseModel], prog: str, sources: Sequence[str], effective: Effective | None = None
+) -> str:
+    """The ``--help`` text: every key with its type, constraints, default and description, grouped by model.
+
+    A default is the effective one: the value the sources read so far (``effective``) give the
+    key, with its origin, else the schema's. A union of models lists each variant's options.
+    """
     lines = [
         f"usage: {prog} [--configs FILE [FILE ...]] [--print-config] [--KEY=VALUE ...]",
         "",
@@ -29,39 +78,84 @@ def help_text(schema: type[BaseModel], prog: str, sources: Sequence[str]) -> str
         + ".",
         "",
         "options:",
-        _row("-h, --help", "show this message and exit"),
-        _row("--configs FILE [FILE ...]", "config files to load, in order (later files win)"),
-        _row("--print-config", "print the resolved config with each value's origin, and exit"),
+        row("-h, --help", "show this message and exit"),
+        row("--configs FILE [FILE ...]", "config files to load, in order (later files win)"),
+        row("--print-config", "print the resolved config with each value's origin, and exit"),
     ]
-    _group(schema, "", f"{schema.__name__}:", lines)
+    _group(schema, "", f"{schema.__name__}:", lines, effective or {})
     return "\n".join(lines) + "\n"
 
 
-def _group(model: type[BaseModel], prefix: str, title: str, lines: list[str]) -> None:
+def _group(model: type[BaseModel], prefix: str, title: str, lines: list[str], effective: Effective) -> None:
     lines += ["", title]
-    nested: list[tuple[str, type[BaseModel]]] = []
+    nested: list[tuple[str, str, type[BaseModel]]] = []
     for name, key in field_keys(model):
         info = model.model_fields[name]
         models = [m for m in members(info.annotation) if is_model(m)]
         option = "--" + (prefix + key).replace("_", "-")
-        if len(models) == 1 and models == members(info.annotation):
-            nested.append((prefix + key, models[0]))
-            continue
+        if models and len(models) == len([m for m in members(info.annotation) if m is not type(None)]):
+            nested += [(prefix + key, _variant_title(prefix + key, m, info, len(models)), m) for m in models]
+            if len(models) == 1 and models == members(info.annotation):
+                continue
         if is_bool(info.annotation):
             spelled = f"{option}, --no-{option[2:]}"
         else:
             spelled = f"{option} {type_name(info.annotation)}"
-        default = (
-            "required"
-            if info.is_required()
-            else f"default: {_shown(info.get_default(call_default_factory=True, validated_data={}))}"
-        )
-        lines.append(_row(spelled, f"{info.description or ''} ({default})".strip()))
-    for dotted, sub in nested:
-        _group(sub, dotted + ".", f"{dotted} ({sub.__name__}):", lines)
+        parts = [info.description or "", _constraints(info), f"({_default(info, prefix + key, effective)})"]
+        lines.append(row(spelled, " ".join(p for p in parts if p)))
+    for dotted, sub_title, sub in nested:
+        _group(sub, dotted + ".", sub_title, lines, effective)
 
 
-def _row(left: str, right: str) -> str:
+def _default(info: FieldInfo, key: str, effective: Effective) -> str:
+    if key in effective:
+        value, origin = effective[key]
+        return f"default: {_shown(value)}, from {origin}"
+    if info.is_required():
+        return "required"
+    return f"default: {_shown(info.get_default(call_default_factory=True, validated_data={}))}"
+
+
+def _variant_title(dotted: str, model: type[BaseModel], info: FieldInfo, count: int) -> str:
+    """``optimizer (Adam):``, or for one variant of a union ``optimizer (Sgd, with --optimizer.name=sgd):``."""
+    tag = info.discriminator if isinstance(info.discriminator, str) else None
+    choice = ""
+    if count > 1 and tag is not None and tag in model.model_fields:
+        values = typing.get_args(strip(model.model_fields[tag].annotation))
+        choice = f", with --{dotted}.{tag}={to_plain(values[0])}" if values else ""
+    return f"{dotted} ({model.__name__}{choice}):"
+
+
+_BOUNDS: Final = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}
+
+
+def _constraints(info: FieldInfo) -> str:
+    """The field's constraints as a reader writes them: ``[0 < x < 1]``, ``[>= 1]``, ``[length >= 1]``."""
+    found: dict[str, Any] = {}
+    for item in info.metadata:
+        for attribute in ("gt", "ge", "lt", "le", "multiple_of", "min_length", "max_length"):
+            value = getattr(item, attribute, None)
+            if value is not None:
+                found[attribute] = value
+    low = next(((op, found[k]) for k, op in (("gt", "<"), ("ge", "<=")) if k in found), None)
+    high = next(((op, found[k]) for k, op in (("lt", "<"), ("le", "<=")) if k in found), None)
+    texts: list[str] = []
+    if low and high:
+        texts.append(f"{low[1]} {low[0]} x {high[0]} {high[1]}")
+    elif low or high:
+        name = next(k for k in _BOUNDS if k in found)
+        texts.append(f"{_BOUNDS[name]} {found[name]}")
+    if "multiple_of" in found:
+        texts.append(f"a multiple of {found['multiple_of']}")
+    if "min_length" in found:
+        texts.append(f"length >= {found['min_length']}")
+    if "max_length" in found:
+        texts.append(f"length <= {found['max_length']}")
+    return f"[{', '.join(texts)}]" if texts else ""
+
+
+def row(left: str, right: str) -> str:
+    """One option and its text, in the help's two columns."""
     if len(left) >= _WIDTH - 2:
         return f"  {left}\n{' ' * _WIDTH}{right}"
     return f"  {left:<{_WIDTH - 2}}{right}"

@@ -40,6 +40,10 @@ class Overrides(NamedTuple):
     or a value that holds one, replaced as a whole by the redaction marker."""
 
 
+BUILT_IN_OPTIONS: Final = ("configs", "help", "print-config")
+"""The options every run's command line has besides its keys (did-you-mean knows them too)."""
+
+
 def _is_value_token(token: str) -> bool:
     """A token that cannot start an option: anything not starting with '-', or a number."""
     if not token.startswith("-"):
@@ -147,7 +151,7 @@ class _Parser:
         elif self.allow_unknown:
             self.unknown.extend(argv[self.index - 1 : values_after])
         else:
-            match = closest(option, leaf_names(self.schema))
+            match = closest(option, [*leaf_names(self.schema), *BUILT_IN_OPTIONS])
             hint = f"; did you mean '--{match}'?" if match else ""
             self.problems.append(Problem(None, f"unknown option{hint}", Origin(text=self._echo(arg))))
         self.index = values_after

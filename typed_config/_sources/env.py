@@ -15,11 +15,20 @@ from typed_config._text import computed_problem, convert, leaf_names, resolve_ke
 
 
 def env_layer(
-    schema: type[BaseModel], environ: Mapping[str, str], prefix: str
+    schema: type[BaseModel],
+    environ: Mapping[str, str],
+    prefix: str,
+    *,
+    origins: Mapping[str, Origin] | None = None,
+    name_origins: Mapping[str, Origin] | None = None,
+    strays: list[Problem] | None = None,
 ) -> tuple[KeyedLayer, list[Problem]]:
     """Read every variable that starts with ``prefix``; text is converted as on the command line.
 
-    A variable that names no key is a problem (with a suggestion), like an unknown option.
+    A variable that names no key is a problem (with a suggestion), like an unknown option; when
+    ``strays`` is given, such problems go there instead (the caller warns about them).
+    ``origins`` gives where a variable's value was read when it is not ``$NAME`` (a ``.env``
+    line), ``name_origins`` where its name was (for a stray one).
     """
     entries: list[tuple[str, Any, Origin]] = []
     problems: list[Problem] = []
@@ -27,14 +36,21 @@ def env_layer(
     for variable in sorted(environ):
         if not variable.startswith(prefix) or variable == prefix:
             continue
-        origin = Origin(text=f"${variable}")
+        origin = (origins or {}).get(variable) or Origin(text=f"${variable}")
         dotted = variable[len(prefix) :].lower().replace("__", ".")
         target = resolve_key(schema, dotted)
         if target is None:
+            origin = (name_origins or {}).get(variable) or origin
             computed = computed_problem(schema, dotted, origin)
+            if computed is not None:
+                problems.append(computed)
+                continue
             match = closest(dotted, names)
             hint = f"; did you mean {prefix}{match.upper().replace('.', '__')}?" if match else ""
-            problems.append(computed or Problem(None, f"environment variable names no key{hint}", origin))
+            what = "environment variable" if origin.path is None else variable
+            (problems if strays is None else strays).append(
+                Problem(None, f"{what} names no key{hint}", origin)
+            )
             continue
         path, tp = target
         key = ".".join(str(p) for p in path)
