@@ -29,6 +29,7 @@ from typed_config._init import DEFAULTS_FILE
 from typed_config._keys import Path, lookup, to_plain
 from typed_config._schema_ref import first_line
 from typed_config._sweep_expand import expand_runs
+from typed_config._sweep_init import add_init_command
 from typed_config._yaml_dump import dump_mapping
 from typed_config.sweep import check
 
@@ -65,8 +66,9 @@ def add_sweep_commands(commands: Any) -> None:
     """Register ``sweep check`` and ``sweep expand`` on the ``typed-config`` subparsers."""
     sweep = commands.add_parser(
         "sweep",
-        help="check a wandb sweep file against a schema, or expand it into configs",
-        description="Check a wandb sweep file against a schema, or expand it locally into configs.",
+        help="check a wandb sweep file against a schema, expand it into configs, or write one from a schema",
+        description="Check a wandb sweep file against a schema, expand it locally into configs, or write one "
+        "from the schema's search space.",
     )
     actions = sweep.add_subparsers(title="sweep commands", metavar="COMMAND", required=True)
     checking = actions.add_parser(
@@ -107,6 +109,7 @@ def add_sweep_commands(commands: Any) -> None:
         "--format", choices=("jsonl",), default="jsonl", help="print one JSON object per line (the default)"
     )
     expanding.set_defaults(run=_run_expand)
+    add_init_command(actions)
 
 
 def _run_check(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from typed_config._introspect import attribute_name, dotted_aliases, suggest
 from typed_config._keys import field_keys, format_path, is_mapping, replaced, to_plain, unflatten
 from typed_config._layers import KeyedLayer, Layer, attempt, encode, validate
 from typed_config._load import source_layer, with_selection_hint
+from typed_config._search_space import Distribution, check_fields
 from typed_config._secrets import redact_pairs
 from typed_config._sources.mapping import mapping_layer
 from typed_config._state import ConfigState, diff
@@ -49,6 +50,8 @@ class HyperParams(BaseModel):
     # A run's bookkeeping, shared by every model in the config's tree, and where this one sits.
     _tc_state: ConfigState | None = PrivateAttr(default=None)
     _tc_prefix: str = PrivateAttr(default="")
+    # Where a search engine's trial drew this config's searched keys: (origin, dot-keys).
+    _tc_searched: tuple[str, frozenset[str]] | None = PrivateAttr(default=None)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # Runs before pydantic collects the fields, so a bad name never reaches its warnings.
@@ -75,6 +78,9 @@ class HyperParams(BaseModel):
         if dotted:
             raise TypeError(f"field aliases must not contain '.': {', '.join(dotted)}")
         cls.__typed_config_adapters__ = {}
+        # A search space is checked where it is declared; schemas without one pay one scan of metadata.
+        if any(isinstance(m, Distribution) for info in cls.model_fields.values() for m in info.metadata):
+            check_fields(cls)
         super().__pydantic_init_subclass__(**kwargs)
 
     if not TYPE_CHECKING:  # as pydantic does: checkers still see unknown attributes as errors

@@ -54,8 +54,7 @@ def attributes(
             for name, key in field_keys(type(source))
             if name in source.model_fields_set
         }
-        kind = type(source).__name__
-        describe: Callable[[str], str] = lambda key: f"{kind} field {key!r}"  # noqa: E731
+        describe = _model_origin(source)
     elif is_absl_flags(source):
         raw = _absl_values(source)
         describe = lambda key: f"flag --{key}"  # noqa: E731
@@ -80,6 +79,21 @@ def attributes(
         return describe(written.get(key, key))
 
     return Attributes(values, type(source).__name__, described)
+
+
+def _model_origin(source: BaseModel) -> Callable[[str], str]:
+    """How to name a model's values: as its fields, or as the search trial that drew them."""
+    kind = type(source).__name__
+    searched: tuple[str, frozenset[str]] | None = getattr(source, "_tc_searched", None)
+    if searched is None:
+        return lambda key: f"{kind} field {key!r}"
+    label, keys = searched
+
+    def describe(key: str) -> str:
+        drawn = key in keys or any(k.startswith(key + ".") for k in keys)
+        return f"{label} ({kind} field {key!r})" if drawn else f"{kind} field {key!r}"
+
+    return describe
 
 
 def _is_namespace(source: object) -> bool:
