@@ -19,7 +19,7 @@ from typed_config._introspect import attribute_name, dotted_aliases, suggest
 from typed_config._keys import field_keys, format_path, is_mapping, replaced, to_plain, unflatten
 from typed_config._layers import KeyedLayer, Layer, attempt, encode, validate
 from typed_config._load import source_layer, with_selection_hint
-from typed_config._search_space import Distribution, check_fields
+from typed_config._search_space import check_spaces
 from typed_config._secrets import redact_pairs
 from typed_config._sources.mapping import mapping_layer
 from typed_config._state import ConfigState, diff
@@ -78,9 +78,7 @@ class HyperParams(BaseModel):
         if dotted:
             raise TypeError(f"field aliases must not contain '.': {', '.join(dotted)}")
         cls.__typed_config_adapters__ = {}
-        # A search space is checked where it is declared; schemas without one pay one scan of metadata.
-        if any(isinstance(m, Distribution) for info in cls.model_fields.values() for m in info.metadata):
-            check_fields(cls)
+        check_spaces(cls)  # where a search space is declared (a scan of metadata for the others)
         super().__pydantic_init_subclass__(**kwargs)
 
     if not TYPE_CHECKING:  # as pydantic does: checkers still see unknown attributes as errors

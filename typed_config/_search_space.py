@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import math
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -25,6 +25,8 @@ __all__ = [
     "Searched",
     "Uniform",
     "check_fields",
+    "check_spaces",
+    "mark_searched",
     "searched",
 ]
 
@@ -66,6 +68,13 @@ class Uniform(Distribution):
         object.__setattr__(self, "low", low)
         object.__setattr__(self, "high", high)
         object.__setattr__(self, "q", q)
+
+    def grid(self) -> list[float]:
+        """The values ``low, low + q, ..., high`` (``[]`` without ``q``), each rounded to 12 digits."""
+        if self.q is None:
+            return []
+        steps = round((self.high - self.low) / self.q)
+        return [float(f"{self.low + k * self.q:.12g}") for k in range(steps + 1)]
 
     def contains(self, value: object) -> bool:
         """Whether ``value`` is a float in the range (on the grid of ``q`` when there is one)."""
@@ -167,6 +176,22 @@ def distribution_of(info: FieldInfo) -> Distribution | None:
     """The distribution a field declares in its metadata, if any."""
     found = [m for m in info.metadata if isinstance(m, Distribution)]
     return found[-1] if found else None
+
+
+def check_spaces(model: type[BaseModel]) -> None:
+    """``check_fields`` for a class that declares a space; nearly free for one that does not.
+
+    Raises:
+        TypeError: naming the class, the field and the reason.
+    """
+    if any(isinstance(m, Distribution) for info in model.model_fields.values() for m in info.metadata):
+        check_fields(model)
+
+
+def mark_searched(config: BaseModel, origin: str, keys: Iterable[str]) -> None:
+    """Remember that a search trial (``origin``) drew these dot-keys of ``config``, for provenance."""
+    if "_tc_searched" in type(config).__private_attributes__:  # a HyperParams
+        setattr(config, "_tc_searched", (origin, frozenset(keys)))  # noqa: B010 - HyperParams' private attribute
 
 
 def check_fields(model: type[BaseModel]) -> None:

@@ -107,8 +107,7 @@ def _parameter(item: Searched, *, grid: bool) -> dict[str, Any]:
     if isinstance(dist, IntUniform):  # wandb has no integer steps or log integers: list them
         return {"values": list(range(dist.low, dist.high + 1, dist.step))}
     if isinstance(dist, Uniform) and dist.q is not None:  # wandb's q rounds to multiples of q, not low + k q
-        steps = round((dist.high - dist.low) / dist.q)
-        return {"values": [dist.low + k * dist.q for k in range(steps + 1)]}
+        return {"values": dist.grid()}
     if grid:
         raise UsageError(
             f"--method grid: {item.name} is {dist!r}, which has no finite values; use random or bayes"

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from typed_config._errors import ConfigError
 from typed_config._keys import to_plain
 from typed_config._layers import Layer, validate
-from typed_config._search_space import Choice, IntUniform, LogUniform, Searched, Uniform
+from typed_config._search_space import Choice, IntUniform, LogUniform, Searched, Uniform, mark_searched
 from typed_config._sources.mapping import mapping_layer
 from typed_config.search import draw
 
@@ -88,8 +88,7 @@ def suggest(trial: TrialLike, schema: type[M], base: M | None = None) -> M:
         raise ConfigError(problems)
     layers: list[Layer] = [layer] if base is None else [Layer("base", to_plain(base, reveal=True)), layer]
     config = validate(schema, layers)
-    if hasattr(config, "_tc_searched"):
-        object.__setattr__(config, "_tc_searched", (label, frozenset(values)))
+    mark_searched(config, label, values)
     return config
 
 

@@ -46,7 +46,7 @@ def param_space(schema: type[BaseModel]) -> dict[str, Any]:
         if len(items) == 1 and not items[0].when:
             flat[key] = _domain(tune, items[0])
         else:
-            flat[key] = tune.sample_from(functools.partial(_conditional, tuple(items), tune))
+            flat[key] = tune.sample_from(functools.partial(_conditional, tuple(items)))
     return unflatten(flat)
 
 
@@ -55,8 +55,7 @@ def _domain(tune: Any, item: Searched) -> Any:
     if isinstance(dist, Uniform):
         if dist.q is None:
             return tune.uniform(dist.low, dist.high)
-        steps = round((dist.high - dist.low) / dist.q)
-        return tune.choice([dist.low + k * dist.q for k in range(steps + 1)])
+        return tune.choice(dist.grid())
     if isinstance(dist, LogUniform):
         return tune.loguniform(dist.low, dist.high)
     if isinstance(dist, IntUniform):
@@ -70,8 +69,9 @@ def _domain(tune: Any, item: Searched) -> Any:
     raise TypeError(f"{item.name}: Ray Tune cannot draw from {dist!r}")
 
 
-def _conditional(items: tuple[Searched, ...], tune: Any, spec: Any) -> Any:
+def _conditional(items: tuple[Searched, ...], spec: Any) -> Any:
     """Draw for the variant the trial chose (Ray's documented ``sample_from`` pattern)."""
+    tune = _import_tune()  # not bound in the partial: Ray deep-copies the space, and modules do not copy
     config = spec.get("config", spec)
     for item in items:
         if all(_lookup(config, tag_key) == tag for tag_key, tag in item.when):
