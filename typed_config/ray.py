@@ -95,7 +95,7 @@ def validated(schema: type[M], config: Mapping[str, Any], origin: str = "ray tun
     Raises:
         ConfigError: every problem, each naming its key and ``origin``.
     """
-    flat = flatten(dict(config))
+    flat = flatten(unflatten(dict(config)))  # dot-keys or nested mappings, or both
     drop: dict[str, bool] = {}
     for item in spaced(schema):
         if item.when:

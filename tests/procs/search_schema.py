@@ -45,3 +45,8 @@ def objective(cfg: SearchParams) -> float:
     """A cheap objective whose best config is known: small dropout, Adam near lr 0.01."""
     lr_term = abs(cfg.optimizer.lr - 0.01) if cfg.optimizer.name == "adam" else 1.0
     return cfg.dropout + lr_term + cfg.model.depth / 100
+
+
+def scored(cfg: SearchParams) -> dict[str, float | str]:
+    """A Ray Tune function trainable's body: the objective as the trial's final result."""
+    return {"score": objective(cfg), "optimizer": cfg.optimizer.name, "dropout": cfg.dropout}
