@@ -25,7 +25,7 @@ or to --out FILE. Exit status 0 on success, 2 when the schema cannot be read or 
 """
 _NO_CONDITIONALS: Final = (
     "wandb has no conditional parameters: {tag} chooses the variant, and the parameters of every "
-    "variant are listed; a run passes them all, so the program must accept them for its variant"
+    "variant are listed below it (wandb draws them all for every run)"
 )
 
 
@@ -47,7 +47,9 @@ def add_init_command(actions: Any) -> None:
     init.add_argument(
         "--goal", choices=("minimize", "maximize"), default="minimize", help="(default: minimize)"
     )
-    init.add_argument("--program", metavar="FILE", help="the training script the agent runs")
+    init.add_argument(
+        "--program", metavar="FILE", default="train.py", help="the script the agent runs (default: train.py)"
+    )
     init.add_argument("--out", metavar="FILE", help="write the sweep file here instead of stdout")
     init.set_defaults(run=_run_init)
 
@@ -66,7 +68,7 @@ def _run_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def sweep_text(schema: type[BaseModel], *, method: str, metric: str, goal: str, program: str | None) -> str:
+def sweep_text(schema: type[BaseModel], *, method: str, metric: str, goal: str, program: str) -> str:
     """The wandb sweep file for the schema's space, as YAML text.
 
     Raises:
@@ -88,10 +90,7 @@ def sweep_text(schema: type[BaseModel], *, method: str, metric: str, goal: str, 
         parameters[item.key] = _parameter(item, grid=method == "grid")
         if item.key in {tag for s in items for tag, _ in s.when}:
             comments[("parameters", item.key)] = _NO_CONDITIONALS.format(tag=item.key)
-    sweep: dict[str, Any] = {}
-    if program is not None:
-        sweep["program"] = program
-    sweep["method"] = method
+    sweep: dict[str, Any] = {"program": program, "method": method}
     sweep["metric"] = {"name": metric, "goal": goal}
     sweep["parameters"] = parameters
     comments[("method",)] = f"A wandb sweep over the search space of {schema.__name__}"

@@ -50,3 +50,11 @@ def objective(cfg: SearchParams) -> float:
 def scored(cfg: SearchParams) -> dict[str, float | str]:
     """A Ray Tune function trainable's body: the objective as the trial's final result."""
     return {"score": objective(cfg), "optimizer": cfg.optimizer.name, "dropout": cfg.dropout}
+
+
+class AdamParams(tc.HyperParams):
+    """A space without a union: every wandb sweep file of it is checked as it will run."""
+
+    dropout: Annotated[float, search.Uniform(0.0, 0.5)] = tc.Field(default=0.25, ge=0, le=1)
+    model: Model = tc.Field(default_factory=Model)
+    optimizer: Adam = tc.Field(default_factory=Adam)
