@@ -13,6 +13,7 @@ import annotated_types
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import to_json
+from typing_extensions import TypeIs
 
 from typed_config._introspect import is_model, members, strip
 from typed_config._keys import field_keys
@@ -44,8 +45,12 @@ class Distribution:
         raise NotImplementedError
 
 
-def _number(value: object) -> bool:
+def _number(value: object) -> TypeIs[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _integer(value: object) -> TypeIs[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +83,11 @@ class Uniform(Distribution):
 
     def contains(self, value: object) -> bool:
         """Whether ``value`` is a float in the range (on the grid of ``q`` when there is one)."""
-        if not (_number(value) and self.low <= value <= self.high):  # type: ignore[operator]
+        if not (_number(value) and self.low <= value <= self.high):
             return False
         if self.q is None:
             return True
-        steps = (float(value) - self.low) / self.q  # type: ignore[arg-type]
+        steps = (value - self.low) / self.q
         return math.isclose(steps, round(steps), abs_tol=1e-6)
 
 
@@ -103,7 +108,7 @@ class LogUniform(Distribution):
 
     def contains(self, value: object) -> bool:
         """Whether ``value`` is a number in the range."""
-        return _number(value) and self.low <= value <= self.high  # type: ignore[operator]
+        return _number(value) and self.low <= value <= self.high
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +121,8 @@ class IntUniform(Distribution):
     step: int = 1
 
     def __init__(self, low: int, high: int, *, log: bool = False, step: int = 1) -> None:
-        ints = all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high, step))
+        given: tuple[object, ...] = (low, high, step)
+        ints = all(_integer(v) for v in given)
         if not (ints and low <= high and step >= 1 and (high - low) % step == 0):
             raise TypeError(
                 f"IntUniform({low!r}, {high!r}, step={step!r}): low, high and step must be integers "
@@ -131,8 +137,9 @@ class IntUniform(Distribution):
 
     def contains(self, value: object) -> bool:
         """Whether ``value`` is an integer of the range, on its step."""
-        ok = isinstance(value, int) and not isinstance(value, bool) and self.low <= value <= self.high
-        return ok and (value - self.low) % self.step == 0  # type: ignore[operator]
+        if not (_integer(value) and self.low <= value <= self.high):
+            return False
+        return (value - self.low) % self.step == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +149,7 @@ class Choice(Distribution):
     values: tuple[Scalar, ...]
 
     def __init__(self, *values: Scalar | enum.Enum) -> None:
-        plain = tuple(v.value if isinstance(v, enum.Enum) else v for v in values)
+        plain: tuple[Any, ...] = tuple(v.value if isinstance(v, enum.Enum) else v for v in values)
         if not plain:
             raise TypeError("Choice(): give at least one value")
         bad = [v for v in plain if type(v) not in _SCALARS or (isinstance(v, float) and not math.isfinite(v))]
@@ -150,7 +157,7 @@ class Choice(Distribution):
             raise TypeError(
                 f"Choice: {bad[0]!r} is not None, a bool, a finite number or a string (what every engine stores)"
             )
-        if len({(type(v), v) for v in plain}) != len(plain):
+        if len({(type(v).__name__, v) for v in plain}) != len(plain):
             raise TypeError(f"Choice{plain!r}: a value is given twice")
         object.__setattr__(self, "values", plain)
 
@@ -218,26 +225,34 @@ def _refusal(info: FieldInfo, dist: Distribution) -> str | None:
             return "IntUniform needs an int field"
     elif kind is not float:
         return f"{type(dist).__name__} draws floats: it needs a float field (IntUniform or Choice for others)"
-    return _bounds_refusal(info, dist)
+    if isinstance(dist, (Uniform, LogUniform, IntUniform)):
+        return _bounds_refusal(info, dist)
+    return f"{type(dist).__name__} is not a distribution typed_config knows"
 
 
 def _bounds_refusal(info: FieldInfo, dist: Uniform | LogUniform | IntUniform) -> str | None:
     for bound in info.metadata:
-        if isinstance(bound, annotated_types.Gt) and not dist.low > bound.gt:  # type: ignore[operator]
-            return f"low {dist.low!r} is not > {bound.gt!r} (the field's gt)"
-        if isinstance(bound, annotated_types.Ge) and not dist.low >= bound.ge:  # type: ignore[operator]
-            return f"low {dist.low!r} is not >= {bound.ge!r} (the field's ge)"
-        if isinstance(bound, annotated_types.Lt) and not dist.high < bound.lt:  # type: ignore[operator]
-            return f"high {dist.high!r} is not < {bound.lt!r} (the field's lt)"
-        if isinstance(bound, annotated_types.Le) and not dist.high <= bound.le:  # type: ignore[operator]
-            return f"high {dist.high!r} is not <= {bound.le!r} (the field's le)"
+        limit: Any = getattr(bound, "gt", None)
+        if isinstance(bound, annotated_types.Gt) and not dist.low > limit:
+            return f"low {dist.low!r} is not > {limit!r} (the field's gt)"
+        limit = getattr(bound, "ge", None)
+        if isinstance(bound, annotated_types.Ge) and not dist.low >= limit:
+            return f"low {dist.low!r} is not >= {limit!r} (the field's ge)"
+        limit = getattr(bound, "lt", None)
+        if isinstance(bound, annotated_types.Lt) and not dist.high < limit:
+            return f"high {dist.high!r} is not < {limit!r} (the field's lt)"
+        limit = getattr(bound, "le", None)
+        if isinstance(bound, annotated_types.Le) and not dist.high <= limit:
+            return f"high {dist.high!r} is not <= {limit!r} (the field's le)"
     return None
 
 
 def _choice_refusal(info: FieldInfo, dist: Choice) -> str | None:
     kept = [m for m in info.metadata if not isinstance(m, Distribution)]
     annotated: Any = typing.Annotated  # subscripted with a tuple built at run time
-    adapter = TypeAdapter[Any](annotated[(info.annotation, *kept)] if kept else info.annotation)
+    params = (info.annotation, *kept)
+    tp: Any = annotated[params] if kept else info.annotation
+    adapter = TypeAdapter[Any](tp)
     for value in dist.values:
         try:
             adapter.validate_json(to_json(value), strict=True)

@@ -136,7 +136,8 @@ def optimize(
         TypeError: a search space its field cannot take.
     """
     optuna = _import_optuna()
-    if isinstance(study, optuna.Study):
+    chosen: _optuna.Study
+    if study is not None and not isinstance(study, str):
         chosen = study
     else:
         chosen = optuna.create_study(

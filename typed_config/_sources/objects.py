@@ -54,7 +54,7 @@ def attributes(
             for name, key in field_keys(type(source))
             if name in source.model_fields_set
         }
-        describe = _model_origin(source)
+        describe: Callable[[str], str] = _model_origin(source)
     elif is_absl_flags(source):
         raw = _absl_values(source)
         describe = lambda key: f"flag --{key}"  # noqa: E731
