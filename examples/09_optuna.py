@@ -26,6 +26,7 @@ import warnings
 
 import optuna
 from hparams import HParams
+from optuna.storages.journal import JournalFileBackend
 
 import typed_config as tc
 from typed_config.optuna import ERROR_ATTR, optimize, suggest
@@ -68,7 +69,7 @@ def shared(trials: int, workers: int) -> None:
             process.start()
         for process in processes:
             process.join()
-        storage = optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(journal))
+        storage = optuna.storages.JournalStorage(JournalFileBackend(journal))
         study = optuna.load_study(study_name=STUDY, storage=storage)
         print(
             f"{workers} workers ran {len(study.trials)} trials of one study; best loss {study.best_value:.4f}"

@@ -21,6 +21,7 @@ import math
 import os
 import sys
 import tempfile
+from typing import Any
 
 from hparams import HParams
 
@@ -48,8 +49,10 @@ def main() -> int:
     import ray
     from ray import tune
 
+    ray_api: Any = ray  # Ray's own annotations are partial: strict checkers would flag every call
+
     here = os.path.dirname(os.path.abspath(__file__))  # Ray's workers import hparams from here
-    ray.init(
+    ray_api.init(
         num_cpus=2,
         include_dashboard=False,
         log_to_driver=False,
@@ -64,9 +67,11 @@ def main() -> int:
                 run_config=tune.RunConfig(storage_path=storage, verbose=0),
             )
             best = tuner.fit().get_best_result()
+            assert best.config is not None
+            assert best.metrics is not None
             print(f"best loss {best.metrics['loss']:.4f} with {validated(HParams, best.config).to_flat()}")
     finally:
-        ray.shutdown()
+        ray_api.shutdown()
     return 0
 
 
