@@ -16,8 +16,8 @@ PROCS = Path(__file__).parent / "procs"
 SCHEMA = "search_schema:SearchParams"
 
 EXPECTED = """\
-program: train.py
 # A wandb sweep over the search space of SearchParams
+program: train.py
 method: random
 metric:
   name: val_loss

@@ -66,9 +66,8 @@ def add_sweep_commands(commands: Any) -> None:
     """Register ``sweep check`` and ``sweep expand`` on the ``typed-config`` subparsers."""
     sweep = commands.add_parser(
         "sweep",
-        help="check a wandb sweep file against a schema, expand it into configs, or write one from a schema",
-        description="Check a wandb sweep file against a schema, expand it locally into configs, or write one "
-        "from the schema's search space.",
+        help="check a wandb sweep file against a schema, or expand it into configs",
+        description="Check a wandb sweep file against a schema, or expand it locally into configs.",
     )
     actions = sweep.add_subparsers(title="sweep commands", metavar="COMMAND", required=True)
     checking = actions.add_parser(

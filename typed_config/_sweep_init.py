@@ -93,7 +93,7 @@ def sweep_text(schema: type[BaseModel], *, method: str, metric: str, goal: str, 
     sweep: dict[str, Any] = {"program": program, "method": method}
     sweep["metric"] = {"name": metric, "goal": goal}
     sweep["parameters"] = parameters
-    comments[("method",)] = f"A wandb sweep over the search space of {schema.__name__}"
+    comments[("program",)] = f"A wandb sweep over the search space of {schema.__name__}"
     return dump_mapping(sweep, comments)
 
 
