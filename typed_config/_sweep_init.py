@@ -25,7 +25,7 @@ or to --out FILE. Exit status 0 on success, 2 when the schema cannot be read or 
 """
 _NO_CONDITIONALS: Final = (
     "wandb has no conditional parameters: {tag} chooses the variant, and the parameters of every "
-    "variant are listed below it (wandb draws them all for every run)"
+    "variant are listed"
 )
 
 
