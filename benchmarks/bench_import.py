@@ -19,7 +19,7 @@ PEER = "from pydantic import BaseModel, Field; import yaml"
 PEER_MODEL = PEER + "\nclass M(BaseModel):\n    x: int = 1"
 """The peer plus one model class: the first class pays for pydantic's plugin lookup (importlib.metadata)."""
 BARE = "pass"
-MUST_NOT_IMPORT = ("wandb", "absl", "tomllib", "tomli", "argparse")
+MUST_NOT_IMPORT = ("wandb", "absl", "tomllib", "tomli", "argparse", "optuna", "ray")
 """Modules ``import typed_config`` must leave alone: optional integrations, and parsers it uses lazily."""
 HEAVY = (
     "asyncio", "concurrent", "email", "http", "urllib", "ssl", "socket", "multiprocessing", "subprocess",

@@ -5,6 +5,9 @@ config files and command-line overrides; get one ``ConfigError`` naming every pr
 file, line and column; hand training code an object mypy and pyright understand.
 """
 
+from typed_config import (
+    search as search,
+)  # the distributions a field's space is written with: tc.search.Choice
 from typed_config._api import Api, RunList, StoredConfig, StoredRun
 from typed_config._argparse import add_arguments
 from typed_config._call import call
