@@ -50,8 +50,6 @@ class HyperParams(BaseModel):
     # A run's bookkeeping, shared by every model in the config's tree, and where this one sits.
     _tc_state: ConfigState | None = PrivateAttr(default=None)
     _tc_prefix: str = PrivateAttr(default="")
-    # Where a search engine's trial drew this config's searched keys: (origin, dot-keys).
-    _tc_searched: tuple[str, frozenset[str]] | None = PrivateAttr(default=None)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # Runs before pydantic collects the fields, so a bad name never reaches its warnings.

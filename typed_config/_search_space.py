@@ -196,9 +196,14 @@ def check_spaces(model: type[BaseModel]) -> None:
 
 
 def mark_searched(config: BaseModel, origin: str, keys: Iterable[str]) -> None:
-    """Remember that a search trial (``origin``) drew these dot-keys of ``config``, for provenance."""
-    if "_tc_searched" in type(config).__private_attributes__:  # a HyperParams
-        setattr(config, "_tc_searched", (origin, frozenset(keys)))  # noqa: B010 - HyperParams' private attribute
+    """Remember that a search trial (``origin``) drew these dot-keys of ``config``, for provenance.
+
+    Kept with the model's private values (a ``HyperParams`` has some: the run's state), where
+    ``init(config=...)`` finds it; a model without private values stays as it is.
+    """
+    private = config.__pydantic_private__
+    if private is not None:
+        private["_tc_searched"] = (origin, frozenset(keys))
 
 
 def check_fields(model: type[BaseModel]) -> None:

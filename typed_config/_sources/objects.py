@@ -84,7 +84,8 @@ def attributes(
 def _model_origin(source: BaseModel) -> Callable[[str], str]:
     """How to name a model's values: as its fields, or as the search trial that drew them."""
     kind = type(source).__name__
-    searched: tuple[str, frozenset[str]] | None = getattr(source, "_tc_searched", None)
+    private = source.__pydantic_private__  # where a search engine's suggest left its trial
+    searched: tuple[str, frozenset[str]] | None = private.get("_tc_searched") if private else None
     if searched is None:
         return lambda key: f"{kind} field {key!r}"
     label, keys = searched
