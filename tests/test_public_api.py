@@ -13,11 +13,16 @@ EXPECTED = [
     "Explanation",
     "Field",
     "HyperParams",
+    "LaunchResult",
+    "Local",
     "Origin",
     "Problem",
+    "Ray",
     "Run",
     "RunList",
+    "RunResult",
     "Setting",
+    "Slurm",
     "StoredConfig",
     "StoredRun",
     "add_arguments",
@@ -26,6 +31,7 @@ EXPECTED = [
     "fingerprint",
     "flatten",
     "init",
+    "launch",
     "load",
     "loads",
     "unflatten",
@@ -44,7 +50,7 @@ def test_every_export_has_a_docstring() -> None:
 
 def test_exported_classes_belong_to_typed_config() -> None:
     classes = [name for name in tc.__all__ if isinstance(getattr(tc, name), type)]
-    assert len(classes) == 11
+    assert len(classes) == 16
     for name in classes:
         assert getattr(tc, name).__module__ == "typed_config"
 

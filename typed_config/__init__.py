@@ -18,6 +18,7 @@ from typed_config._fingerprint import fingerprint
 from typed_config._flatten import flatten
 from typed_config._init import init
 from typed_config._keys import unflatten
+from typed_config._launch import LaunchResult, Local, Ray, RunResult, Slurm, launch
 from typed_config._load import load, loads
 from typed_config._model import Field, HyperParams
 from typed_config._run import Run
@@ -28,11 +29,16 @@ __all__ = [
     "Explanation",
     "Field",
     "HyperParams",
+    "LaunchResult",
+    "Local",
     "Origin",
     "Problem",
+    "Ray",
     "Run",
     "RunList",
+    "RunResult",
     "Setting",
+    "Slurm",
     "StoredConfig",
     "StoredRun",
     "add_arguments",
@@ -41,6 +47,7 @@ __all__ = [
     "fingerprint",
     "flatten",
     "init",
+    "launch",
     "load",
     "loads",
     "unflatten",

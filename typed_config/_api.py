@@ -34,6 +34,7 @@ from typed_config._store import (
     read_config,
     read_json,
     run_folders,
+    run_status,
     write_json,
 )
 
@@ -205,8 +206,26 @@ class StoredRun(Generic[M]):
         )
         return ConfigError([Problem(None, message, Origin(path=str(self.dir)))])
 
+    @property
+    def status(self) -> str | None:
+        """``running``, ``finished``, ``crashed`` or ``killed`` (None for a run stored before statuses).
+
+        A run marked running whose process on this host is gone shows as ``crashed``.
+        """
+        return run_status(self.meta)
+
+    @property
+    def name(self) -> str | None:
+        """The display name given to ``init(name=...)``."""
+        name = self.meta.get("name")
+        return name if isinstance(name, str) else None
+
     def __repr__(self) -> str:
         return f"StoredRun({self.project}/{self.id})"
+
+
+def _chosen(run: StoredRun[Any], status: str | None, name: str | None) -> bool:
+    return (status is None or run.status == status) and (name is None or run.name == name)
 
 
 def _shown(flat: Mapping[str, Any], key: str) -> str:
@@ -267,6 +286,9 @@ class Api:
         project: str,
         filter: Mapping[str, Any] | None = None,  # wandb's name
         schema: type[BaseModel] | None = None,
+        *,
+        status: str | None = None,
+        name: str | None = None,
     ) -> RunList:
         """The project's runs, oldest first, whose flat config has every ``filter`` value.
 
@@ -278,6 +300,8 @@ class Api:
             filter: dot-keys and the values a run must have.
             schema: validate every run with this schema instead of importing the one each
                 ``meta.json`` names.
+            status: only runs with this status (``running``, ``finished``, ``crashed``, ``killed``).
+            name: only runs with this display name.
 
         Raises:
             ConfigError: ``project`` cannot name a folder, or its folder cannot be read.
@@ -298,7 +322,9 @@ class Api:
                 found.problems += _unreadable(run_dir, exc).problems
                 continue
             flat = run.config.to_flat()
-            if all(k in flat and flat[k] == v for k, v in (filter or {}).items()):
+            if all(k in flat and flat[k] == v for k, v in (filter or {}).items()) and _chosen(
+                run, status, name
+            ):
                 found.append(run)
         return found
 

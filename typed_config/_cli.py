@@ -26,6 +26,7 @@ from typed_config._cli_common import (
     schema_of,
 )
 from typed_config._cli_completion import add_completion_command
+from typed_config._cli_launch import add_launch_command, launch_arguments
 from typed_config._cli_runs import add_run_commands
 from typed_config._cli_sweep import add_sweep_commands
 from typed_config._codegen import add_codegen_command
@@ -71,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit status: 0 success, 1 a config with problems, 2 a usage error or unreadable input.
     """
     parser = _parser()
-    arguments = sys.argv[1:] if argv is None else list(argv)
+    arguments, carried = launch_arguments(sys.argv[1:] if argv is None else list(argv))
     if not arguments:  # nothing asked: the help, on stderr, as a usage error
         sys.stderr.write(parser.format_help())
         return EXIT_USAGE
@@ -80,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         # argparse exits on --help (0) and on its own usage errors (2); main() only returns.
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    for name, value in carried.items():
+        setattr(args, name, value)
     try:
         return int(args.run(args))
     except UsageError as exc:
@@ -154,6 +157,7 @@ def _parser() -> argparse.ArgumentParser:
     flat.set_defaults(run=_run_flatten)
     add_run_commands(commands)
     add_sweep_commands(commands)
+    add_launch_command(commands)
     add_codegen_command(commands)
     add_completion_command(commands, parser)
     return parser

@@ -35,7 +35,7 @@ def add_run_commands(commands: Any) -> None:
         "runs",
         help="list runs with their config as columns",
         description=(
-            "List runs as a table: each run's id, name and created time (UTC), then one column per config "
+            "List runs as a table: each run's id, name, status and created time (UTC), then one column per config "
             "key, columns where runs differ first. A --columns or --filter key no run has is an error."
         ),
     )
@@ -44,6 +44,12 @@ def add_run_commands(commands: Any) -> None:
     runs.add_argument(
         "--filter", action="append", default=[], metavar="KEY=VALUE", help="keep runs whose KEY has VALUE"
     )
+    runs.add_argument(
+        "--status",
+        choices=("running", "finished", "crashed", "killed"),
+        help="keep runs with this status (a run whose process died without finishing is crashed)",
+    )
+    runs.add_argument("--name", help="keep runs with this display name")
     runs.add_argument("--columns", metavar="A,B", help="show only these keys, in this order")
     runs.add_argument("--format", choices=("table", "json", "csv"), default="table")
     add_schema(runs, required=False, help=_SCHEMA_HELP)
@@ -167,7 +173,7 @@ def _run_runs(args: argparse.Namespace) -> int:
     known: set[str] = set()
     for project in projects:
         try:
-            found = Api(root).runs(project, schema=schema)
+            found = Api(root).runs(project, schema=schema, status=args.status, name=args.name)
         except ConfigError as exc:
             if args.project:
                 raise UsageError(f"cannot list {project}: {exc.problems[0]}") from None
@@ -186,6 +192,7 @@ def _run_runs(args: argparse.Namespace) -> int:
                         [
                             f"{run.project}/{run.id}",
                             str(run.meta.get("name") or ""),
+                            run.status or "",
                             str(run.meta.get("created") or ""),
                         ],
                         flat,
@@ -198,7 +205,8 @@ def _run_runs(args: argparse.Namespace) -> int:
             {
                 "run": ids[0],
                 "name": ids[1] or None,
-                "created": ids[2] or None,
+                "status": ids[2] or None,
+                "created": ids[3] or None,
                 "config": {c: flat.get(c) for c in columns},
             }
             for ids, flat in rows
@@ -216,7 +224,7 @@ def _run_runs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_RUN_COLUMNS = ("run", "name", "created")
+_RUN_COLUMNS = ("run", "name", "status", "created")
 
 
 def _check_keys(args: argparse.Namespace, known: set[str]) -> None:

@@ -39,8 +39,11 @@ from typed_config._state import ConfigState
 from typed_config._store import (
     check_name,
     create_run_dir,
+    launch_of,
     launcher,
     new_run_id,
+    note_launched_run,
+    process_fields,
     read_config,
 )
 from typed_config._usage import config_text, print_help
@@ -229,6 +232,10 @@ def _start(  # noqa: PLR0917 - one private call site, each argument named there
         **({"command": command} if command is not None else {}),
         "typed_config_version": VERSION,
     }
+    if run_dir is not None and writes:  # the process this run lives in, and the launch it is a job of
+        launched = launch_of()
+        meta.update(process_fields(), **({"launch": launched} if launched else {}))
+        note_launched_run(run_dir)
     descs = read_config(run_dir)[1] if stored is not None and run_dir is not None else {}
     written = flatten_fields(as_stored(schema, stored, config)) if stored is not None else None
     return Run(

@@ -28,7 +28,16 @@ from typed_config._layers import KeyedLayer, Layer, validate
 from typed_config._model import HyperParams, adopt
 from typed_config._patch import REMOVED, apply_patch, changes, clashes
 from typed_config._state import ConfigState, diff
-from typed_config._store import CONFIG, META, PROVENANCE, locked, read_config, read_json, write_json
+from typed_config._store import (
+    CONFIG,
+    META,
+    PROVENANCE,
+    locked,
+    mark_status,
+    read_config,
+    read_json,
+    write_json,
+)
 
 H = TypeVar("H", bound=HyperParams)
 
@@ -111,11 +120,24 @@ class Run(Generic[H]):
         Raises:
             ConfigError: an in-place change is invalid or touches a locked key; it is named.
         """
-        if not self._finished:
-            where = f"run.finish() at {code_location()}"
-            self._save(where)
-            self._finished = True
-            self._state.closed = where
+        self._end(f"run.finish() at {code_location()}", "finished", {})
+
+    def _end(self, where: str, status: str, fields: dict[str, Any]) -> None:
+        """Save a last time, then record how the run ended in ``meta.json``."""
+        if self._finished:
+            return
+        self._save(where)
+        self._finished = True
+        self._state.closed = where
+        self._mark(status, fields)
+
+    def _mark(self, status: str, fields: dict[str, Any]) -> None:
+        if not self._writes or self.dir is None:
+            return
+        try:
+            self._meta = mark_status(self.dir, status, **fields)
+        except (ConfigError, OSError) as exc:  # the folder went away: the config is what matters
+            sys.stderr.write(f"typed_config: run {self.id}: status {status} not recorded: {exc}\n")
 
     def __enter__(self) -> Self:
         """``with tc.init(HParams) as run:`` finishes the run when the block ends."""
@@ -124,16 +146,22 @@ class Run(Generic[H]):
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        """Finish the run; when the block raised, a failure to save is told on stderr, not raised over it."""
+        """Finish the run; when the block raised, a failure to save is told on stderr, not raised over it.
+
+        The run's ``meta.json`` says ``finished``, or ``crashed`` with the exception's type, or
+        ``killed`` after a ``KeyboardInterrupt`` (SIGINT).
+        """
         if error is None:
             self.finish()
             return
+        status, fields = _ended_by(error)
         try:
-            self.finish()
+            self._end(f"the with block's end, after {type(error).__name__}", status, fields)
         except (ConfigError, OSError) as problem:
             sys.stderr.write(
                 f"typed_config: run {self.id} not saved at the end of its with block:\n{problem}\n"
             )
+            self._mark(status, fields)
 
     def _save(self, where: str, *, partial: bool = False) -> list[Problem]:
         skipped = self._catch_in_place(where, partial=partial)
@@ -262,14 +290,19 @@ class Run(Generic[H]):
     def _at_exit(self) -> None:
         if self._finished:
             return
+        error = getattr(sys, "last_value", None)  # set when the script ended by an uncaught exception
+        status, fields = _ended_by(error) if isinstance(error, BaseException) else ("finished", {})
         try:
             skipped = self._save("interpreter exit", partial=True)
-            self._finished = True
         except ConfigError as exc:  # nothing can be raised to anyone at exit: say it, keep the file
             sys.stderr.write(f"typed_config: run {self.id} not saved at exit:\n{exc}\n")
-            return
+            skipped = None
         except OSError as exc:  # the folder went away or cannot be written
             sys.stderr.write(f"typed_config: run {self.id} not saved at exit: {exc}\n")
+            return
+        self._finished = True
+        self._mark(status, fields)
+        if skipped is None:
             return
         if skipped:
             lines = "\n".join(str(p) for p in skipped)
@@ -277,6 +310,13 @@ class Run(Generic[H]):
 
     def __repr__(self) -> str:
         return f"Run(id={self.id!r}, project={self.project!r}, config={self.config!r})"
+
+
+def _ended_by(error: BaseException) -> tuple[str, dict[str, Any]]:
+    """The status of a run that an exception ended: killed by SIGINT, else crashed with its type."""
+    if isinstance(error, KeyboardInterrupt):
+        return "killed", {"exception": "KeyboardInterrupt"}
+    return "crashed", {"exception": type(error).__name__}
 
 
 def _involves(problem_key: str | None, key: str) -> bool:

@@ -160,6 +160,91 @@ def _created(run_dir: Path) -> int:
     return value if isinstance(value, int) else 0
 
 
+STATUSES: Final = ("running", "finished", "crashed", "killed")
+"""What ``meta.json`` says of a run's process: ``status``, with ``started`` and ``ended`` times."""
+
+
+def now_text() -> str:
+    """The time now, as ``meta.json`` records it (UTC, ISO 8601)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def run_status(meta: Mapping[str, Any]) -> str | None:
+    """A run's status as ``meta.json`` has it, with one correction that reading can make without writing.
+
+    A run still marked ``running`` whose process, on this host, is gone died without finishing
+    (killed by SIGKILL, or the machine's out-of-memory killer): it shows as ``crashed``.
+    """
+    status = meta.get("status")
+    if status != "running":
+        return status if isinstance(status, str) else None
+    pid, host = meta.get("pid"), meta.get("host")
+    if isinstance(pid, int) and host == _host() and not _alive(pid):
+        return "crashed"
+    return status
+
+
+def _host() -> str:
+    import socket  # kept out of import time
+
+    return socket.gethostname()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def process_fields() -> dict[str, Any]:
+    """What ``meta.json`` records of a starting run's process: running, since now, with its pid and host."""
+    return {"status": "running", "started": now_text(), "ended": None, "pid": os.getpid(), "host": _host()}
+
+
+def mark_status(run_dir: Path, status: str, **fields: Any) -> dict[str, Any]:
+    """Record a run's status (and its end time) in its ``meta.json``, patching the file as it is now.
+
+    Returns:
+        The meta data written.
+
+    Raises:
+        ConfigError: ``meta.json`` cannot be read, or the lock is a symbolic link.
+    """
+    with locked(run_dir):
+        meta = read_json(run_dir / META)
+        meta.update(status=status, ended=now_text() if status != "running" else None, **fields)
+        write_json(run_dir / META, meta)
+    return meta
+
+
+LAUNCH_VARIABLES: Final = ("TYPED_CONFIG_LAUNCH", "TYPED_CONFIG_LAUNCH_INDEX", "TYPED_CONFIG_LAUNCH_DIR")
+"""What ``typed-config launch`` puts in each job's environment, beside ``TYPED_CONFIG_RUN_ID``."""
+
+
+def launch_of(environ: Mapping[str, str] | None = None) -> dict[str, Any] | None:
+    """The launch this process is a job of, as ``meta.json`` records it: its id and the config's index."""
+    env = os.environ if environ is None else environ
+    launch, index = env.get("TYPED_CONFIG_LAUNCH"), env.get("TYPED_CONFIG_LAUNCH_INDEX", "")
+    if not launch or not index.isdigit():
+        return None
+    return {"id": launch, "index": int(index)}
+
+
+def note_launched_run(run_dir: Path, environ: Mapping[str, str] | None = None) -> None:
+    """Tell the launch this job belongs to where its run folder is: ``LAUNCH_DIR/runs/0001.path``."""
+    env = os.environ if environ is None else environ
+    found, folder = launch_of(env), env.get("TYPED_CONFIG_LAUNCH_DIR")
+    if found is None or not folder or not os.path.isdir(folder):
+        return
+    notes = Path(folder) / "runs"
+    notes.mkdir(exist_ok=True)
+    atomic_write(notes / f"{found['index']:04d}.path", str(run_dir.resolve()) + "\n")
+
+
 def write_json(path: Path, data: Any) -> None:
     """Write JSON atomically.
 

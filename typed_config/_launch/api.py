@@ -1,0 +1,232 @@
+"""``typed_config.launch``: validate every config first, lay out the launch folder, and hand the runs to a backend."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from typed_config._errors import ConfigError, Origin
+from typed_config._fs import atomic_write
+from typed_config._init import DEFAULTS_FILE
+from typed_config._launch.folder import ConfigRecord, LaunchFolder, LaunchRecord, launch_id
+from typed_config._launch.job import Job, next_attempt
+from typed_config._launch.local import run_local
+from typed_config._launch.options import Backend, Local, Slurm
+from typed_config._launch.plan import Planned, given_choices, grid_choices, preflight, sweep_choices
+from typed_config._launch.ray_backend import run_ray
+from typed_config._launch.slurm import SCRIPT, array_script, submit
+from typed_config._layers import Layer, check_schema, keyed_layer
+from typed_config._schema_ref import reference_of
+from typed_config._store import now_text
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class RunResult(Generic[M]):
+    """One config of a launch and how its run went (its latest attempt)."""
+
+    index: int
+    config: M
+    run_id: str
+    status: str  # pending, submitted, running, finished, crashed or killed
+    exit_code: int | None
+    log: str | None
+    run_dir: str | None
+
+
+@dataclass(frozen=True)
+class LaunchResult(Generic[M]):
+    """A launch: its id and folder, every config's result, and what the backend said."""
+
+    id: str
+    dir: Path
+    runs: list[RunResult[M]]
+    job_id: str | None = None  # the SLURM job id
+    script: str | None = None  # the SLURM job-array script
+    started: list[int] = field(default_factory=list)  # the configs this call started
+
+    @property
+    def ok(self) -> bool:
+        """Whether every run finished (or, for SLURM, was submitted)."""
+        return all(run.status in ("finished", "submitted") for run in self.runs)
+
+    @property
+    def failed(self) -> list[RunResult[M]]:
+        """The runs that crashed or were killed."""
+        return [run for run in self.runs if run.status in ("crashed", "killed")]
+
+
+def launch(
+    schema: type[M],
+    configs: str | os.PathLike[str] | Mapping[str, Any] | Iterable[Mapping[str, Any]] | None,
+    command: Sequence[str],
+    *,
+    backend: Backend | None = None,
+    grid: Sequence[str] | Mapping[str, Sequence[Any]] = (),
+    count: int | None = None,
+    seed: int = 0,
+    defaults: str | os.PathLike[str] | None = DEFAULTS_FILE,
+    retry_failed: bool = False,
+    rerun_all: bool = False,
+    dry_run: bool = False,
+    root: str | os.PathLike[str] = ".",
+) -> LaunchResult[M]:
+    """Run ``command`` once per config on a backend, every config validated before anything starts.
+
+    Each job runs ``COMMAND --configs launches/<id>/config-NNNN.yaml`` with ``TYPED_CONFIG_RUN_ID``
+    set, so the script's own ``init`` makes its run folder under that id. The same call again
+    continues the launch: finished runs are skipped, runs that never started or were killed run
+    again, failed ones only with ``retry_failed``, every one with ``rerun_all``.
+
+    Args:
+        schema: the schema the command's ``init`` validates with.
+        configs: a wandb sweep (a file path or a mapping), or configs given as mappings of keys to
+            values; None with ``grid``.
+        command: the program and its arguments, such as ``["python", "train.py"]``.
+        backend: ``Local(jobs=2)`` (the default: one at a time), ``Slurm(...)`` or ``Ray(...)``.
+        grid: ``["optimizer.lr=0.1,0.01", ...]`` or ``{"optimizer.lr": [0.1, 0.01]}``: their product.
+        count: a random sweep's number of configs, or a grid sweep's first ``count``.
+        seed: a random sweep's seed.
+        defaults: the defaults file the command's ``init`` reads (``config-defaults.yaml`` when it
+            exists); the configs are validated over it. None: none.
+        retry_failed: run crashed configs again.
+        rerun_all: run every config again.
+        dry_run: validate and plan, write and start nothing (``result.script`` holds a SLURM script).
+        root: the folder holding ``launches/``.
+
+    Returns:
+        The launch's result (its ``ok`` is True when every run finished).
+
+    Raises:
+        ConfigError: a config has problems (nothing started), or the backend refused the launch.
+        TypeError: no configs or several kinds of them, or an empty command.
+        KeyboardInterrupt: SIGINT stopped the local or Ray runs (each marked killed).
+    """
+    check_schema(schema)
+    if not command:
+        raise TypeError("launch needs a command to run, such as ['python', 'train.py']")
+    choices, prefix = _choices(schema, configs, grid, count, seed)
+    planned = preflight(schema, choices, _defaults_path(defaults))
+    chosen_backend = backend if backend is not None else Local()
+    folder = LaunchFolder(Path(root), launch_id(reference_of(schema), list(command), planned, prefix))
+    if dry_run:
+        return _dry(folder, planned, list(command), chosen_backend, schema)
+    with folder.held():
+        folder.open(planned, list(command), reference_of(schema), chosen_backend.model_dump())
+        folder.refresh()
+        jobs = [
+            next_attempt(folder, r, list(command))
+            for r in folder.chosen(retry_failed=retry_failed, rerun_all=rerun_all)
+        ]
+        folder.save()
+        script = _dispatch(folder, jobs, chosen_backend)
+    return _result(folder, planned, jobs, script)
+
+
+def _choices(
+    schema: type[BaseModel],
+    configs: Any,
+    grid: Sequence[str] | Mapping[str, Sequence[Any]],
+    count: int | None,
+    seed: int,
+) -> tuple[list[Layer], str]:
+    if configs is not None and grid:
+        raise TypeError("give a sweep or configs, or a grid, not both")
+    if grid:
+        return (
+            _mapping_grid(grid) if isinstance(grid, Mapping) else grid_choices(schema, list(grid))
+        ), "grid"
+    if isinstance(configs, (str, os.PathLike)):
+        return sweep_choices(schema, configs, count, seed), Path(configs).stem or "sweep"
+    if isinstance(configs, Mapping):
+        return sweep_choices(schema, configs, count, seed), "sweep"
+    if configs is None:
+        raise TypeError("launch needs configs: a sweep, a list of mappings, or a grid")
+    return given_choices(schema, configs), "configs"
+
+
+def _mapping_grid(grid: Mapping[str, Sequence[Any]]) -> list[Layer]:
+    axes = [
+        [(key, value, Origin(text=f"grid[{key!r}][{i}]")) for i, value in enumerate(values)]
+        for key, values in grid.items()
+    ]
+    layers: list[Layer] = []
+    for combo in itertools.product(*axes):
+        layer, problems = keyed_layer("grid", list(combo), Origin(text="grid"))
+        if problems:
+            raise ConfigError(problems)
+        layers.append(layer)
+    return layers
+
+
+def _defaults_path(defaults: str | os.PathLike[str] | None) -> str | os.PathLike[str] | None:
+    if defaults is DEFAULTS_FILE and not os.path.exists(defaults):
+        return None
+    return defaults
+
+
+def _dispatch(folder: LaunchFolder, jobs: list[Job], backend: Backend) -> str | None:
+    if not jobs:
+        return None
+    if isinstance(backend, Slurm):
+        script = array_script(folder, jobs, backend)
+        path = folder.dir / SCRIPT
+        atomic_write(path, script)
+        assert folder.record is not None  # noqa: S101 - opened
+        folder.record.job_id = submit(str(path))
+        for job in jobs:
+            job.record.status, job.record.started = "submitted", now_text()
+        folder.save()
+        return script
+    runner = run_local if isinstance(backend, Local) else run_ray
+    try:
+        runner(folder, jobs, backend, folder.save)  # type: ignore[arg-type]
+    finally:
+        folder.save()
+    return None
+
+
+def _dry(
+    folder: LaunchFolder, planned: list[Planned], command: list[str], backend: Backend, schema: type[M]
+) -> LaunchResult[M]:
+    """What the launch would do: its plan in memory; nothing written, nothing started."""
+    state = folder.dir / "launch.json"
+    if state.is_file():
+        folder.open(planned, command, reference_of(schema), backend.model_dump())
+        folder.refresh()
+    else:
+        records = [
+            ConfigRecord(
+                index=i,
+                file=str(folder.dir / f"config-{i:04d}.yaml"),
+                fingerprint="",
+                run_id=folder.path_of(i, 1)[0],
+            )
+            for i in range(1, len(planned) + 1)
+        ]
+        folder.record = LaunchRecord(
+            id=folder.id, command=command, schema_ref="", backend={}, created="", configs=records
+        )
+    jobs = [next_attempt(folder, r, command) for r in folder.chosen(retry_failed=False, rerun_all=False)]
+    script = array_script(folder, jobs, backend) if isinstance(backend, Slurm) else None
+    return _result(folder, planned, jobs, script)
+
+
+def _result(
+    folder: LaunchFolder, planned: list[Planned], jobs: list[Job], script: str | None
+) -> LaunchResult[Any]:
+    assert folder.record is not None  # noqa: S101 - opened
+    runs = [
+        RunResult(r.index, planned[r.index - 1].config, r.run_id, r.status, r.exit_code, r.log, r.run_dir)
+        for r in folder.record.configs
+    ]
+    return LaunchResult(
+        folder.id, folder.dir, runs, folder.record.job_id, script, [j.record.index for j in jobs]
+    )

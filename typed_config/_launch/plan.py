@@ -1,0 +1,174 @@
+"""Pre-flight: every config of a launch made from a sweep, ``--grid`` lists or given dicts, and validated first."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from pydantic import BaseModel
+
+from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._flatten import flatten
+from typed_config._keys import unflatten
+from typed_config._layers import KeyedLayer, Layer, keyed_layer, validate
+from typed_config._load import source_layer
+from typed_config._sources.argv import parse_overrides
+from typed_config._sources.files import file_layer
+
+
+class Planned(NamedTuple):
+    """One config of a launch: the keys it sets, where each came from, and the config it validates to."""
+
+    values: dict[str, Any]  # the swept dot-keys and their values
+    sources: dict[str, str]  # dot-key -> the --grid argument or sweep line it came from
+    config: BaseModel  # validated over the defaults file and the schema's defaults
+
+
+def grid_choices(schema: type[BaseModel], grid: Sequence[str]) -> list[KeyedLayer]:
+    """The product of ``--grid KEY=V1,V2`` lists (Hydra's ``a=1,2``), first argument outermost.
+
+    Values are read by the field's type as on the command line.
+
+    Raises:
+        ConfigError: an argument is not KEY=V1,V2, names no key, or a value does not read.
+    """
+    axes: list[list[tuple[str, Any, Origin]]] = []
+    problems: list[Problem] = []
+    for arg in grid:
+        origin = Origin(text=f"--grid {arg}")
+        key, equals, texts = arg.partition("=")
+        if not equals or not key:
+            problems.append(Problem(None, "expected KEY=V1,V2,... (such as optimizer.lr=0.1,0.01)", origin))
+            continue
+        axis: list[tuple[str, Any, Origin]] = []
+        for text in split_values(texts):
+            parsed = parse_overrides(schema, [f"--{key.removeprefix('--')}={text}"], name="--grid")
+            problems.extend(Problem(p.key, p.message, origin) for p in parsed.problems)
+            axis.extend((k, v, origin) for k, v in flatten(parsed.layer.data).items())
+        axes.append(axis)
+    if problems:
+        raise ConfigError(problems)
+    layers = []
+    for combo in itertools.product(*axes):
+        layer, clashes = keyed_layer("--grid", list(combo), Origin(text="--grid"))
+        if clashes:
+            raise ConfigError(clashes)
+        layers.append(layer)
+    return layers
+
+
+def split_values(text: str) -> list[str]:
+    """``1,2`` -> ``["1", "2"]``; commas inside brackets or quotes stay (``[1,2],[3]``)."""
+    values, depth, quote, start = [], 0, "", 0
+    for i, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            values.append(text[start:i])
+            start = i + 1
+    values.append(text[start:])
+    return [v.strip() for v in values]
+
+
+def given_choices(schema: type[BaseModel], configs: Iterable[Mapping[str, Any]]) -> list[Layer]:
+    """Layers of configs given by code, each a mapping of (nested or dot-) keys to values."""
+    layers: list[Layer] = []
+    problems: list[Problem] = []
+    for index, config in enumerate(configs):
+        layer, trouble = source_layer(schema, config, role=f"configs[{index}]")
+        problems.extend(trouble)
+        layers.append(layer)
+    if problems:
+        raise ConfigError(problems)
+    return layers
+
+
+def sweep_choices(
+    schema: type[BaseModel], sweep: str | os.PathLike[str] | Mapping[str, Any], count: int | None, seed: int
+) -> list[Layer]:
+    """The configs a grid or random sweep expands to, as layers of the keys it sets in them.
+
+    Raises:
+        ConfigError: the sweep has problems (placed in its file), or a config it makes does not validate.
+        TypeError: a random sweep without a count.
+    """
+    from typed_config.sweep import expand  # a public module above this one: imported when used
+
+    configs = [flatten(c) for c in expand(schema, sweep, count=count, seed=seed)]
+    if not configs:
+        return []
+    try:
+        base: dict[str, Any] | None = flatten(validate(schema, []))
+    except ConfigError:  # a required field: only what varies tells what the sweep sets
+        base = None
+    swept = [
+        k for k in configs[0] if any(c.get(k) != configs[0][k] for c in configs) or _set(base, configs[0], k)
+    ]
+    name = os.fspath(sweep) if not isinstance(sweep, Mapping) else "sweep"
+    lines = _parameter_lines(name, swept) if not isinstance(sweep, Mapping) else {}
+    origins = {k: Origin(text=f"{name}{lines.get(k, '')} (parameter {k})") for k in swept}
+    return [
+        KeyedLayer("sweep", unflatten({k: c[k] for k in swept if k in c}), origins, Origin(text=name))
+        for c in configs
+    ]
+
+
+def _set(base: Mapping[str, Any] | None, config: Mapping[str, Any], key: str) -> bool:
+    return base is not None and (key not in base or base[key] != config[key])
+
+
+def _parameter_lines(path: str, keys: Sequence[str]) -> dict[str, str]:
+    """``:LINE`` of each parameter's name in the sweep file, for the comments of config files."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read(1 << 20).splitlines()
+    except OSError:
+        return {}
+    found: dict[str, str] = {}
+    for key in keys:
+        for name in (key, key.rsplit(".", 1)[-1]):
+            pattern = re.compile(rf"^\s*[\"']?{re.escape(name)}[\"']?\s*:")
+            number = next((i for i, line in enumerate(lines, 1) if pattern.match(line)), None)
+            if number is not None:
+                found[key] = f":{number}"
+                break
+    return found
+
+
+def preflight(
+    schema: type[BaseModel], choices: Sequence[Layer], defaults: str | os.PathLike[str] | None
+) -> list[Planned]:
+    """Validate every config over the defaults file as ``init`` will read it; every problem, or none.
+
+    Raises:
+        ConfigError: the defaults file cannot be read, or any config has problems (each placed at
+            its ``--grid`` argument, sweep line or defaults file line, and naming its config).
+    """
+    under = [file_layer(defaults)] if defaults is not None else []
+    planned: list[Planned] = []
+    problems: list[Problem] = []
+    for number, choice in enumerate(choices, 1):
+        try:
+            config = validate(schema, [*under, choice])
+        except ConfigError as exc:
+            problems.extend(
+                Problem(p.key, f"{p.message} (config {number:04d})", p.origin) for p in exc.problems
+            )
+            continue
+        values = flatten(choice.data)
+        sources = {k: str(choice.origin(tuple(k.split(".")))) for k in values}
+        planned.append(Planned(values, sources, config))
+    if problems:
+        raise ConfigError(problems)
+    if not planned:
+        raise ConfigError([Problem(None, "nothing to launch: no configs", Origin(text="launch"))])
+    return planned

@@ -1,0 +1,75 @@
+"""The Ray backend: each config a Ray task that runs the command as a subprocess, on a cluster or a local Ray."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from typed_config._launch.folder import LaunchFolder
+from typed_config._launch.job import Job, ended, started
+from typed_config._launch.options import Ray
+
+
+def run_job(argv: list[str], env: dict[str, str], log: str, cwd: str) -> int:
+    """Run one job's command (in a Ray worker); its exit status."""
+    with open(log, "ab") as out:
+        return subprocess.call(  # noqa: S603 - the user's own command, never a shell
+            argv,
+            env={**os.environ, **env},
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def run_ray(folder: LaunchFolder, jobs: Sequence[Job], options: Ray, save: Callable[[], None]) -> None:
+    """Run every job as a Ray task; ``launch.json`` is saved as each ends.
+
+    Raises:
+        ImportError: Ray is not installed (``pip install 'typed-config[ray]'``).
+    """
+    try:
+        import ray
+    except ImportError as exc:
+        raise ImportError("the ray backend needs Ray: pip install 'typed-config[ray]'") from exc
+    started_here = not ray.is_initialized()
+    if started_here:
+        ray.init(
+            address=options.address,
+            num_cpus=options.local_cpus if options.address is None else None,
+            include_dashboard=False,
+            log_to_driver=False,
+        )
+    try:
+        task: Any = ray.remote(run_job).options(num_cpus=options.num_cpus, num_gpus=options.num_gpus)
+        pending = {task.remote(job.argv, job.env, job.log, os.getcwd()): job for job in jobs}
+        for job in jobs:
+            started(job.record)
+        save()
+        try:
+            _collect(ray, folder, pending, save)
+        except KeyboardInterrupt:
+            for ref, job in pending.items():
+                ray.cancel(ref, force=True)
+                ended(folder, job.record, None, interrupted=True)
+            save()
+            raise
+    finally:
+        if started_here:
+            ray.shutdown()
+
+
+def _collect(ray: Any, folder: LaunchFolder, pending: dict[Any, Job], save: Callable[[], None]) -> None:
+    while pending:
+        done, _ = ray.wait(list(pending), num_returns=1)
+        for ref in done:
+            job = pending.pop(ref)
+            try:
+                code: int | None = int(ray.get(ref))
+            except Exception:  # noqa: BLE001 - a worker that died: the run did not finish
+                code = None
+            ended(folder, job.record, code if code is not None else 1, interrupted=False)
+            save()
