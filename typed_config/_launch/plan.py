@@ -46,7 +46,9 @@ def grid_choices(schema: type[BaseModel], grid: Sequence[str]) -> list[KeyedLaye
         axis: list[tuple[str, Any, Origin]] = []
         for text in split_values(texts):
             parsed = parse_overrides(schema, [f"--{key.removeprefix('--')}={text}"], name="--grid")
-            problems.extend(Problem(p.key, p.message, origin) for p in parsed.problems)
+            problems.extend(
+                q for p in parsed.problems if (q := Problem(p.key, p.message, origin)) not in problems
+            )
             axis.extend((k, v, origin) for k, v in flatten(parsed.layer.data).items())
         axes.append(axis)
     if problems:
@@ -155,20 +157,28 @@ def preflight(
     """
     under = [file_layer(defaults)] if defaults is not None else []
     planned: list[Planned] = []
-    problems: list[Problem] = []
+    problems: dict[Problem, list[int]] = {}  # each problem once, with the configs that have it
     for number, choice in enumerate(choices, 1):
         try:
             config = validate(schema, [*under, choice])
         except ConfigError as exc:
-            problems.extend(
-                Problem(p.key, f"{p.message} (config {number:04d})", p.origin) for p in exc.problems
-            )
+            for problem in exc.problems:
+                problems.setdefault(problem, []).append(number)
             continue
         values = flatten(choice.data)
         sources = {k: str(choice.origin(tuple(k.split(".")))) for k in values}
         planned.append(Planned(values, sources, config))
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(_numbered(problem, numbers) for problem, numbers in problems.items())
     if not planned:
         raise ConfigError([Problem(None, "nothing to launch: no configs", Origin(text="launch"))])
     return planned
+
+
+def _numbered(problem: Problem, numbers: list[int]) -> Problem:
+    shown = ", ".join(f"{n:04d}" for n in numbers[:5]) + (
+        f" and {len(numbers) - 5} more" if len(numbers) > 5 else ""
+    )
+    return Problem(
+        problem.key, f"{problem.message} (config{'s' if len(numbers) > 1 else ''} {shown})", problem.origin
+    )
