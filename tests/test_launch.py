@@ -37,7 +37,7 @@ def launch_cli(cwd: Path, *args: str, command: list[str] | None = None) -> subpr
         SCHEMA,
         *args,
         "--",
-        *(command or JOB),
+        *(JOB if command is None else command),
     ]
     return subprocess.run(argv, cwd=cwd, env=_env(), capture_output=True, text=True, timeout=120, check=False)
 
