@@ -103,7 +103,10 @@ def test_six_configs_on_two_jobs_all_finish_with_their_run_folders(tmp_path: Pat
             tmp_path / "runs" / "p" / f"{ident}-{index:04d}"
         )
     config = (tmp_path / "launches" / ident / "config-0004.yaml").read_text()
-    assert "# from --grid lr=0.1,0.2,0.3\nlr:\n  value: 0.2\n# from --grid seed=7,8\nseed:\n  value: 8\n" in config
+    assert (
+        "# from --grid lr=0.1,0.2,0.3\nlr:\n  value: 0.2\n# from --grid seed=7,8\nseed:\n  value: 8\n"
+        in config
+    )
     assert (tmp_path / "launches" / ident / "logs" / "0006.out").read_text() == f"started {ident}-0006\n"
     assert _most_at_once(ran) <= 2
 
