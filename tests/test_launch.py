@@ -260,7 +260,7 @@ def test_the_python_api_returns_typed_results(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("PYTHONPATH", _env()["PYTHONPATH"])
     sys.path.insert(0, str(PROCS))
     try:
-        from launched import Job  # noqa: PLC0415 - the script's schema, importable from procs/
+        from launched import Job
 
         result = tc.launch(Job, [{"lr": 0.5}, {"lr": 0.25, "mode": "fail"}], JOB, backend=tc.Local(jobs=2))
     finally:

@@ -86,7 +86,7 @@ def test_a_live_run_is_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.chdir(tmp_path)
     sys.path.insert(0, str(PROCS))
     try:
-        from launched import Job  # noqa: PLC0415
+        from launched import Job
 
         run = tc.init(Job, argv=[], defaults=None, project="p", name="live")
     finally:

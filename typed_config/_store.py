@@ -181,7 +181,7 @@ def run_status(meta: Mapping[str, Any]) -> str | None:
     pid, host = meta.get("pid"), meta.get("host")
     if isinstance(pid, int) and host == _host() and not _alive(pid):
         return "crashed"
-    return status
+    return "running"
 
 
 def _host() -> str:

@@ -50,7 +50,7 @@ class LaunchResult(Generic[M]):
     runs: list[RunResult[M]]
     job_id: str | None = None  # the SLURM job id
     script: str | None = None  # the SLURM job-array script
-    started: list[int] = field(default_factory=list)  # the configs this call started
+    started: list[int] = field(default_factory=list[int])  # the configs this call started
 
     @property
     def ok(self) -> bool:
@@ -140,13 +140,16 @@ def _choices(
     if configs is not None and grid:
         raise TypeError("give a sweep or configs, or a grid, not both")
     if grid:
-        return (
-            _mapping_grid(grid) if isinstance(grid, Mapping) else grid_choices(schema, list(grid))
-        ), "grid"
-    if isinstance(configs, (str, os.PathLike)):
-        return sweep_choices(schema, configs, count, seed), Path(configs).stem or "sweep"
+        layers: list[Layer] = [
+            *(_mapping_grid(grid) if isinstance(grid, Mapping) else grid_choices(schema, list(grid)))
+        ]
+        return layers, "grid"
+    if isinstance(configs, str | os.PathLike):
+        path: str = os.fspath(configs)
+        return sweep_choices(schema, path, count, seed), Path(path).stem or "sweep"
     if isinstance(configs, Mapping):
-        return sweep_choices(schema, configs, count, seed), "sweep"
+        sweep: Mapping[str, Any] = configs  # pyright: ignore[reportUnknownVariableType]
+        return sweep_choices(schema, sweep, count, seed), "sweep"
     if configs is None:
         raise TypeError("launch needs configs: a sweep, a list of mappings, or a grid")
     return given_choices(schema, configs), "configs"
@@ -167,7 +170,7 @@ def _mapping_grid(grid: Mapping[str, Sequence[Any]]) -> list[Layer]:
 
 
 def _defaults_path(defaults: str | os.PathLike[str] | None) -> str | os.PathLike[str] | None:
-    if defaults is DEFAULTS_FILE and not os.path.exists(defaults):
+    if defaults is DEFAULTS_FILE and not os.path.exists(DEFAULTS_FILE):
         return None
     return defaults
 
@@ -185,9 +188,11 @@ def _dispatch(folder: LaunchFolder, jobs: list[Job], backend: Backend) -> str | 
             job.record.status, job.record.started = "submitted", now_text()
         folder.save()
         return script
-    runner = run_local if isinstance(backend, Local) else run_ray
     try:
-        runner(folder, jobs, backend, folder.save)  # type: ignore[arg-type]
+        if isinstance(backend, Local):
+            run_local(folder, jobs, backend, folder.save)
+        else:
+            run_ray(folder, jobs, backend, folder.save)
     finally:
         folder.save()
     return None

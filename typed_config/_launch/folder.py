@@ -23,7 +23,7 @@ from typed_config._yaml_dump import dump_mapping
 
 STATE: Final = "launch.json"
 Status = Literal["pending", "submitted", "running", "finished", "crashed", "killed"]
-DONE: Final = ("finished", "crashed", "killed")
+_ENDS: Final[dict[str, Status]] = {"finished": "finished", "crashed": "crashed", "killed": "killed"}
 
 
 class ConfigRecord(BaseModel):
@@ -103,7 +103,7 @@ class LaunchFolder:
                 raise ConfigError([Problem(None, message, Origin(path=str(state)))]) from None
             self.record.backend = backend
             return self.record
-        records = []
+        records: list[ConfigRecord] = []
         for index, plan in enumerate(planned, 1):
             file = self.dir / f"config-{index:04d}.yaml"
             atomic_write(file, config_text(plan, self.id, index))
@@ -135,8 +135,9 @@ class LaunchFolder:
                 continue
             meta = self.meta_of(record)
             status = run_status(meta) if meta is not None else None
-            if status in ("finished", "crashed", "killed"):
-                record.status, record.ended = status, meta.get("ended") if meta else None
+            done = _ENDS.get(status or "")
+            if done is not None:
+                record.status, record.ended = done, meta.get("ended") if meta else None
             elif status == "running":
                 record.status = "running"
             elif (

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from typed_config._errors import ConfigError
-from typed_config._launch.folder import ConfigRecord, LaunchFolder
+from typed_config._launch.folder import ConfigRecord, LaunchFolder, Status
 from typed_config._store import mark_status, now_text
 
 
@@ -61,7 +61,7 @@ def ended(folder: LaunchFolder, record: ConfigRecord, code: int | None, *, inter
     recording its end (``os._exit``, SIGKILL, ``sys.exit(1)``) gets the launcher's word in ``meta.json``.
     """
     killed = interrupted or (code is not None and code < 0)
-    status = "killed" if killed else "finished" if code == 0 else "crashed"
+    status: Status = "killed" if killed else "finished" if code == 0 else "crashed"
     record.status, record.exit_code, record.ended = status, code, now_text()
     meta = folder.meta_of(record)
     if meta is None or record.run_dir is None:

@@ -53,7 +53,7 @@ def grid_choices(schema: type[BaseModel], grid: Sequence[str]) -> list[KeyedLaye
         axes.append(axis)
     if problems:
         raise ConfigError(problems)
-    layers = []
+    layers: list[KeyedLayer] = []
     for combo in itertools.product(*axes):
         layer, clashes = keyed_layer("--grid", list(combo), Origin(text="--grid"))
         if clashes:
@@ -64,7 +64,8 @@ def grid_choices(schema: type[BaseModel], grid: Sequence[str]) -> list[KeyedLaye
 
 def split_values(text: str) -> list[str]:
     """``1,2`` -> ``["1", "2"]``; commas inside brackets or quotes stay (``[1,2],[3]``)."""
-    values, depth, quote, start = [], 0, "", 0
+    values: list[str] = []
+    depth, quote, start = 0, "", 0
     for i, char in enumerate(text):
         if quote:
             quote = "" if char == quote else quote

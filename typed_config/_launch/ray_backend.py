@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 from collections.abc import Callable, Sequence
@@ -32,7 +33,7 @@ def run_ray(folder: LaunchFolder, jobs: Sequence[Job], options: Ray, save: Calla
         ImportError: Ray is not installed (``pip install 'typed-config[ray]'``).
     """
     try:
-        import ray
+        ray: Any = importlib.import_module("ray")  # optional: imported only by this backend
     except ImportError as exc:
         raise ImportError("the ray backend needs Ray: pip install 'typed-config[ray]'") from exc
     started_here = not ray.is_initialized()
