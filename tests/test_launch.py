@@ -75,7 +75,7 @@ def test_preflight_names_the_sweep_line_and_the_unknown_grid_key(tmp_path: Path)
     )
     done = launch_cli(tmp_path, "sweep.yaml")
     assert done.returncode == 1
-    assert "sweep.yaml:5:" in done.stderr and "lr: Input should be greater than 0" in done.stderr
+    assert done.stderr == "sweep.yaml:5:19: lr: Input should be greater than 0 (got -3)\n"
     typo = launch_cli(tmp_path, "--grid", "sed=1,2")
     assert typo.returncode == 1
     assert typo.stderr == "--grid sed=1,2: unknown option; did you mean '--seed'?\n"

@@ -38,7 +38,8 @@ def test_a_script_that_ends_is_finished_one_that_raises_crashed(tmp_path: Path) 
     assert run_script(tmp_path, "bad", "--mode", "raise").returncode == 1
     good, bad = meta(tmp_path, "good"), meta(tmp_path, "bad")
     assert good["status"] == "finished"
-    assert good["pid"] > 0 and good["host"]
+    assert good["pid"] > 0
+    assert good["host"]
     assert good["started"] <= good["ended"]
     assert (bad["status"], bad["exception"]) == ("crashed", "ValueError")
     assert "launch" not in good
@@ -67,7 +68,8 @@ def test_sigint_marks_a_run_killed(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert proc.stdout is not None and proc.stdout.readline() == "started slow\n"
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == "started slow\n"
     proc.send_signal(signal.SIGINT)
     proc.communicate(timeout=30)
     assert meta(tmp_path, "slow")["status"] == "killed"
