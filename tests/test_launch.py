@@ -22,7 +22,11 @@ JOB = [sys.executable, str(PROCS / "launched.py")]
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TYPED_CONFIG_", "SLURM_", "RANK"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TYPED_CONFIG_", "SLURM_", "RANK")) or k == "SLURM_CONF"
+    }
     env["PYTHONPATH"] = os.pathsep.join([str(PROCS), *filter(None, [os.environ.get("PYTHONPATH")])])
     return env
 

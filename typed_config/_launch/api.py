@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from typed_config._errors import ConfigError, Origin
 from typed_config._fs import atomic_write
 from typed_config._init import DEFAULTS_FILE
-from typed_config._launch.folder import ConfigRecord, LaunchFolder, LaunchRecord, launch_id
+from typed_config._launch.folder import LaunchFolder, launch_id
 from typed_config._launch.job import Job, next_attempt
 from typed_config._launch.local import run_local
 from typed_config._launch.options import Backend, Local, Slurm
@@ -98,7 +98,8 @@ def launch(
             exists); the configs are validated over it. None: none.
         retry_failed: run crashed configs again.
         rerun_all: run every config again.
-        dry_run: validate and plan, write and start nothing (``result.script`` holds a SLURM script).
+        dry_run: validate and lay out the launch folder (config files, ``launch.json``, a SLURM
+            script, held in ``result.script``), and start nothing.
         root: the folder holding ``launches/``.
 
     Returns:
@@ -116,15 +117,13 @@ def launch(
     planned = preflight(schema, choices, _defaults_path(defaults))
     chosen_backend = backend if backend is not None else Local()
     folder = LaunchFolder(Path(root), launch_id(reference_of(schema), list(command), planned, prefix))
-    if dry_run:
-        return _dry(folder, planned, list(command), chosen_backend, schema)
     with folder.held():
         folder.open(planned, list(command), reference_of(schema), chosen_backend.model_dump())
         folder.refresh()
-        jobs = [
-            next_attempt(folder, r, list(command))
-            for r in folder.chosen(retry_failed=retry_failed, rerun_all=rerun_all)
-        ]
+        chosen = folder.chosen(retry_failed=retry_failed, rerun_all=rerun_all)
+        jobs = [next_attempt(folder, r, list(command)) for r in chosen]
+        if dry_run:  # the folder and its config files are there to read; nothing more is recorded
+            return _result(folder, planned, jobs, _script(folder, jobs, chosen_backend))
         folder.save()
         script = _dispatch(folder, jobs, chosen_backend)
     return _result(folder, planned, jobs, script)
@@ -179,11 +178,10 @@ def _dispatch(folder: LaunchFolder, jobs: list[Job], backend: Backend) -> str | 
     if not jobs:
         return None
     if isinstance(backend, Slurm):
-        script = array_script(folder, jobs, backend)
-        path = folder.dir / SCRIPT
-        atomic_write(path, script)
+        script = _script(folder, jobs, backend)
+        assert script is not None  # noqa: S101 - a SLURM launch has one
         assert folder.record is not None  # noqa: S101 - opened
-        folder.record.job_id = submit(str(path))
+        folder.record.job_id = submit(str(folder.dir / SCRIPT))
         for job in jobs:
             job.record.status, job.record.started = "submitted", now_text()
         folder.save()
@@ -198,30 +196,13 @@ def _dispatch(folder: LaunchFolder, jobs: list[Job], backend: Backend) -> str | 
     return None
 
 
-def _dry(
-    folder: LaunchFolder, planned: list[Planned], command: list[str], backend: Backend, schema: type[M]
-) -> LaunchResult[M]:
-    """What the launch would do: its plan in memory; nothing written, nothing started."""
-    state = folder.dir / "launch.json"
-    if state.is_file():
-        folder.open(planned, command, reference_of(schema), backend.model_dump())
-        folder.refresh()
-    else:
-        records = [
-            ConfigRecord(
-                index=i,
-                file=str(folder.dir / f"config-{i:04d}.yaml"),
-                fingerprint="",
-                run_id=folder.path_of(i, 1)[0],
-            )
-            for i in range(1, len(planned) + 1)
-        ]
-        folder.record = LaunchRecord(
-            id=folder.id, command=command, schema_ref="", backend={}, created="", configs=records
-        )
-    jobs = [next_attempt(folder, r, command) for r in folder.chosen(retry_failed=False, rerun_all=False)]
-    script = array_script(folder, jobs, backend) if isinstance(backend, Slurm) else None
-    return _result(folder, planned, jobs, script)
+def _script(folder: LaunchFolder, jobs: list[Job], backend: Backend) -> str | None:
+    """A SLURM launch's job-array script, written into the launch folder."""
+    if not isinstance(backend, Slurm) or not jobs:
+        return None
+    script = array_script(folder, jobs, backend)
+    atomic_write(folder.dir / SCRIPT, script)
+    return script
 
 
 def _result(
