@@ -45,7 +45,8 @@ Check and convert typed_config configuration files against a schema.
 
 exit status:
   0  success
-  1  the input is a config with problems (validate; flatten --schema; sweep check/expand)
+  1  the input is a config with problems (validate; flatten --schema; sweep check/expand;
+     launch, which also exits 1 when a run failed)
   2  usage error, or unreadable or invalid input to any other command
 """
 WANDB_DEFAULTS: Final = "config-defaults.yaml"

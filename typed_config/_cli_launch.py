@@ -88,11 +88,21 @@ def add_launch_command(commands: Any) -> None:
     )
     parser.add_argument("sweep", nargs="?", metavar="SWEEP.yaml", help="a wandb sweep file (grid or random)")
     add_schema(parser, required=True)
-    parser.add_argument("--grid", action="append", default=[], metavar="KEY=V1,V2", help="a list of values")
+    parser.add_argument(
+        "--grid",
+        action="append",
+        default=[],
+        metavar="KEY=V1,V2",
+        help="one axis of a grid (Hydra's a=1,2), values read by the field's type; several give their product",
+    )
     parser.add_argument("--count", type=int, metavar="N", help="a random sweep's number of configs")
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="a random sweep's seed")
     defaults = parser.add_mutually_exclusive_group()
-    defaults.add_argument("--defaults", metavar="FILE", help="the defaults file the command's init reads")
+    defaults.add_argument(
+        "--defaults",
+        metavar="FILE",
+        help="the defaults file the command's init reads (default: config-defaults.yaml when it exists)",
+    )
     defaults.add_argument(
         "--no-defaults", action="store_true", help="the command's init reads no defaults file"
     )
@@ -102,7 +112,11 @@ def add_launch_command(commands: Any) -> None:
     parser.add_argument("--gpus-per-run", type=int, metavar="K", help="local: GPUs per run (default 1)")
     parser.add_argument("--retry-failed", action="store_true", help="run crashed configs again")
     parser.add_argument("--rerun-all", action="store_true", help="run every config again")
-    parser.add_argument("--dry-run", action="store_true", help="validate and print the plan; start nothing")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="validate, lay out the launch folder and print the plan (slurm: the script); start nothing",
+    )
     parser.set_defaults(run=_run_launch, command_argv=[], backend_tokens=[])
 
 
