@@ -231,6 +231,13 @@ def test_sigint_stops_every_child_and_marks_its_run_killed(tmp_path: Path) -> No
         assert stored["exception"] == "KeyboardInterrupt"
     done = tc.Api(tmp_path / "runs").runs("p", status="killed")
     assert sorted(run.id for run in done) == [f"{ident}-0001", f"{ident}-0002"]
+    plan = launch_cli(tmp_path, "--grid", "mode=sleep,ok", "--grid", "seed=1,2", "--jobs", "2", "--dry-run")
+    assert plan.stdout.splitlines() == [  # the killed and the never-started configs run again
+        f"0001  {ident}-0001.2  would run",
+        f"0002  {ident}-0002.2  would run",
+        f"0003  {ident}-0003  would run",
+        f"0004  {ident}-0004  would run",
+    ]
 
 
 def test_backend_options_are_typed(tmp_path: Path) -> None:
@@ -276,3 +283,23 @@ def test_the_python_api_returns_typed_results(tmp_path: Path, monkeypatch: pytes
     assert not result.ok
     assert [r.run_id for r in result.failed] == [f"{result.id}-0002"]
     assert result.id.startswith("configs-")
+
+
+def test_a_sweep_file_launches_with_the_lines_its_values_came_from(tmp_path: Path) -> None:
+    (tmp_path / "sweep.yaml").write_text(
+        "method: grid\nprogram: launched.py\nparameters:\n  seed:\n    value: 3\n  lr:\n    values: [0.1, 0.2]\n"
+    )
+    done = launch_cli(tmp_path, "sweep.yaml", "--jobs", "2")
+    assert done.returncode == 0, done.stderr
+    ident = state(tmp_path)["id"]
+    assert ident.startswith("sweep-")
+    assert sorted((j["lr"], j["seed"]) for j in jobs(tmp_path)) == [(0.1, 3), (0.2, 3)]
+    config = (tmp_path / "launches" / ident / "config-0002.yaml").read_text().splitlines()[1:]
+    assert config == [
+        "# from sweep.yaml:6 (parameter lr)",
+        "lr:",
+        "  value: 0.2",
+        "# from sweep.yaml:4 (parameter seed)",
+        "seed:",
+        "  value: 3",
+    ]

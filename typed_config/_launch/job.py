@@ -29,7 +29,8 @@ def job_argv(command: list[str], config_file: str) -> list[str]:
 
 def next_attempt(folder: LaunchFolder, record: ConfigRecord, command: list[str]) -> Job:
     """The next attempt at a config: its run id and log file, and the job that runs it."""
-    record.attempt += 1
+    if record.status != "pending" or record.attempt == 0:  # one that never started keeps its id
+        record.attempt += 1
     record.run_id, record.log = folder.path_of(record.index, record.attempt)
     record.status, record.exit_code, record.run_dir, record.started, record.ended = (
         "pending",
