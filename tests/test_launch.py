@@ -187,7 +187,8 @@ def test_resume_runs_only_the_unfinished(tmp_path: Path) -> None:
     assert meta(tmp_path, f"{ident}-0003.2")["status"] == "finished"
 
 
-def test_sigint_stops_every_child_and_marks_its_run_killed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_sigint_stops_every_child_and_marks_its_run_killed(tmp_path: Path, number: signal.Signals) -> None:
     argv = [
         sys.executable,
         "-m",
@@ -218,7 +219,7 @@ def test_sigint_stops_every_child_and_marks_its_run_killed(tmp_path: Path) -> No
             break
         time.sleep(0.1)
     time.sleep(0.5)  # both children are past init
-    launcher.send_signal(signal.SIGINT)
+    launcher.send_signal(number)
     _out, err = launcher.communicate(timeout=60)
     assert launcher.returncode == 1
     assert "interrupted" in err

@@ -241,8 +241,11 @@ def note_launched_run(run_dir: Path, environ: Mapping[str, str] | None = None) -
     if found is None or not folder or not os.path.isdir(folder):
         return
     notes = Path(folder) / "runs"
-    notes.mkdir(exist_ok=True)
-    atomic_write(notes / f"{found['index']:04d}.path", str(run_dir.resolve()) + "\n")
+    try:
+        notes.mkdir(exist_ok=True)
+        atomic_write(notes / f"{found['index']:04d}.path", str(run_dir.resolve()) + "\n")
+    except (OSError, ConfigError):  # the launch folder is the launcher's: the run goes on without the note
+        pass
 
 
 def write_json(path: Path, data: Any) -> None:

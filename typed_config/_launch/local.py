@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import Final
 
 from typed_config._launch.folder import LaunchFolder
@@ -31,32 +31,70 @@ class _Child:
 def run_local(folder: LaunchFolder, jobs: Sequence[Job], options: Local, save: Callable[[], None]) -> None:
     """Run every job, ``options.jobs`` at a time; ``launch.json`` is saved as each starts and ends.
 
-    On SIGINT (Ctrl-C) every child gets SIGINT, is waited for (SIGKILL after a grace time), and its
-    run is marked killed; then ``KeyboardInterrupt`` is raised again.
+    On SIGINT (Ctrl-C) or SIGTERM every child gets SIGINT, is waited for (SIGKILL after a grace
+    time), and its run is marked killed; then ``KeyboardInterrupt`` is raised.
     """
-    waiting = list(jobs)
-    free = list(options.gpus)
     running: list[_Child] = []
+    with _terminate_as_interrupt():
+        try:
+            _pool(folder, list(jobs), options, save, running)
+        except KeyboardInterrupt:
+            with _ignored(signal.SIGINT):  # a second Ctrl-C does not cut the stopping short
+                _stop(folder, running)
+            save()
+            raise
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Generator[None, None, None]:
+    """SIGTERM (a scheduler's preemption, ``kill``) stops the children as Ctrl-C does."""
+
+    def interrupt(_signal: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
     try:
-        while waiting or running:
-            while (
-                waiting
-                and len(running) < options.jobs
-                and (not options.gpus or len(free) >= options.gpus_per_run)
-            ):
-                gpus = [free.pop(0) for _ in range(options.gpus_per_run)] if options.gpus else []
-                running.append(_start(waiting.pop(0), gpus if options.gpus else None))
-                save()
-            for child in [c for c in running if c.process.poll() is not None]:
-                running.remove(child)
-                free.extend(child.gpus)
-                ended(folder, child.job.record, child.process.returncode, interrupted=False)
-                save()
-            time.sleep(_POLL)
-    except KeyboardInterrupt:
-        _stop(folder, running)
-        save()
-        raise
+        before = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: signals are the main thread's
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+@contextlib.contextmanager
+def _ignored(number: signal.Signals) -> Generator[None, None, None]:
+    try:
+        before = signal.signal(number, signal.SIG_IGN)
+    except ValueError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(number, before)
+
+
+def _pool(
+    folder: LaunchFolder, waiting: list[Job], options: Local, save: Callable[[], None], running: list[_Child]
+) -> None:
+    free = list(options.gpus)
+    while waiting or running:
+        while (
+            waiting
+            and len(running) < options.jobs
+            and (not options.gpus or len(free) >= options.gpus_per_run)
+        ):
+            gpus = [free.pop(0) for _ in range(options.gpus_per_run)] if options.gpus else []
+            running.append(_start(waiting.pop(0), gpus if options.gpus else None))
+            save()
+        for child in [c for c in running if c.process.poll() is not None]:
+            running.remove(child)
+            free.extend(child.gpus)
+            ended(folder, child.job.record, child.process.returncode, interrupted=False)
+            save()
+        time.sleep(_POLL)
 
 
 def _start(job: Job, gpus: list[str] | None) -> _Child:
@@ -76,7 +114,6 @@ def _start(job: Job, gpus: list[str] | None) -> _Child:
 
 def _stop(folder: LaunchFolder, running: list[_Child]) -> None:
     """SIGINT to every child, a grace time to end, SIGKILL after; each run marked killed."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not cut this short
     for child in running:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(child.process.pid, signal.SIGINT)

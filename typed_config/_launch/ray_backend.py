@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import subprocess
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -12,18 +13,35 @@ from typed_config._launch.folder import LaunchFolder
 from typed_config._launch.job import Job, ended, started
 from typed_config._launch.options import Ray
 
+_GRACE = 10.0
+"""Seconds a cancelled run gets to end after SIGINT."""
+
 
 def run_job(argv: list[str], env: dict[str, str], log: str, cwd: str) -> int:
-    """Run one job's command (in a Ray worker); its exit status."""
+    """Run one job's command (in a Ray worker); its exit status.
+
+    A cancelled task (``ray.cancel``) gets ``KeyboardInterrupt``: the command gets SIGINT, then
+    SIGKILL after a grace time, so no run outlives its task.
+    """
     with open(log, "ab") as out:
-        return subprocess.call(  # noqa: S603 - the user's own command, never a shell
+        process = subprocess.Popen(  # noqa: S603 - the user's own command, never a shell
             argv,
             env={**os.environ, **env},
             cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.send_signal(signal.SIGINT)
+        try:
+            return process.wait(_GRACE)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            return process.wait()
 
 
 def run_ray(folder: LaunchFolder, jobs: Sequence[Job], options: Ray, save: Callable[[], None]) -> None:
@@ -53,9 +71,7 @@ def run_ray(folder: LaunchFolder, jobs: Sequence[Job], options: Ray, save: Calla
         try:
             _collect(ray, folder, pending, save)
         except KeyboardInterrupt:
-            for ref, job in pending.items():
-                ray.cancel(ref, force=True)
-                ended(folder, job.record, None, interrupted=True)
+            _cancel(ray, folder, pending)
             save()
             raise
     finally:
@@ -74,3 +90,12 @@ def _collect(ray: Any, folder: LaunchFolder, pending: dict[Any, Job], save: Call
                 code = None
             ended(folder, job.record, code if code is not None else 1, interrupted=False)
             save()
+
+
+def _cancel(ray: Any, folder: LaunchFolder, pending: dict[Any, Job]) -> None:
+    """Cancel every pending task (a running one passes SIGINT to its run) and mark its run killed."""
+    for ref in pending:
+        ray.cancel(ref)
+    ray.wait(list(pending), num_returns=len(pending), timeout=_GRACE + 5)
+    for job in pending.values():
+        ended(folder, job.record, None, interrupted=True)
