@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+from collections.abc import Generator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -78,3 +80,35 @@ def child_env(job: Job, gpus: list[str] | None) -> dict[str, str]:
     if gpus is not None:
         env["CUDA_VISIBLE_DEVICES"] = ",".join(gpus)
     return env
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Generator[None, None, None]:
+    """SIGTERM (a scheduler's preemption, ``kill``) stops the children as Ctrl-C does."""
+
+    def interrupt(_signal: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        before = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: signals are the main thread's
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+@contextlib.contextmanager
+def ignored(number: signal.Signals) -> Generator[None, None, None]:
+    """Ignore a signal for a while (a second Ctrl-C while runs are being stopped)."""
+    try:
+        before = signal.signal(number, signal.SIG_IGN)
+    except ValueError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(number, before)

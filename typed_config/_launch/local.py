@@ -7,11 +7,11 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from typed_config._launch.folder import LaunchFolder
-from typed_config._launch.job import Job, child_env, ended, started
+from typed_config._launch.job import Job, child_env, ended, ignored, started, terminate_as_interrupt
 from typed_config._launch.options import Local
 
 _POLL: Final = 0.05
@@ -35,45 +35,14 @@ def run_local(folder: LaunchFolder, jobs: Sequence[Job], options: Local, save: C
     time), and its run is marked killed; then ``KeyboardInterrupt`` is raised.
     """
     running: list[_Child] = []
-    with _terminate_as_interrupt():
+    with terminate_as_interrupt():
         try:
             _pool(folder, list(jobs), options, save, running)
         except KeyboardInterrupt:
-            with _ignored(signal.SIGINT):  # a second Ctrl-C does not cut the stopping short
+            with ignored(signal.SIGINT):  # a second Ctrl-C does not cut the stopping short
                 _stop(folder, running)
             save()
             raise
-
-
-@contextlib.contextmanager
-def _terminate_as_interrupt() -> Generator[None, None, None]:
-    """SIGTERM (a scheduler's preemption, ``kill``) stops the children as Ctrl-C does."""
-
-    def interrupt(_signal: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        before = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread: signals are the main thread's
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, before)
-
-
-@contextlib.contextmanager
-def _ignored(number: signal.Signals) -> Generator[None, None, None]:
-    try:
-        before = signal.signal(number, signal.SIG_IGN)
-    except ValueError:
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(number, before)
 
 
 def _pool(

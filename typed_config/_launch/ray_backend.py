@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from typed_config._launch.folder import LaunchFolder
-from typed_config._launch.job import Job, ended, started
+from typed_config._launch.job import Job, ended, started, terminate_as_interrupt
 from typed_config._launch.options import Ray
 
 _GRACE = 10.0
@@ -69,7 +69,8 @@ def run_ray(folder: LaunchFolder, jobs: Sequence[Job], options: Ray, save: Calla
             started(job.record)
         save()
         try:
-            _collect(ray, folder, pending, save)
+            with terminate_as_interrupt():
+                _collect(ray, folder, pending, save)
         except KeyboardInterrupt:
             _cancel(ray, folder, pending)
             save()
@@ -81,7 +82,8 @@ def run_ray(folder: LaunchFolder, jobs: Sequence[Job], options: Ray, save: Calla
 
 def _collect(ray: Any, folder: LaunchFolder, pending: dict[Any, Job], save: Callable[[], None]) -> None:
     while pending:
-        done, _ = ray.wait(list(pending), num_returns=1)
+        # A short timeout: a signal's KeyboardInterrupt is raised between calls, never inside Ray's wait.
+        done, _ = ray.wait(list(pending), num_returns=1, timeout=0.5)
         for ref in done:
             job = pending.pop(ref)
             try:
