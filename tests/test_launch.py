@@ -250,7 +250,9 @@ def test_backend_options_are_typed(tmp_path: Path) -> None:
     assert "--slurm.partition is not an option of the ray backend" in wrong.stderr
     gpus = launch_cli(tmp_path, "--grid", "seed=1", "--gpus", "0", "--gpus-per-run", "2")
     assert gpus.returncode == 2
-    assert "gpus_per_run 2 is more than the 1 GPUs given" in gpus.stderr
+    assert gpus.stderr == "typed-config: error: --gpus: gpus_per_run 2 is more than the 1 GPUs given\n"
+    none = launch_cli(tmp_path, "--grid", "seed=1", "--jobs", "0")
+    assert none.stderr == "typed-config: error: --jobs: Input should be greater than or equal to 1\n"
     nothing = launch_cli(tmp_path, "--grid", "seed=1", command=[])
     assert nothing.returncode == 2
     assert not (tmp_path / "launches").exists()
@@ -290,6 +292,7 @@ def test_a_sweep_file_launches_with_the_lines_its_values_came_from(tmp_path: Pat
     (tmp_path / "sweep.yaml").write_text(
         "method: grid\nprogram: launched.py\nparameters:\n  seed:\n    value: 3\n  lr:\n    values: [0.1, 0.2]\n"
     )
+    (tmp_path / "config-defaults.yaml").write_text("pause: 0.01\n")  # under every config, not swept
     done = launch_cli(tmp_path, "sweep.yaml", "--jobs", "2")
     assert done.returncode == 0, done.stderr
     ident = state(tmp_path)["id"]

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any, Final
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from typed_config._cli_common import (
     EXIT_OK,
@@ -181,8 +181,14 @@ def _backend(args: argparse.Namespace) -> Backend:
         options = _parsed_backend(args.backend_tokens)
     except ConfigError as exc:
         raise UsageError(str(exc.problems[0])) from None
-    except ValueError as exc:  # pydantic's own, from Local(...)
-        raise UsageError(f"local backend: {exc}") from None
+    except ValidationError as exc:  # from Local(...): the first problem, named by its option
+        error = exc.errors()[0]
+        where = (
+            "--" + "-".join(str(part) for part in error["loc"]).replace("_", "-")
+            if error["loc"]
+            else "--gpus"
+        )
+        raise UsageError(f"{where}: {error['msg'].removeprefix('Value error, ')}") from None
     return options.slurm if args.backend == "slurm" else options.ray
 
 

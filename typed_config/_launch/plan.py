@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import os
 import re
@@ -106,7 +107,11 @@ def sweep_choices(
     """
     from typed_config.sweep import expand  # a public module above this one: imported when used
 
-    configs = [flatten(c) for c in expand(schema, sweep, count=count, seed=seed)]
+    # The keys the sweep sets are those that differ from the schema's defaults: expand over no
+    # defaults file (the pre-flight layers it under them itself). An expand that reads the
+    # defaults file by itself takes defaults=None.
+    extra: dict[str, Any] = {"defaults": None} if "defaults" in inspect.signature(expand).parameters else {}
+    configs = [flatten(c) for c in expand(schema, sweep, count=count, seed=seed, **extra)]
     if not configs:
         return []
     try:
