@@ -144,3 +144,15 @@ HParams.to_flat()  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
 tc.init(Optimizer, argv=4)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 tc.init(dict)  # type: ignore[type-var]  # pyright: ignore[reportArgumentType]
 run.config.epochs = "x"  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]
+
+# Many runs: the results carry the schema's type.
+launched = tc.launch(HParams, None, ["python", "train.py"], grid={"epochs": [1, 2]}, backend=tc.Local(jobs=2))
+assert_type(launched, tc.LaunchResult[HParams])
+assert_type(launched.runs[0].config, HParams)
+assert_type(launched.runs[0].status, str)
+assert_type(launched.runs[0].exit_code, int | None)
+assert_type(launched.ok, bool)
+tc.launch(HParams, None, ["python"], backend=tc.Slurm(partition="gpu", max_parallel=4))
+tc.launch(HParams, "sweep.yaml", ["python"], backend=tc.Ray(num_gpus=1))
+tc.launch(HParams, None, ["python"], backend="local")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+tc.Local(job=2)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
