@@ -307,3 +307,11 @@ def test_a_sweep_file_launches_with_the_lines_its_values_came_from(tmp_path: Pat
         "seed:",
         "  value: 3",
     ]
+
+
+def test_a_grid_too_large_is_refused_before_anything_is_made(tmp_path: Path) -> None:
+    values = ",".join(str(i) for i in range(1, 401))
+    done = launch_cli(tmp_path, "--grid", f"seed={values}", "--grid", f"pause={values}")
+    assert done.returncode == 1
+    assert done.stderr.endswith(": the grid has 160,000 configs, more than the 100,000 a launch may have\n")
+    assert not (tmp_path / "launches").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,14 +12,21 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from typed_config._errors import ConfigError, Origin
+from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._fs import atomic_write
 from typed_config._init import DEFAULTS_FILE
 from typed_config._launch.folder import LaunchFolder, launch_id
 from typed_config._launch.job import Job, next_attempt
 from typed_config._launch.local import run_local
 from typed_config._launch.options import Backend, Local, Slurm
-from typed_config._launch.plan import Planned, given_choices, grid_choices, preflight, sweep_choices
+from typed_config._launch.plan import (
+    MAX_CONFIGS,
+    Planned,
+    given_choices,
+    grid_choices,
+    preflight,
+    sweep_choices,
+)
 from typed_config._launch.ray_backend import run_ray
 from typed_config._launch.slurm import SCRIPT, array_script, submit
 from typed_config._layers import Layer, check_schema, keyed_layer
@@ -159,6 +167,10 @@ def _mapping_grid(grid: Mapping[str, Sequence[Any]]) -> list[Layer]:
         [(key, value, Origin(text=f"grid[{key!r}][{i}]")) for i, value in enumerate(values)]
         for key, values in grid.items()
     ]
+    size = math.prod(len(axis) for axis in axes)
+    if size > MAX_CONFIGS:
+        message = f"the grid has {size:,} configs, more than the {MAX_CONFIGS:,} a launch may have"
+        raise ConfigError([Problem(None, message, Origin(text="grid"))])
     layers: list[Layer] = []
     for combo in itertools.product(*axes):
         layer, problems = keyed_layer("grid", list(combo), Origin(text="grid"))

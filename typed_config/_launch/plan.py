@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import math
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from pydantic import BaseModel
 
@@ -18,6 +19,9 @@ from typed_config._layers import KeyedLayer, Layer, keyed_layer, validate
 from typed_config._load import source_layer
 from typed_config._sources.argv import parse_overrides
 from typed_config._sources.files import file_layer
+
+MAX_CONFIGS: Final = 100_000
+"""The most configs one launch may have: each is validated and gets a file before anything starts."""
 
 
 class Planned(NamedTuple):
@@ -52,6 +56,10 @@ def grid_choices(schema: type[BaseModel], grid: Sequence[str]) -> list[KeyedLaye
             )
             axis.extend((k, v, origin) for k, v in flatten(parsed.layer.data).items())
         axes.append(axis)
+    size = math.prod(len(axis) for axis in axes)
+    if size > MAX_CONFIGS:
+        message = f"the grid has {size:,} configs, more than the {MAX_CONFIGS:,} a launch may have"
+        problems.append(Problem(None, message, Origin(text="--grid " + " --grid ".join(grid))))
     if problems:
         raise ConfigError(problems)
     layers: list[KeyedLayer] = []
@@ -111,7 +119,12 @@ def sweep_choices(
     # defaults file (the pre-flight layers it under them itself). An expand that reads the
     # defaults file by itself takes defaults=None.
     extra: dict[str, Any] = {"defaults": None} if "defaults" in inspect.signature(expand).parameters else {}
-    configs = [flatten(c) for c in expand(schema, sweep, count=count, seed=seed, **extra)]
+    made = itertools.islice(expand(schema, sweep, count=count, seed=seed, **extra), MAX_CONFIGS + 1)
+    configs = [flatten(c) for c in made]
+    name = os.fspath(sweep) if not isinstance(sweep, Mapping) else "sweep"
+    if len(configs) > MAX_CONFIGS:
+        message = f"the sweep has more than the {MAX_CONFIGS:,} configs a launch may have; give a count"
+        raise ConfigError([Problem(None, message, Origin(text=name))])
     if not configs:
         return []
     try:
@@ -121,7 +134,6 @@ def sweep_choices(
     swept = [
         k for k in configs[0] if any(c.get(k) != configs[0][k] for c in configs) or _set(base, configs[0], k)
     ]
-    name = os.fspath(sweep) if not isinstance(sweep, Mapping) else "sweep"
     lines = _parameter_lines(name, swept) if not isinstance(sweep, Mapping) else {}
     origins = {k: Origin(text=f"{name}{lines.get(k, '')} (parameter {k})") for k in swept}
     return [
