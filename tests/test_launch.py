@@ -315,3 +315,13 @@ def test_a_grid_too_large_is_refused_before_anything_is_made(tmp_path: Path) -> 
     assert done.returncode == 1
     assert done.stderr.endswith(": the grid has 160,000 configs, more than the 100,000 a launch may have\n")
     assert not (tmp_path / "launches").exists()
+
+
+def test_a_command_that_cannot_start_is_a_usage_error_not_a_traceback(tmp_path: Path) -> None:
+    done = launch_cli(tmp_path, "--grid", "seed=1", command=[str(tmp_path / "no-such-program")])
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == f"typed-config: error: cannot launch: {tmp_path / 'no-such-program'} No such file or directory\n"
+    )
+    assert state(tmp_path)["configs"][0]["status"] == "pending"  # it never started: the next launch runs it

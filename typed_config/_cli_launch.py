@@ -154,6 +154,9 @@ def _run_launch(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         report_interrupted()
         return EXIT_PROBLEMS
+    except OSError as exc:  # the launch folder cannot be made or written, or the command not started
+        where = f" {exc.filename}" if exc.filename else ""
+        raise UsageError(f"cannot launch:{escaped(where)} {exc.strerror or exc}") from None
     return _summary(result, args)
 
 

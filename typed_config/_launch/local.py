@@ -38,7 +38,7 @@ def run_local(folder: LaunchFolder, jobs: Sequence[Job], options: Local, save: C
     with terminate_as_interrupt():
         try:
             _pool(folder, list(jobs), options, save, running)
-        except KeyboardInterrupt:
+        except BaseException:  # Ctrl-C, SIGTERM, or a command that cannot start: no child is left behind
             with ignored(signal.SIGINT):  # a second Ctrl-C does not cut the stopping short
                 _stop(folder, running)
             save()

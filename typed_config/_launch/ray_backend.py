@@ -71,7 +71,7 @@ def run_ray(folder: LaunchFolder, jobs: Sequence[Job], options: Ray, save: Calla
         try:
             with terminate_as_interrupt():
                 _collect(ray, folder, pending, save)
-        except KeyboardInterrupt:
+        except BaseException:  # Ctrl-C, SIGTERM, or Ray failing: no task is left running
             _cancel(ray, folder, pending)
             save()
             raise
