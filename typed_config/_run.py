@@ -132,8 +132,8 @@ class Run(Generic[H]):
         self._mark(status, fields)
 
     def _mark(self, status: str, fields: dict[str, Any]) -> None:
-        if not self._writes or self.dir is None:
-            return
+        if not self._writes or self.dir is None or not (self.dir / META).is_file():
+            return  # kept in memory, or its folder went away: nothing to record the end in
         try:
             self._meta = mark_status(self.dir, status, **fields)
         except (ConfigError, OSError) as exc:  # the folder went away: the config is what matters
