@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._fs import atomic_write
 from typed_config._init import DEFAULTS_FILE
+from typed_config._introspect import check_schema
 from typed_config._launch.folder import LaunchFolder, launch_id
 from typed_config._launch.job import Job, next_attempt
 from typed_config._launch.local import run_local
@@ -29,7 +30,7 @@ from typed_config._launch.plan import (
 )
 from typed_config._launch.ray_backend import run_ray
 from typed_config._launch.slurm import SCRIPT, array_script, submit
-from typed_config._layers import Layer, check_schema, keyed_layer
+from typed_config._layers import Layer, keyed_layer
 from typed_config._schema_ref import reference_of
 from typed_config._store import now_text
 
