@@ -233,3 +233,20 @@ def test_a_real_slurm_runs_the_array_and_the_launch_resumes_from_its_run_folders
 def _drained(job_id: str) -> bool:
     found = subprocess.run([_sbin("squeue"), "-h", "-j", job_id], capture_output=True, text=True, check=False)
     return not found.stdout.strip()  # a finished job is left out (or, once purged, unknown)
+
+
+def test_a_launch_run_again_while_its_array_is_queued_submits_nothing_twice(
+    tmp_path: Path, slurm: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in slurm.items():
+        monkeypatch.setenv(name, value)
+    args = ("--grid", "seed=1,2", "--grid", "pause=4", "--backend", "slurm")
+    first = launch_cli(tmp_path, *args)
+    assert first.returncode == 0, first.stderr
+    job = state(tmp_path)["job_id"]
+    again = launch_cli(tmp_path, *args)
+    assert again.returncode == 0, again.stderr
+    assert "ran 0" in again.stdout
+    assert state(tmp_path)["job_id"] == job
+    _wait(lambda: len(jobs(tmp_path)) == 2 and _drained(job), "the array to run", tmp_path, 90)
+    assert len(jobs(tmp_path)) == 2

@@ -29,7 +29,7 @@ from typed_config._launch.plan import (
     sweep_choices,
 )
 from typed_config._launch.ray_backend import run_ray
-from typed_config._launch.slurm import SCRIPT, array_script, submit
+from typed_config._launch.slurm import SCRIPT, array_script, queued_tasks, submit
 from typed_config._layers import Layer, keyed_layer
 from typed_config._schema_ref import reference_of
 from typed_config._store import now_text
@@ -129,6 +129,7 @@ def launch(
     with folder.held():
         folder.open(planned, list(command), reference_of(schema), chosen_backend.model_dump())
         folder.refresh()
+        _still_queued(folder)
         chosen = folder.chosen(retry_failed=retry_failed, rerun_all=rerun_all)
         jobs = [next_attempt(folder, r, list(command)) for r in chosen]
         if dry_run:  # the folder and its config files are there to read; nothing more is recorded
@@ -207,6 +208,18 @@ def _dispatch(folder: LaunchFolder, jobs: list[Job], backend: Backend) -> str | 
     finally:
         folder.save()
     return None
+
+
+def _still_queued(folder: LaunchFolder) -> None:
+    """Array tasks SLURM still has queued or running count as running: they are not submitted twice."""
+    record = folder.record
+    if record is None or record.job_id is None:
+        return
+    waiting = [r for r in record.configs if r.status == "submitted"]
+    queued: set[int] = queued_tasks(record.job_id) if waiting else set()
+    for config in waiting:
+        if config.index in queued:
+            config.status = "running"
 
 
 def _script(folder: LaunchFolder, jobs: list[Job], backend: Backend) -> str | None:

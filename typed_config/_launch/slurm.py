@@ -79,3 +79,18 @@ def submit(script: str) -> str:
 
 def _refused(script: str, message: str) -> ConfigError:
     return ConfigError([Problem(None, message, Origin(path=script))])
+
+
+def queued_tasks(job_id: str) -> set[int]:
+    """The array task ids of a job that SLURM still has pending or running (none when squeue is absent)."""
+    try:
+        found = subprocess.run(  # noqa: S603 - SLURM's own command and a job id it gave
+            ["squeue", "--noheader", "--array", "--jobs", job_id, "--format", "%K"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    return {int(line) for line in found.stdout.split() if line.isdigit()}
