@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -16,23 +16,18 @@ from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._fs import atomic_write
 from typed_config._init import DEFAULTS_FILE
 from typed_config._introspect import check_schema
-from typed_config._launch.folder import LaunchFolder, launch_id
-from typed_config._launch.job import Job, next_attempt
-from typed_config._launch.local import run_local
 from typed_config._launch.options import Backend, Local, Slurm
-from typed_config._launch.plan import (
-    MAX_CONFIGS,
-    Planned,
-    given_choices,
-    grid_choices,
-    preflight,
-    sweep_choices,
-)
-from typed_config._launch.ray_backend import run_ray
-from typed_config._launch.slurm import SCRIPT, array_script, queued_tasks, submit
 from typed_config._layers import Layer, keyed_layer
 from typed_config._schema_ref import reference_of
 from typed_config._store import now_text
+
+if TYPE_CHECKING:
+    from typed_config._launch.folder import LaunchFolder
+    from typed_config._launch.job import Job
+    from typed_config._launch.plan import Planned
+
+# The launch machinery (folders, backends, pre-flight) is imported when a launch starts, not with
+# typed_config: most programs that import typed_config launch nothing.
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -119,6 +114,10 @@ def launch(
         TypeError: no configs or several kinds of them, or an empty command.
         KeyboardInterrupt: SIGINT stopped the local or Ray runs (each marked killed).
     """
+    from typed_config._launch.folder import LaunchFolder, launch_id
+    from typed_config._launch.job import next_attempt
+    from typed_config._launch.plan import preflight
+
     check_schema(schema)
     if not command:
         raise TypeError("launch needs a command to run, such as ['python', 'train.py']")
@@ -146,6 +145,8 @@ def _choices(
     count: int | None,
     seed: int,
 ) -> tuple[list[Layer], str]:
+    from typed_config._launch.plan import given_choices, grid_choices, sweep_choices
+
     if configs is not None and grid:
         raise TypeError("give a sweep or configs, or a grid, not both")
     if grid:
@@ -165,6 +166,8 @@ def _choices(
 
 
 def _mapping_grid(grid: Mapping[str, Sequence[Any]]) -> list[Layer]:
+    from typed_config._launch.plan import MAX_CONFIGS
+
     axes = [
         [(key, value, Origin(text=f"grid[{key!r}][{i}]")) for i, value in enumerate(values)]
         for key, values in grid.items()
@@ -189,6 +192,10 @@ def _defaults_path(defaults: str | os.PathLike[str] | None) -> str | os.PathLike
 
 
 def _dispatch(folder: LaunchFolder, jobs: list[Job], backend: Backend) -> str | None:
+    from typed_config._launch.local import run_local
+    from typed_config._launch.ray_backend import run_ray
+    from typed_config._launch.slurm import SCRIPT, submit
+
     if not jobs:
         return None
     if isinstance(backend, Slurm):
@@ -212,6 +219,8 @@ def _dispatch(folder: LaunchFolder, jobs: list[Job], backend: Backend) -> str | 
 
 def _still_queued(folder: LaunchFolder) -> None:
     """Array tasks SLURM still has queued or running count as running: they are not submitted twice."""
+    from typed_config._launch.slurm import queued_tasks
+
     record = folder.record
     if record is None or record.job_id is None:
         return
@@ -224,6 +233,8 @@ def _still_queued(folder: LaunchFolder) -> None:
 
 def _script(folder: LaunchFolder, jobs: list[Job], backend: Backend) -> str | None:
     """A SLURM launch's job-array script, written into the launch folder."""
+    from typed_config._launch.slurm import SCRIPT, array_script
+
     if not isinstance(backend, Slurm) or not jobs:
         return None
     script = array_script(folder, jobs, backend)

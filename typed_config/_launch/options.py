@@ -9,7 +9,7 @@ from typing_extensions import Self
 
 
 class _Options(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when first used
 
 
 class Local(_Options):
