@@ -41,11 +41,18 @@ def test_runs_prints_a_table_with_differing_columns_first(
     first, second = two_runs
     lines = out.splitlines()
     assert code == 0
-    assert lines[0].split()[:6] == ["run", "name", "created", "epochs", "optimizer.name", "seed"]
+    assert lines[0].split()[:7] == ["run", "name", "status", "created", "epochs", "optimizer.name", "seed"]
     created = [json.loads(Path(f"runs/p/{run}/meta.json").read_text())["created"] for run in two_runs]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", created[0])
-    assert lines[1].split()[:5] == [f"p/{first}", created[0], "3", "adam", "null"]  # no name: an empty cell
-    assert lines[2].split()[:6] == [f"p/{second}", "sgd-run", created[1], "5", "sgd", "1"]
+    assert lines[1].split()[:6] == [
+        f"p/{first}",
+        "running",
+        created[0],
+        "3",
+        "adam",
+        "null",
+    ]  # no name: empty
+    assert lines[2].split()[:7] == [f"p/{second}", "sgd-run", "running", created[1], "5", "sgd", "1"]
 
 
 def test_runs_filters_selects_columns_and_speaks_json_and_csv(
@@ -69,13 +76,14 @@ def test_runs_filters_selects_columns_and_speaks_json_and_csv(
     assert record == {
         "run": f"p/{second}",
         "name": "sgd-run",
+        "status": "running",
         "created": record["created"],
         "config": {"epochs": 5, "seed": 1},
     }
     assert record["created"].startswith("20")
     code, out, _ = run_cli(capsys, "runs", "--filter", "epochs=3", "--format", "csv", "--columns", "epochs")
-    assert out.splitlines()[0] == "run,name,created,epochs"
-    assert re.fullmatch(rf"p/{two_runs[0]},,20[-0-9]+T[:0-9]+Z,3", out.splitlines()[1])
+    assert out.splitlines()[0] == "run,name,status,created,epochs"
+    assert re.fullmatch(rf"p/{two_runs[0]},,running,20[-0-9]+T[:0-9]+Z,3", out.splitlines()[1])
     code, _, err = run_cli(capsys, "runs", "--filter", "epochs")
     assert (code, err.strip()) == (2, "typed-config: error: --filter 'epochs': expected KEY=VALUE")
 

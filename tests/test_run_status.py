@@ -117,11 +117,18 @@ def test_runs_command_shows_and_filters_status_and_name(tmp_path: Path) -> None:
         )
 
     table = runs("--columns", "mode").stdout.splitlines()
-    assert [line.split() for line in table] == [
-        ["run", "mode", "status", "name"],
-        ["p/one", "ok", "finished"],
-        ["p/two", "raise", "crashed"],
-        ["p/three", "ok", "finished", "best"],
+    assert table[0].split() == ["run", "name", "status", "created", "mode"]
+    assert [(line.split()[-3], line.split()[-1]) for line in table[1:]] == [
+        ("finished", "ok"),
+        ("crashed", "raise"),
+        ("finished", "ok"),
+    ]
+    assert table[3].split()[:3] == ["p/three", "best", "finished"]
+    listed = json.loads(runs("--format", "json").stdout)
+    assert [(r["run"], r["name"], r["status"]) for r in listed] == [
+        ("p/one", None, "finished"),
+        ("p/two", None, "crashed"),
+        ("p/three", "best", "finished"),
     ]
     crashed = json.loads(runs("--status", "crashed", "--format", "json").stdout)
     assert [(r["run"], r["status"]) for r in crashed] == [("p/two", "crashed")]

@@ -289,7 +289,7 @@ def test_a_broken_run_is_reported_and_the_others_still_listed(tmp_path: Path) ->
     created = json.loads((tmp_path / "runs" / "p" / good / "meta.json").read_text())["created"]
     assert (listed.returncode, [line.split() for line in listed.stdout.splitlines()]) == (
         0,
-        [["run", "name", "created", "epochs"], [f"p/{good}", created, "3"]],  # no name: an empty cell
+        [["run", "name", "status", "created", "epochs"], [f"p/{good}", "finished", created, "3"]],  # no name
     )
     assert listed.stderr == (
         "typed-config: warning: skipped a run that cannot be read: "
