@@ -309,6 +309,19 @@ def test_a_sweep_file_launches_with_the_lines_its_values_came_from(tmp_path: Pat
     ]
 
 
+def test_a_swept_value_equal_to_the_schema_default_still_beats_the_defaults_file(tmp_path: Path) -> None:
+    # seed's schema default is 0: the sweep sets it to 0 over a defaults file that says 5.
+    (tmp_path / "sweep.yaml").write_text(
+        "method: grid\nparameters:\n  seed:\n    value: 0\n  lr:\n    values: [0.1, 0.2]\n"
+    )
+    (tmp_path / "config-defaults.yaml").write_text("seed: 5\n")
+    done = launch_cli(tmp_path, "sweep.yaml", "--jobs", "2")
+    assert done.returncode == 0, done.stderr
+    ident = state(tmp_path)["id"]
+    config = (tmp_path / "launches" / ident / "config-0001.yaml").read_text()
+    assert "seed:\n  value: 0\n" in config
+
+
 def test_a_grid_too_large_is_refused_before_anything_is_made(tmp_path: Path) -> None:
     values = ",".join(str(i) for i in range(1, 401))
     done = launch_cli(tmp_path, "--grid", f"seed={values}", "--grid", f"pause={values}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import itertools
 import math
 import os
@@ -14,11 +13,12 @@ from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._flatten import flatten
-from typed_config._keys import unflatten
+from typed_config._keys import MISSING, format_path, lookup, unflatten
 from typed_config._layers import KeyedLayer, Layer, keyed_layer, validate
 from typed_config._load import source_layer
 from typed_config._sources.argv import parse_overrides
 from typed_config._sources.files import file_layer
+from typed_config._sweep_expand import expand_runs
 
 MAX_CONFIGS: Final = 100_000
 """The most configs one launch may have: each is validated and gets a file before anything starts."""
@@ -113,37 +113,26 @@ def sweep_choices(
         ConfigError: the sweep has problems (placed in its file), or a config it makes does not validate.
         TypeError: a random sweep without a count.
     """
-    from typed_config.sweep import expand  # a public module above this one: imported when used
-
-    # The keys the sweep sets are those that differ from the schema's defaults: expand over no
-    # defaults file (the pre-flight layers it under them itself). An expand that reads the
-    # defaults file by itself takes defaults=None.
-    extra: dict[str, Any] = {"defaults": None} if "defaults" in inspect.signature(expand).parameters else {}
-    made = itertools.islice(expand(schema, sweep, count=count, seed=seed, **extra), MAX_CONFIGS + 1)
-    configs = [flatten(c) for c in made]
+    # The keys each config sets are the paths the sweep set in it (expanded over no defaults
+    # file: the pre-flight layers that under them itself), never guessed from the values: a swept
+    # value equal to the schema's default must still beat the defaults file.
+    made = itertools.islice(
+        expand_runs(schema, sweep, count=count, seed=seed, defaults=None), MAX_CONFIGS + 1
+    )
+    runs = [(unflatten(flatten(config)), paths) for config, paths in made]
     name = os.fspath(sweep) if not isinstance(sweep, Mapping) else "sweep"
-    if len(configs) > MAX_CONFIGS:
+    if len(runs) > MAX_CONFIGS:
         message = f"the sweep has more than the {MAX_CONFIGS:,} configs a launch may have; give a count"
         raise ConfigError([Problem(None, message, Origin(text=name))])
-    if not configs:
-        return []
-    try:
-        base: dict[str, Any] | None = flatten(validate(schema, []))
-    except ConfigError:  # a required field: only what varies tells what the sweep sets
-        base = None
-    swept = [
-        k for k in configs[0] if any(c.get(k) != configs[0][k] for c in configs) or _set(base, configs[0], k)
-    ]
+    swept = list(dict.fromkeys(format_path(path) for _, paths in runs for path in paths))
     lines = _parameter_lines(name, swept) if not isinstance(sweep, Mapping) else {}
     origins = {k: Origin(text=f"{name}{lines.get(k, '')} (parameter {k})") for k in swept}
-    return [
-        KeyedLayer("sweep", unflatten({k: c[k] for k in swept if k in c}), origins, Origin(text=name))
-        for c in configs
-    ]
-
-
-def _set(base: Mapping[str, Any] | None, config: Mapping[str, Any], key: str) -> bool:
-    return base is not None and (key not in base or base[key] != config[key])
+    layers: list[Layer] = []
+    for nested, paths in runs:
+        values = {format_path(path): lookup(nested, path) for path in paths}
+        kept = {k: v for k, v in values.items() if v is not MISSING}
+        layers.append(KeyedLayer("sweep", unflatten(kept), origins, Origin(text=name)))
+    return layers
 
 
 def _parameter_lines(path: str, keys: Sequence[str]) -> dict[str, str]:
