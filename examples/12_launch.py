@@ -10,7 +10,7 @@ skipped). The command line does the same:
         -- python 07_logistic_regression.py
 
 Usage:
-    python 08_launch.py
+    python 12_launch.py
 """
 
 from __future__ import annotations
