@@ -15,6 +15,7 @@ import time
 import traceback
 
 import bench_bounds
+import bench_compose
 import bench_core
 import bench_import
 import bench_init
@@ -211,7 +212,9 @@ def main() -> int:
     repeats, import_runs, peer_import_runs = (3, 5, 5) if args.quick else (7, 15, 11)
 
     started = time.perf_counter()
-    rows = bench_core.run(repeats=repeats) + bench_init.run(repeats=repeats)
+    rows = (
+        bench_core.run(repeats=repeats) + bench_init.run(repeats=repeats) + bench_compose.run(repeats=repeats)
+    )
     report = bench_import.run(runs=import_runs)
     rows = sorted([*rows, *report.rows], key=lambda r: r.workload[:2])  # stable: workload order, then size
     peer_lines = [] if args.no_peers else peers(repeats, peer_import_runs)

@@ -286,4 +286,4 @@ def test_computed_keys_read_by_dot_key_and_print_config_names_their_fields(tmp_p
         cwd=tmp_path,
     )
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout.splitlines()[-1] == "total:  30                # computed from steps, epochs"
+    assert done.stdout.splitlines()[-1] == "# total: 30  # computed from steps, epochs"

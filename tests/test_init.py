@@ -138,10 +138,10 @@ def test_print_config_shows_values_with_origins_and_exits_zero(
     with pytest.raises(SystemExit) as info:
         start(["--print-config", "--optimizer.lr=0.01"])
     assert info.value.code == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert "optimizer.lr:   0.01              # --optimizer.lr=0.01" in lines
-    assert "epochs:         10                # config-defaults.yaml:3:10" in lines
-    assert "batch_size:     32                # default" in lines
+    text = capsys.readouterr().out
+    assert "optimizer:\n  name: sgd  # config-defaults.yaml:6:9\n  lr: 0.01  # --optimizer.lr=0.01\n" in text
+    assert "epochs: 10  # config-defaults.yaml:3:10\n" in text
+    assert "batch_size: 32  # default\n" in text
 
 
 def test_a_plain_nested_model_is_refused_naming_the_field() -> None:

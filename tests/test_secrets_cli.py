@@ -43,13 +43,10 @@ def test_print_config_in_a_real_process_hides_secrets_and_their_arguments(train:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:2] == [
-        'api_key:       "**********"      # --api-key **********',
-        "pin:           null              # default",
+        "# api_key: a secret, not printed; pass it with --api-key=... or an environment variable",
+        "# pin: a secret, not printed; pass it with --pin=... or an environment variable",
     ]
-    assert (
-        'model.secrets: ["**********", "**********"]  # --model.secrets ********** **********'
-        in result.stdout
-    )
+    assert "# model.secrets: a secret, not printed; pass it with --model.secrets=..." in result.stdout
     assert_hidden(result)
 
 

@@ -35,7 +35,7 @@ from typed_config._errors import ConfigError, escaped
 from typed_config._flatten import flatten
 from typed_config._fs import atomic_write
 from typed_config._init import VERSION
-from typed_config._load import load
+from typed_config._load import catalog, load
 from typed_config._model import HyperParams
 from typed_config._schema_ref import first_line
 from typed_config._sources.files import FileLayer, file_layer
@@ -122,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
         "--merge", action="store_true", help="layer the files in order and check the result"
     )
     add_problem_format(validate)
+    _add_presets(validate)
     validate.set_defaults(run=_run_validate)
 
     defaults = commands.add_parser(
@@ -142,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_schema(schema, required=True)
     schema.add_argument("--output", metavar="PATH", help="write the file (atomically) instead of printing it")
+    _add_presets(schema)
     schema.set_defaults(run=_run_schema)
 
     flat = commands.add_parser(
@@ -155,6 +157,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     flat.add_argument("file", metavar="FILE", help="the config file")
     add_schema(flat, required=False)
+    _add_presets(flat)
     flat.set_defaults(run=_run_flatten)
     add_run_commands(commands)
     add_sweep_commands(commands)
@@ -162,6 +165,15 @@ def _parser() -> argparse.ArgumentParser:
     add_codegen_command(commands)
     add_completion_command(commands, parser)
     return parser
+
+
+def _add_presets(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--presets",
+        metavar="DIR",
+        default="presets",
+        help="the folder of presets a name chooses (presets/<dot.key>/<name>.yaml; default: presets)",
+    )
 
 
 # Commands -------------------------------------------------------------------------------------
@@ -179,7 +191,7 @@ def _run_validate(args: argparse.Namespace) -> int:
         _warn_wandb_unreadable(path)
     for group in groups:
         try:
-            load(schema, *group)
+            load(schema, *group, presets=args.presets)
         except ConfigError as exc:
             errors.append(exc)
         else:
@@ -242,7 +254,13 @@ def _run_defaults(args: argparse.Namespace) -> int:
 
 def _run_schema(args: argparse.Namespace) -> int:
     schema = schema_of(args.schema)
-    text = json.dumps(defaults_json_schema(schema), indent=2) + "\n"
+    try:
+        found = catalog(args.presets)
+    except ConfigError as exc:  # a preset name in two formats
+        report(exc.problems)
+        return EXIT_PROBLEMS
+    listed = found.listing() if found is not None else {}
+    text = json.dumps(defaults_json_schema(schema, listed), indent=2) + "\n"
     if args.output is None:
         out(text)
         return EXIT_OK
@@ -268,7 +286,7 @@ def _run_flatten(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     else:
         try:
-            config = load(schema, path)
+            config = load(schema, path, presets=args.presets)
         except ConfigError as exc:
             report(exc)
             return EXIT_PROBLEMS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from pydantic import BaseModel
@@ -105,16 +105,21 @@ def _describe(annotation: Any, value: Any, path: Path, comments: dict[Path, str]
         _describe(info.annotation, value[key], here, comments)
 
 
-def defaults_json_schema(schema: type[BaseModel]) -> dict[str, Any]:
+def defaults_json_schema(
+    schema: type[BaseModel], presets: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, Any]:
     """A JSON Schema for ``config-defaults.yaml`` files of ``schema``, for editors' YAML servers.
 
     Each top-level key may be a ``{desc, value}`` wrapper or a plain value; wandb's own keys are
-    allowed; no key is required (a defaults file need not set everything).
+    allowed; no key is required (a defaults file need not set everything). A top-level group's
+    preset names (``presets``) are allowed values of its key, so editors complete them.
     """
     check_schema(schema)
     base = schema.model_json_schema(by_alias=True)
     properties: dict[str, Any] = {}
-    for key, prop in base.get("properties", {}).items():
+    for key, given in base.get("properties", {}).items():
+        names = (presets or {}).get(key)
+        prop = {"anyOf": [given, {"enum": list(names)}]} if names else given
         wrapper = {
             "type": "object",
             "properties": {"desc": {"type": "string"}, "value": prop},

@@ -24,10 +24,16 @@ class Setting:
     value: Any
     origin: Origin
     source: str
+    note: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The record ``provenance.json`` keeps (values as JSON, secrets redacted)."""
-        return {"source": self.source, "origin": str(self.origin), "value": to_plain(self.value)}
+        record = {"source": self.source, "origin": str(self.origin), "value": to_plain(self.value)}
+        return {**record, "note": self.note} if self.note else record
+
+    def __str__(self) -> str:
+        shown = f"{self.origin}: {_shown(self.value)}"
+        return f"{shown} ({self.note})" if self.note else shown
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ class Explanation:
 
     def __str__(self) -> str:
         lines = [f"{self.key} = {_shown(self.value)}"]
-        lines += [f"  {setting.origin}: {_shown(setting.value)}" for setting in self.chain]
+        lines += [f"  {setting}" for setting in self.chain]
         return "\n".join(escaped(line) for line in lines)  # safe to print: controls escaped
 
 
@@ -60,12 +66,14 @@ def explain(config: HyperParams, layers: Sequence[Layer], key: str) -> Explanati
         Setting(default, Origin(text="schema default"), "default")
         for default in default_at(type(config), path)
     ]
-    chain += [Setting(v, origin, layer.name) for layer, v, origin in provenance(layers, path)]
+    chain += [
+        Setting(v, origin, layer.name, layer.note(path)) for layer, v, origin in provenance(layers, path)
+    ]
     tp = type_at(type(config), path) if holds_secret(type(config)) else None
     if tp is not None and holds_secret(tp):
         # Every value a source gave is redacted by the field's type, as a whole; origins never
         # hold a secret (the sources name a secret's argument by the marker).
-        chain = [Setting(redact(tp, s.value), s.origin, s.source) for s in chain]
+        chain = [Setting(redact(tp, s.value), s.origin, s.source, s.note) for s in chain]
         value = redact(tp, value)
     return Explanation(key, value, tuple(chain))
 

@@ -21,17 +21,19 @@ from typing import Any, Final, TypeVar
 
 from typed_config._argparse import split_configs
 from typed_config._commands import choose_command
+from typed_config._compose.presets import DEFAULT_FOLDER
 from typed_config._derived import computed_from, is_computed
 from typed_config._errors import ConfigError, Origin, Problem, ProblemList
 from typed_config._flatten import flatten, flatten_fields
 from typed_config._introspect import check_schema, is_model, members, nested_models
-from typed_config._keys import field_keys
+from typed_config._keys import field_keys, to_plain
 from typed_config._layers import Layer, merge
-from typed_config._load import resolve, source_layer
+from typed_config._load import Presets, catalog, resolve, source_layer
 from typed_config._model import HyperParams, attach_state
 from typed_config._resume import Stored, as_stored, check_resumed, missing_secrets, resumed, secrets_only
 from typed_config._run import Run
 from typed_config._schema_ref import reference_of
+from typed_config._secrets import secret_at_key
 from typed_config._settings import check_settings_arguments, settings_layers
 from typed_config._sources.argv import default_argv, parse_overrides, split_run_arguments
 from typed_config._sources.files import file_layer, sweep_param_layer
@@ -78,6 +80,7 @@ def init(
     allow_unknown_args: bool = False,
     resume: str | bool | None = None,
     allow_val_change: bool = False,
+    presets: Presets = DEFAULT_FOLDER,
 ) -> Run[H]:
     """Start a run: read every source, validate once, and return the typed config with provenance.
 
@@ -104,6 +107,9 @@ def init(
         allow_unknown_args: leave unknown options in ``run.unknown_args`` instead of failing.
         resume: continue a stored run: its id, or True for the project's latest run.
         allow_val_change: on resume, let the sources change values the stored run has.
+        presets: the presets folder (``presets/`` by default; read when it exists), presets
+            written in Python (``{"optimizer": {"fast": Adam(lr=1e-2)}}``, beside those of
+            ``presets/``), or None for none.
 
     Returns:
         The run; ``run.config`` is an instance of ``schema``.
@@ -148,13 +154,19 @@ def init(
     sweep = _sweep_parameters(layers, unread)
     if "--help" in flags:
         print_help(
-            schema, layers, command=command, env_prefix=env_prefix, env_file=env_file, secrets_dir=secrets_dir
+            schema,
+            layers,
+            command=command,
+            env_prefix=env_prefix,
+            env_file=env_file,
+            secrets_dir=secrets_dir,
+            presets=_preset_names(presets),
         )
     parsed = parse_overrides(schema, rest, allow_unknown=allow_unknown_args)
     layers.append(parsed.layer)
     if stored is not None:
         unread += missing_secrets(stored, layers[1:])
-    validated = resolve(schema, layers, unread, problems + parsed.problems)
+    validated = resolve(schema, layers, unread, problems + parsed.problems, presets)
     if stored is not None and not allow_val_change:
         check_resumed(schema, stored, layers, validated)
     locked = [
@@ -169,11 +181,13 @@ def init(
     attach_state(validated, state)
     state.started = True
     if "--print-config" in flags:
-        sys.stdout.write(
-            config_text(
-                validated.to_flat(), lambda key: _computed_origin(schema, key) or state.setter_of(key)
-            )
-        )
+        flat = validated.to_flat()
+        hidden = [key for key in flat if secret_at_key(schema, key)]
+
+        def origin(key: str) -> Origin | None:
+            return _computed_origin(schema, key) or state.setter_of(key)
+
+        sys.stdout.write(config_text(to_plain(validated), flat, origin, hidden))
         raise SystemExit(0)
     for at, shown in zip(rest_at, parsed.shown, strict=True):
         args[at] = shown  # meta.json keeps argv: an argument that gives a secret, redacted whole
@@ -337,6 +351,14 @@ def check_run_schema(schema: object) -> None:
                         "HyperParams all the way down, so every change is validated, locked and recorded"
                     )
     type.__setattr__(schema, "__typed_config_run_checked__", True)
+
+
+def _preset_names(presets: Presets) -> dict[str, list[str]]:
+    try:
+        found = catalog(presets)
+    except ConfigError:
+        return {}  # a name in two formats: the run itself reports it
+    return {} if found is None else found.listing()
 
 
 def _computed_origin(schema: type[H], key: str) -> Origin | None:

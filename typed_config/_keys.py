@@ -18,6 +18,9 @@ from typed_config._errors import ConfigError, Origin, Problem, show
 Path = tuple[str | int, ...]
 """A path into nested data: mapping keys and list indices."""
 
+PRESET_KEY: Final = "_preset_"
+"""Holds a preset's name where the same source also sets keys below it (``--optimizer=sgd --optimizer.lr=0.05``)."""
+
 SCALARS: Final = frozenset({int, float, str, bool, type(None)})
 """The classes of JSON scalars: values that flatten and ``to_plain`` keep as they are."""
 
@@ -200,3 +203,34 @@ def replaced(container: Any, parts: list[str], value: Any, key: str) -> Any:
     copy: dict[str, Any] = dict(container)
     copy[parts[0]] = replaced(copy.get(parts[0], {}), parts[1:], value, key)
     return copy
+
+
+def keep_name(data: dict[str, Any], parts: Sequence[str], value: object, named: Mapping[str, object]) -> bool:
+    """Keep a preset name and the keys one source sets below it together: ``{_preset_: name, lr: ...}``.
+
+    ``named`` holds the dot-keys the source set so far. True when the entry was placed: a name
+    for keys already set below it, or a key below a name already set (``--optimizer=sgd
+    --optimizer.lr=0.05``, in either order). Whether the key takes presets is the schema's to say.
+    """
+    if ".".join(parts) in named:
+        return False
+    nodes: list[Any] = [data]
+    for part in parts:
+        nodes.append(nodes[-1].get(part) if is_dict(nodes[-1]) else None)
+    if isinstance(value, str) and is_dict(nodes[-1]) and nodes[-1] and PRESET_KEY not in nodes[-1]:
+        nodes[-1][PRESET_KEY] = value
+        return True
+    above = [end for end in range(1, len(parts)) if ".".join(parts[:end]) in named]
+    if len(above) != 1 or not _is_name(nodes[above[0]]):
+        return False
+    if isinstance(nodes[above[0]], str):
+        nodes[above[0] - 1][parts[above[0] - 1]] = {PRESET_KEY: nodes[above[0]]}
+    node = data
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+    return True
+
+
+def _is_name(node: object) -> bool:
+    return isinstance(node, str) or (is_dict(node) and PRESET_KEY in node)

@@ -25,7 +25,7 @@ from typed_config._introspect import (
     discriminators,
     suggest,
 )
-from typed_config._keys import MISSING, Path, is_dict, lookup, segment_problem, to_plain
+from typed_config._keys import MISSING, Path, is_dict, keep_name, lookup, segment_problem, to_plain
 from typed_config._widening import inexact_integers, may_lose_digits
 
 M = TypeVar("M", bound=BaseModel)
@@ -57,6 +57,10 @@ class Layer:
     def documented(self) -> frozenset[str]:
         """Top-level keys this layer names without setting them (``{desc}``-only wrappers)."""
         return frozenset()
+
+    def note(self, path: Path) -> str:  # noqa: ARG002 - for subclasses
+        """How the value at ``path`` was made, when not as written (``interpolated from data.root``)."""
+        return ""
 
 
 class KeyedLayer(Layer):
@@ -254,6 +258,9 @@ def keyed_layer(
         prefixes = [".".join(parts[:end]) for end in range(1, len(parts))]
         if key in origins and lookup(data, tuple(parts)) == value:
             continue  # the same value twice (a sweep's nested and dotted forms): nothing to choose
+        if keep_name(data, parts, value, origins):  # `--optimizer=sgd --optimizer.lr=0.05`
+            origins[key] = origin
+            continue
         other = origins.get(key) or next((origins[p] for p in prefixes if p in origins), None)
         if other is None and key in parents:
             other = origins[parents[key]]

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from typed_config._compose.presets import DEFAULT_FOLDER, Catalog, PythonPresets, expand
+from typed_config._compose.references import interpolate, with_notes
 from typed_config._errors import ConfigError, Problem, ProblemList, omitted_in
 from typed_config._introspect import check_schema
 from typed_config._keys import is_mapping
@@ -22,14 +24,25 @@ M = TypeVar("M", bound=BaseModel)
 Overrides = Sequence[str] | Mapping[str, Any]
 """Command-line style strings (``["--optimizer.lr=0.01"]``) or a mapping of dot-keys to values."""
 
+Presets = str | os.PathLike[str] | PythonPresets | None
+"""A folder of ``<dot.key>/<name>.yaml`` presets, presets written in Python by group and name, or None."""
 
-def load(schema: type[M], *paths: str | os.PathLike[str], overrides: Overrides | None = None) -> M:
+
+def load(
+    schema: type[M],
+    *paths: str | os.PathLike[str],
+    overrides: Overrides | None = None,
+    presets: Presets = DEFAULT_FOLDER,
+) -> M:
     """Load config files in order (later wins, key by key), apply overrides, and validate once.
 
     Args:
         schema: any pydantic model class; typed_config's rules apply whatever its config says.
         *paths: config files in the ``config-defaults.yaml`` format (desc/value wrappers or plain values).
         overrides: command-line style strings, or a mapping of dot-keys to values.
+        presets: the presets folder (``presets/`` by default; read when it exists), or presets
+            written in Python (``{"optimizer": {"fast": Adam(lr=1e-2)}}``, beside those of
+            ``presets/``), or None for none.
 
     Returns:
         The validated config, an instance of ``schema``.
@@ -47,7 +60,7 @@ def load(schema: type[M], *paths: str | os.PathLike[str], overrides: Overrides |
             problems.add(read)
         else:
             layers.append(read)
-    return _finish(schema, layers, problems, overrides)
+    return _finish(schema, layers, problems, overrides, presets)
 
 
 def _read(path: str | os.PathLike[str]) -> Layer | ConfigError:
@@ -58,7 +71,12 @@ def _read(path: str | os.PathLike[str]) -> Layer | ConfigError:
 
 
 def loads(
-    schema: type[M], text: str | bytes, source: str = "<string>", *, overrides: Overrides | None = None
+    schema: type[M],
+    text: str | bytes,
+    source: str = "<string>",
+    *,
+    overrides: Overrides | None = None,
+    presets: Presets = DEFAULT_FOLDER,
 ) -> M:
     """Like ``load``, for config text; ``source`` names it in messages.
 
@@ -67,7 +85,7 @@ def loads(
         TypeError: ``schema`` is not a model class.
     """
     check_schema(schema)
-    return _finish(schema, [text_layer(text, source)], [], overrides)
+    return _finish(schema, [text_layer(text, source)], [], overrides, presets)
 
 
 def override_layers(
@@ -123,29 +141,61 @@ def source_layer(
     return mapping_layer(found.values, found.name, lambda key: found.describe(key) + where)
 
 
-def _finish(schema: type[M], layers: list[Layer], problems: list[Problem], overrides: Overrides | None) -> M:
+def _finish(
+    schema: type[M],
+    layers: list[Layer],
+    problems: list[Problem],
+    overrides: Overrides | None,
+    presets: Presets,
+) -> M:
     extra, bad_overrides = override_layers(schema, overrides)
-    return resolve(schema, layers + extra, problems, bad_overrides)
+    return resolve(schema, layers + extra, problems, bad_overrides, presets)
 
 
-def resolve(schema: type[M], layers: list[Layer], unread: list[Problem], unparsed: list[Problem]) -> M:
+def catalog(presets: Presets) -> Catalog | None:
+    """The presets to choose from: a folder's files (read when chosen), or those written in Python."""
+    if presets is None:
+        return None
+    if isinstance(presets, Mapping):
+        return Catalog(DEFAULT_FOLDER, presets, file_layer)  # beside the files of presets/
+    return Catalog(presets, None, file_layer)
+
+
+def resolve(
+    schema: type[M],
+    layers: list[Layer],
+    unread: list[Problem],
+    unparsed: list[Problem],
+    presets: Presets = None,
+) -> M:
     """Validate the layers, reporting every problem in one ``ConfigError``.
 
     Args:
         schema: the model.
-        layers: the layers that were read, lowest first.
+        layers: the layers that were read, lowest first; the layer of resolved ``${...}``
+            references, when there are any, is appended to it.
         unread: problems reading sources; when there are any, nothing is validated (a file that
             could not be read would make its keys look missing).
         unparsed: problems with command-line style arguments, reported after the files'.
+        presets: where the presets that sources choose by name are; the layers are expanded in place.
     """
     if unread:
         raise ConfigError(unread + unparsed, omitted_in(unread))
     try:
-        config = validate(schema, layers)
+        chosen = catalog(presets)
+        if chosen is not None:
+            layers[:] = expand(schema, layers, chosen)
+        references = interpolate(schema, layers)
+        checked = layers
+        if references is not None:
+            layers.append(references)  # resolved values, on top: what explain shows and errors name
+            checked = [references.resolved()]  # merged once, not again by validate
+        config = validate(schema, checked)
     except ConfigError as exc:
         # File problems first (by file and position), then those of arguments and code.
-        in_files = [p for p in exc.problems if p.origin.path is not None]
-        rest = [p for p in exc.problems if p.origin.path is None]
+        noted = with_notes(exc, layers)
+        in_files = [p for p in noted.problems if p.origin.path is not None]
+        rest = [p for p in noted.problems if p.origin.path is None]
         raise ConfigError([*in_files, *unparsed, *rest], exc.omitted) from None
     if unparsed:
         raise ConfigError(unparsed)

@@ -149,6 +149,8 @@ def convert(tp: Any, text: str) -> Any:
         return text
     if text in _PYTHON_SPELLINGS:
         return _PYTHON_SPELLINGS[text]
+    if "${" in text:
+        return text  # a reference: resolved once every source has merged, then validated by type
     return parse_value(text)
 
 

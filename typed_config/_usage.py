@@ -6,6 +6,7 @@ import enum
 import json
 import os
 import pathlib
+import re
 import sys
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -17,12 +18,14 @@ from pydantic.fields import FieldInfo
 from typed_config._errors import Origin, escaped
 from typed_config._flatten import flatten
 from typed_config._introspect import is_bool, is_model, members, strip
-from typed_config._keys import field_keys, to_plain
+from typed_config._keys import MISSING, Path, field_keys, is_dict, is_list, lookup, to_plain
 from typed_config._layers import Layer
 from typed_config._secrets import secret_at_key
+from typed_config._yaml_dump import dump_commented, dump_flow
 from typed_config._yaml_scalars import dump_scalar
 
 _WIDTH = 30
+_BIDI: Final = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 Effective = Mapping[str, tuple[Any, Origin]]
@@ -37,8 +40,12 @@ def print_help(
     env_file: str | os.PathLike[str] | None,
     secrets_dir: str | os.PathLike[str] | None,
     command: str | None = None,
+    presets: Mapping[str, Sequence[str]] | None = None,
 ) -> NoReturn:
-    """``--help``, with the defaults the sources read so far give (a source that failed adds none)."""
+    """``--help``, with the defaults the sources read so far give (a source that failed adds none).
+
+    ``presets`` lists each group's preset names, which ``--GROUP=NAME`` chooses.
+    """
     sources = ["config-defaults.yaml", "config=...", "--configs files"]
     if secrets_dir is not None:
         sources.append(f"secret files in {os.fspath(secrets_dir)}")
@@ -49,7 +56,7 @@ def print_help(
         k: (SecretStr("hidden") if secret_at_key(schema, k) else v, o)  # shown as the redaction marker
         for k, (v, o) in effective_values(layers).items()
     }
-    sys.stdout.write(help_text(schema, prog, sources, effective))
+    sys.stdout.write(help_text(schema, prog, sources, effective, presets))
     raise SystemExit(0)
 
 
@@ -63,7 +70,11 @@ def effective_values(layers: Sequence[Layer]) -> dict[str, tuple[Any, Origin]]:
 
 
 def help_text(
-    schema: type[BaseModel], prog: str, sources: Sequence[str], effective: Effective | None = None
+    schema: type[BaseModel],
+    prog: str,
+    sources: Sequence[str],
+    effective: Effective | None = None,
+    presets: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """The ``--help`` text: every key with its type, constraints, default and description, grouped by model.
 
@@ -83,6 +94,12 @@ def help_text(
         row("--print-config", "print the resolved config with each value's origin, and exit"),
     ]
     _group(schema, "", f"{schema.__name__}:", lines, effective or {})
+    if presets:
+        lines += ["", "presets (choose one with --GROUP=NAME):"]
+        lines += [
+            row(f"--{group.replace('_', '-')}", "{" + ",".join(names) + "}")
+            for group, names in presets.items()
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -201,12 +218,53 @@ def _one(tp: Any) -> str:
     return "VALUE"
 
 
-def config_text(flat: dict[str, Any], origin_of: Callable[[str], Origin | None]) -> str:
-    """The resolved config, one ``key: value  # origin`` line per dot-key."""
-    width = max((len(k) for k in flat), default=0) + 2
-    lines: list[str] = []
-    for key, value in flat.items():
-        origin = origin_of(key)
-        line = f"{key + ':':<{width}}{_shown(value):<16}  # {origin if origin is not None else 'default'}"
-        lines.append(escaped(line))  # a value may hold control characters: shown escaped
-    return "\n".join(lines) + "\n"
+def config_text(
+    data: dict[str, Any],
+    flat: dict[str, Any],
+    origin_of: Callable[[str], Origin | None],
+    secrets: Sequence[str],
+) -> str:
+    """The resolved config as YAML that ``--configs`` takes back, each value's origin in a comment.
+
+    Secrets are left out (a comment at the top says so); a literal ``${`` is written escaped.
+    """
+    leaves: dict[Path, str] = {
+        tuple(key.split(".")): str(origin_of(key) or "default") for key in flat if key not in secrets
+    }
+    header = "".join(
+        f"# {escaped(key)}: a secret, not printed; pass it with --{escaped(key).replace('_', '-')}=... "
+        "or an environment variable\n"
+        for key in secrets
+    )
+    text = dump_commented(_literal(_without(data, secrets)), leaves)
+    # Keys the config computes are shown, as comments: a file that --configs reads sets none of them.
+    text += "".join(
+        f"# {key}: {dump_flow(value)}  # {leaves[tuple(key.split('.'))]}\n"
+        for key, value in flat.items()
+        if key not in secrets and lookup(data, tuple(key.split("."))) is MISSING
+    )
+    # Text that is not plain is double-quoted, where YAML reads these escapes back: the terminal
+    # shows no reordering controls (comments are escaped already).
+    return header + _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _without(data: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    out = dict(data)
+    for key in keys:
+        node, *rest = key.split(".")
+        if rest and is_dict(out.get(node)):
+            out[node] = _without(out[node], [".".join(rest)])
+        elif not rest:
+            out.pop(node, None)
+    return out
+
+
+def _literal(value: Any) -> Any:
+    """Values as written text: ``${`` escaped, so reading the text back gives the value, not a reference."""
+    if isinstance(value, str):
+        return value.replace("${", "\\${")
+    if is_dict(value):
+        return {k: _literal(v) for k, v in value.items()}
+    if is_list(value):
+        return [_literal(v) for v in value]
+    return value

@@ -79,3 +79,36 @@ def _dump_leaf(value: object) -> str:
     if isinstance(value, list):
         return "[]"
     return dump_scalar(value)
+
+
+def dump_flow(value: object) -> str:
+    """One value on one line: mappings and lists in flow style (``{lr: 0.1}``, ``[1, 2]``)."""
+    if isinstance(value, Mapping):
+        items: Mapping[object, object] = value  # pyright: ignore[reportUnknownVariableType]
+        return "{" + ", ".join(f"{dump_str(str(k))}: {dump_flow(v)}" for k, v in items.items()) + "}"
+    if isinstance(value, list):
+        entries: list[object] = value  # pyright: ignore[reportUnknownVariableType]
+        return "[" + ", ".join(dump_flow(v) for v in entries) + "]"
+    return dump_scalar(value)
+
+
+def dump_commented(data: Mapping[str, Any], leaves: Mapping[Path, str]) -> str:
+    """Block-style YAML with each path of ``leaves`` on one line, its comment after the value."""
+    lines: list[str] = []
+    _emit_commented(data, 0, (), leaves, lines)
+    return "\n".join(lines) + "\n" if lines else "{}\n"
+
+
+def _emit_commented(
+    data: Mapping[str, Any], indent: int, path: Path, leaves: Mapping[Path, str], lines: list[str]
+) -> None:
+    for key, value in data.items():
+        here = (*path, key)
+        head = f"{' ' * indent}{dump_str(str(key))}:"
+        if here not in leaves and is_mapping(value) and value:
+            lines.append(head)
+            _emit_commented(value, indent + 2, here, leaves, lines)
+            continue
+        comment = leaves.get(here)
+        tail = f"  # {_comment_text(comment)}" if comment else ""
+        lines.append(f"{head} {dump_flow(value)}{tail}")

@@ -13,6 +13,7 @@ import re
 import sys
 from typing import Any, Final
 
+from typed_config._compose.bases import with_bases
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._flatten import flatten
 from typed_config._keys import Path, format_path, is_dict, is_list, segment_problem
@@ -267,16 +268,24 @@ def _key_problems(value: Any, path: Path, source: str) -> list[Problem]:
 def file_layer(path: str | os.PathLike[str]) -> Layer:
     """Read a config file into a layer; ``.json`` and ``.toml`` by their format, the rest as YAML.
 
+    The files a top-level ``_base_`` names apply first, each value still traced to its own file.
+
     Raises:
         ConfigError: the file cannot be read, or has problems (each with line and column).
     """
-    source = os.fspath(path)
+    return with_bases(_one_file_layer(os.fspath(path)), _one_file_layer)
+
+
+def _one_file_layer(source: str) -> Layer:
     try:
         with open(source, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_BYTES:
                 raise _cannot_read(source, f"file too large: {size} bytes (the limit is {MAX_BYTES})")
-            raw = handle.read(MAX_BYTES + 1)
+            # What fstat says is there: a read of the whole limit allocates 16 MiB for every file.
+            raw = handle.read(size + 1)
+            if len(raw) > size:  # it grew (or is a pipe): read on, still bounded
+                raw += handle.read(MAX_BYTES + 1 - len(raw))
     except ConfigError:
         raise
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path

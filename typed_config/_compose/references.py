@@ -1,0 +1,325 @@
+r"""``${...}`` references: resolved in the merged data before the one validation, each error positioned.
+
+``${a.b}`` is another key's final value, ``${.x}`` a key of the mapping that holds the reference
+(each further dot one mapping up), ``${env:NAME}`` and ``${env:NAME,default}`` an environment
+variable, and ``\${`` a literal ``${``. Nothing else: no resolver runs code. A value that is
+exactly one reference takes the referenced value with its type; text around a reference makes
+the result text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from pydantic import BaseModel
+from pydantic_core import PydanticSerializationError, to_json
+
+from typed_config._compose.bases import StackLayer
+from typed_config._compose.defaults import REQUIRED, UNKNOWN, schema_value
+from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._introspect import suggest
+from typed_config._keys import MISSING, Path, format_path, is_dict, is_list, lookup
+from typed_config._layers import Layer, merge
+from typed_config._secrets import holds_secret, secret_at
+from typed_config._text import convert, leaf_names, resolve_key
+
+MARK: Final = "${"
+_TOKEN: Final = re.compile(r"\\\$\{|\$\{([^${}]*)\}|\$\{")
+_KEY: Final = re.compile(r"(\.*)([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)")
+_LONE: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\}")
+_ENV: Final = re.compile(r"env:([A-Za-z_][A-Za-z0-9_]*)(?:,(.*))?", re.DOTALL)
+_FAILED: Final = object()
+_MARK_BYTES: Final = b"${"
+_PLAIN: Final = frozenset({int, float, bool, type(None), str})
+NAME: Final = "interpolation"
+"""The name of the layer that holds resolved references."""
+
+
+class ReferenceLayer(Layer):
+    """The values of keys set by references; each traced to the reference, with a note of its target.
+
+    Origins and notes are found when asked for (by explain and errors), not for every reference.
+    """
+
+    __slots__ = ("marked", "resolver")
+
+    def __init__(self, data: dict[str, Any], marked: Mapping[str, Path], resolver: _Resolver) -> None:
+        super().__init__(NAME, data)
+        self.marked = marked
+        self.resolver = resolver
+
+    def _marked(self, path: Path) -> Path | None:
+        for end in range(len(path), 0, -1):
+            found = self.marked.get(format_path(path[:end]))
+            if found is not None:
+                return found
+        return None
+
+    def origin(self, path: Path, *, at_key: bool = False) -> Origin:  # noqa: ARG002 - the same for keys
+        found = self._marked(path)
+        return Origin(text=NAME) if found is None else self.resolver.where(found)
+
+    def note(self, path: Path) -> str:
+        found = self._marked(path)
+        return "" if found is None else self.resolver.note(found)
+
+    def resolved(self) -> Layer:
+        """Every layer below and this one as one layer, merged: what validation reads."""
+        return self.resolver.stacked(self)
+
+
+def interpolate(schema: type[BaseModel], layers: Sequence[Layer]) -> ReferenceLayer | None:
+    """The layer of resolved references over ``layers``, or None when no value holds ``${``.
+
+    Raises:
+        ConfigError: every reference that cannot be resolved, at its position.
+    """
+    if not any(_holds_mark(layer.data) for layer in layers):
+        return None
+    resolver = _Resolver(schema, layers)
+    return resolver.run()
+
+
+def _holds_mark(data: Any) -> bool:
+    """Whether any string in ``data`` holds ``${`` (JSON text is searched at C speed; keys may say yes)."""
+    try:
+        return _MARK_BYTES in to_json(data, fallback=str)
+    except (PydanticSerializationError, RecursionError, ValueError):
+        return True  # the walk decides; validation reports what cannot be encoded
+
+
+def _marked_paths(data: dict[str, Any]) -> list[Path]:
+    """Paths of the strings holding ``${``; a list with one is given whole (layers replace lists)."""
+    found: list[Path] = []
+    _walk(data, (), found)
+    return found
+
+
+def _walk(node: dict[str, Any], path: Path, found: list[Path]) -> None:
+    for key, value in node.items():
+        if type(value) is str:
+            if MARK in value:
+                found.append((*path, key))
+        elif is_dict(value):
+            _walk(value, (*path, key), found)
+        elif is_list(value) and _list_marked(value):
+            found.append((*path, key))
+
+
+def _list_marked(items: list[Any]) -> bool:
+    for item in items:
+        if type(item) is str:
+            if MARK in item:
+                return True
+        elif (is_dict(item) or is_list(item)) and _holds_mark(item):
+            return True
+    return False
+
+
+class _Resolver:
+    """One resolution pass: each key's value resolved once, cycles and bad references reported."""
+
+    def __init__(self, schema: type[BaseModel], layers: Sequence[Layer]) -> None:
+        self.schema = schema
+        self.layers = list(layers)  # the layer of results goes on top of the caller's list, not this one
+        # `{}` on top makes the result own every mapping even for one layer: resolved values go in it.
+        self.merged = merge([*(layer.data for layer in layers), {}], schema)
+        self.written: dict[Path, Any] = {}  # each reference as written, once resolved values are in
+        self.done: dict[Path, Any] = {}
+        self.active: list[Path] = []
+        self.problems: list[Problem] = []
+        self.secrets = holds_secret(schema)  # most schemas have none: no check per reference
+
+    def run(self) -> ReferenceLayer | None:
+        data: dict[str, Any] = {}
+        marked: dict[str, Path] = {}
+        for path in _marked_paths(self.merged):
+            value = self.value(path)
+            if value is _FAILED:
+                continue
+            _put(data, path, value)
+            marked[format_path(path)] = path
+        if self.problems:
+            raise ConfigError(_unique(self.problems))
+        for path in marked.values():
+            self.written[path] = lookup(self.merged, path)
+            _put(self.merged, path, self.done[path])
+        return ReferenceLayer(data, marked, self)
+
+    def stacked(self, top: Layer) -> StackLayer:
+        """Every layer and ``top`` as one, holding the merged data with references resolved."""
+        return StackLayer(NAME, [*self.layers, top], data=self.merged)
+
+    def where(self, path: Path) -> Origin:
+        """The origin of the value at ``path``: the highest layer that sets it."""
+        for layer in reversed(self.layers):
+            if path and layer.has(path):
+                return layer.origin(path)
+        return Origin(text="schema default")
+
+    def note(self, path: Path) -> str:
+        raw = self.written.get(path, MISSING)
+        targets = [m.group(1) for m in _TOKEN.finditer(raw)] if isinstance(raw, str) else []
+        shown = [self.absolute(path, t) for t in targets if t and not t.startswith("env:")]
+        named = ", ".join(f"{format_path(t)} ({self.where(t)})" for t in shown if t is not None)
+        return f"interpolated from {named}" if named else "interpolated"
+
+    def value(self, path: Path) -> Any:
+        """The final value at ``path``, references resolved (``_FAILED`` after a reported problem)."""
+        if path in self.done:
+            return self.done[path]
+        if path in self.active:
+            self.cycle(path)
+            return _FAILED
+        raw = lookup(self.merged, path)
+        if raw is MISSING:
+            raw = schema_value(self.schema, path)
+        self.active.append(path)
+        try:
+            result = self.resolved(path, raw)
+        finally:
+            self.active.pop()
+        self.done[path] = result
+        return result
+
+    def resolved(self, path: Path, raw: Any) -> Any:
+        if isinstance(raw, str):
+            return self.text(path, raw) if MARK in raw else raw
+        if is_dict(raw):
+            items = {k: self.value((*path, k)) for k in raw}
+            return _FAILED if _FAILED in items.values() else items
+        if is_list(raw):
+            values = [self.value((*path, i)) for i in range(len(raw))]
+            return _FAILED if any(v is _FAILED for v in values) else values
+        return raw
+
+    def text(self, path: Path, raw: str) -> Any:
+        """Resolve the references in one string: a lone reference keeps its value's type."""
+        lone = _LONE.fullmatch(raw)
+        if lone is not None:  # the common case, without the tokenizer
+            return self.reference(path, lone.group(1))
+        pieces: list[Any] = []
+        end = 0
+        for match in _TOKEN.finditer(raw):
+            pieces.append(raw[end : match.start()])
+            end = match.end()
+            if match.group(0) == "\\${":
+                pieces.append(MARK)
+                continue
+            if match.group(1) is None:
+                return self.fail(path, "a '${' that is not closed, or a reference inside a reference")
+            value = self.reference(path, match.group(1))
+            if value is _FAILED:
+                return _FAILED
+            pieces.append(value)
+        pieces.append(raw[end:])
+        if len(pieces) == 3 and pieces[0] == "" and pieces[2] == "":
+            return pieces[1]
+        return "".join(p if isinstance(p, str) else _render(p) for p in pieces)
+
+    def reference(self, path: Path, body: str) -> Any:
+        env = _ENV.fullmatch(body) if body.startswith("env:") else None
+        if env is not None:
+            return self.environment(path, env.group(1), env.group(2))
+        target = self.absolute(path, body)
+        if target is None:
+            return self.fail(
+                path,
+                f"'${{{body}}}' is not a reference: write ${{key}}, ${{.key}} or ${{env:NAME[,default]}} "
+                "(no resolvers run code)",
+            )
+        if self.secrets and secret_at(self.schema, target) and not secret_at(self.schema, path):
+            return self.fail(path, f"'${{{body}}}' refers to a secret, which only a secret may take")
+        found = lookup(self.merged, target)
+        if found is MISSING:
+            found = schema_value(self.schema, target)
+            if found is UNKNOWN:
+                names = sorted(set(leaf_names(self.schema)))
+                return self.fail(path, f"'${{{body}}}' names no key" + suggest(format_path(target), names))
+            if found is REQUIRED:
+                return self.fail(
+                    path, f"'${{{body}}}' refers to {format_path(target)}, a required value that nothing sets"
+                )
+        elif type(found) in _PLAIN and type(found) is not str:
+            return found  # a number, bool or None holds no reference: nothing to resolve or cache
+        return self.value(target)
+
+    def absolute(self, path: Path, body: str) -> Path | None:
+        """The path ``body`` names, seen from the value at ``path`` (None when it is no key)."""
+        match = _KEY.fullmatch(body)
+        if match is None:
+            return None
+        parts = match.group(2).split(".")
+        if not match.group(1) and not any(part.isdigit() for part in parts):
+            return tuple(parts)  # absolute, no list index: the path as written
+        dots = len(match.group(1))
+        base = path[: max(len(path) - dots, 0)] if dots else ()
+        node = lookup(self.merged, base)
+        out: list[str | int] = list(base)
+        for part in parts:
+            step: str | int = int(part) if part.isdigit() and is_list(node) else part
+            out.append(step)
+            node = lookup(node, (step,)) if node is not MISSING else MISSING
+        return tuple(out)
+
+    def environment(self, path: Path, name: str, default: str | None) -> Any:
+        text = os.environ.get(name, default)
+        if text is None:
+            return self.fail(path, f"'${{env:{name}}}': the environment variable {name} is not set")
+        target = resolve_key(self.schema, format_path(path))
+        if target is None:
+            return text
+        try:
+            return convert(target[1], text)
+        except ValueError:
+            return text  # validation names the key and the value
+
+    def cycle(self, path: Path) -> None:
+        loop = [*self.active[self.active.index(path) :], path]
+        shown = " -> ".join(f"{format_path(p)} ({self.where(p)})" for p in loop)
+        self.fail(self.active[-1], f"references form a cycle: {shown}")
+
+    def fail(self, path: Path, message: str) -> Any:
+        self.problems.append(Problem(format_path(path) or None, message, self.where(path)))
+        return _FAILED
+
+
+def _render(value: Any) -> str:
+    """A value inside text: strings as they are, everything else as JSON (``true``, ``[1, 2]``)."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _put(data: dict[str, Any], path: Path, value: Any) -> None:
+    node = data
+    for part in path[:-1]:
+        node = node.setdefault(str(part), {})
+    node[str(path[-1])] = value
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[str] = set()
+    out: list[Problem] = []
+    for problem in problems:
+        if str(problem) not in seen:
+            seen.add(str(problem))
+            out.append(problem)
+    return out
+
+
+def with_notes(error: ConfigError, layers: Sequence[Layer]) -> ConfigError:
+    """Add to each problem with a value set by a reference where the referenced value came from."""
+    found = [layer for layer in layers if isinstance(layer, ReferenceLayer)]
+    if not found:
+        return error
+    marked = found[-1].marked
+    noted = [
+        Problem(p.key, f"{p.message} ({found[-1].resolver.note(marked[p.key])})", p.origin)
+        if p.key is not None and p.key in marked
+        else p
+        for p in error.problems
+    ]
+    return ConfigError(noted, error.omitted)
