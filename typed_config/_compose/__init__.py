@@ -1,5 +1,5 @@
-"""Composition: files that extend files (``_base_``) and ``${...}`` references between keys.
+"""Composition: presets chosen by name, files that extend files (``_base_``), ``${...}`` references.
 
 This package sits between the layers (which it builds on) and the sources and entry points
-(which call it); its modules never run code from a config.
+(which call it); nothing in it runs code from a config.
 """
