@@ -149,9 +149,12 @@ def convert(tp: Any, text: str) -> Any:
         return text
     if text in _PYTHON_SPELLINGS:
         return _PYTHON_SPELLINGS[text]
-    if "${" in text:
-        return text  # a reference: resolved once every source has merged, then validated by type
-    return parse_value(text)
+    try:
+        return parse_value(text)
+    except ValueError:
+        if "${" in text:
+            return text  # a reference: resolved once every source has merged, then validated by type
+        raise
 
 
 def convert_items(tp: Any, texts: list[str]) -> list[Any]:
