@@ -90,11 +90,12 @@ def test_dotenv_expands_variables_from_the_environment_then_earlier_lines(
 ) -> None:
     monkeypatch.setenv("DATA_ROOT", "/data")
     (workdir / ".env").write_text(
-        "BASE=runs\nTRAIN_NAME=${DATA_ROOT}/${BASE}/${MISSING:-x}\nTRAIN_SERVICE__URL='${DATA_ROOT} stays'\n"
+        "BASE=runs\nTRAIN_NAME=${DATA_ROOT}/${BASE}/${MISSING:-x}\nTRAIN_SERVICE__URL='\\${DATA_ROOT} stays'\n"
     )
     cfg = start(env_prefix="TRAIN_", env_file=".env").config
     assert cfg.name == "/data/runs/x"
-    assert cfg.service.url == "${DATA_ROOT} stays"  # single quotes are literal, as in a shell
+    # Single quotes are literal, as in a shell; `\${` keeps `${` from being a reference to a key.
+    assert cfg.service.url == "${DATA_ROOT} stays"
 
 
 def test_dotenv_unset_variable_is_an_error_at_its_position(workdir: Path) -> None:
