@@ -13,7 +13,7 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from pydantic import BaseModel
 from pydantic_core import PydanticSerializationError, to_json
@@ -101,7 +101,7 @@ def _marked_paths(data: dict[str, Any]) -> list[Path]:
 
 def _walk(node: dict[str, Any], path: Path, found: list[Path]) -> None:
     for key, value in node.items():
-        kind = type(value)
+        kind = type(cast("object", value))
         if kind is str:
             if MARK in value:
                 found.append((*path, key))
