@@ -15,6 +15,7 @@ import time
 import traceback
 
 import bench_bounds
+import bench_changes
 import bench_compose
 import bench_core
 import bench_import
@@ -213,7 +214,10 @@ def main() -> int:
 
     started = time.perf_counter()
     rows = (
-        bench_core.run(repeats=repeats) + bench_init.run(repeats=repeats) + bench_compose.run(repeats=repeats)
+        bench_core.run(repeats=repeats)
+        + bench_init.run(repeats=repeats)
+        + bench_compose.run(repeats=repeats)
+        + bench_changes.run(repeats)
     )
     report = bench_import.run(runs=import_runs)
     rows = sorted([*rows, *report.rows], key=lambda r: r.workload[:2])  # stable: workload order, then size

@@ -88,14 +88,21 @@ def test_a_runs_change_is_kept_in_memory_and_written_later(
     files = {name: (run.dir / name).read_bytes() for name in ("config.yaml", "provenance.json", "meta.json")}
     with monkeypatch.context() as patch:
         inject(patch, code, where)
-        with pytest.raises(OSError, match="is kept in memory but could not be written") as info:
+        if where == "fsync":  # an assignment does not fsync: the sync point meets the failure
             run.config.epochs = 5
+            assert tc.load(HParams, run.dir / "config.yaml").epochs == 5
+            with pytest.raises(OSError, match="could not sync") as info:
+                run.update()
+        else:
+            with pytest.raises(OSError, match="is kept in memory but could not be written") as info:
+                run.config.epochs = 5
+            assert {name: (run.dir / name).read_bytes() for name in files} == files
         assert info.value.errno == code
     assert run.config.epochs == 5
-    assert {name: (run.dir / name).read_bytes() for name in files} == files
     assert leftovers(run.dir) == []
-    run.update()  # the disk is back: what was kept is written
+    run.update()  # the disk is back: what was kept is written (and synced)
     assert tc.load(HParams, run.dir / "config.yaml").epochs == 5
+    assert json.loads((run.dir / "provenance.json").read_text())["epochs"][-1]["value"] == 5
 
 
 @pytest.mark.parametrize(("code", "where"), FAULTS)
@@ -127,12 +134,12 @@ def test_the_cli_reports_an_unwritable_output_in_one_line(
     )
 
 
-def fail_after_config(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the write of provenance.json fail: config.yaml has been replaced by then."""
+def fail_after_config(monkeypatch: pytest.MonkeyPatch, name: str = "provenance.json") -> None:
+    """Make the write of ``name`` fail: config.yaml has been replaced by then."""
     real_replace = os.replace
 
     def replace(src: str, dst: str) -> None:
-        if os.path.basename(dst) == "provenance.json":
+        if os.path.basename(dst) == name:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real_replace(src, dst)
 
@@ -165,7 +172,7 @@ def test_a_live_runs_write_that_failed_midway_is_written_at_the_next_point(
     run = tc.init(HParams, argv=[], project="p")
     assert run.dir is not None
     with monkeypatch.context() as patch:
-        fail_after_config(patch)
+        fail_after_config(patch, "meta.json")  # the live run appends provenance: meta.json comes last
         with pytest.raises(OSError, match="is kept in memory but could not be written"):
             run.config.epochs = 7
     run.update()

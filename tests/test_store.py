@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from schemas import HParams, Step
 
 import typed_config as tc
+from typed_config._history import read_provenance
 
 
 class Secretive(tc.HyperParams):
@@ -78,8 +79,12 @@ def test_every_change_is_written_at_once() -> None:
     assert stored(run).epochs == 7
     run.config.update({"seed": 3})
     assert stored(run).seed == 3
+    # Changes are appended to provenance.jsonl, which readers fold onto provenance.json ...
+    assert [entry["source"] for entry in read_provenance(run.dir)["epochs"]] == ["default", "assignment"]  # type: ignore[arg-type]
+    run.update()  # ... until a sync point folds the log into provenance.json
     provenance = json.loads((run.dir / "provenance.json").read_text())  # type: ignore[operator]
     assert [entry["source"] for entry in provenance["epochs"]] == ["default", "assignment"]
+    assert not (run.dir / "provenance.jsonl").exists()  # type: ignore[operator]
 
 
 def test_in_place_changes_are_found_at_update_and_finish() -> None:

@@ -21,6 +21,7 @@ from typed_config._errors import ConfigError, Origin, Problem, code_location, sh
 from typed_config._fingerprint import fingerprint
 from typed_config._flatten import flatten, flatten_fields
 from typed_config._fs import atomic_write
+from typed_config._history import read_provenance, write_provenance
 from typed_config._keys import is_dict, is_list, to_plain, unflatten
 from typed_config._layers import KeyedLayer, Layer, validate
 from typed_config._patch import REMOVED, ancestors, apply_patch, changes, clashes
@@ -28,7 +29,6 @@ from typed_config._schema_ref import SchemaReferenceError, resolve_schema
 from typed_config._store import (
     CONFIG,
     META,
-    PROVENANCE,
     check_name,
     locked,
     read_config,
@@ -176,7 +176,7 @@ class StoredRun(Generic[M]):
     def _write(
         self, updated: M, new_flat: dict[str, Any], patch: Mapping[str, Any], origins: Mapping[str, Origin]
     ) -> None:
-        provenance = read_json(self.dir / PROVENANCE) if (self.dir / PROVENANCE).is_file() else {}
+        provenance: dict[str, Any] = read_provenance(self.dir)
         filled = {holder for key, value in patch.items() if value is not REMOVED for holder in ancestors(key)}
         for key, value in patch.items():
             if value is REMOVED and key in filled:
@@ -190,7 +190,7 @@ class StoredRun(Generic[M]):
             if not (chain and chain[-1] == entry):  # a retry after a write that got this far keeps one entry
                 provenance[key] = [*chain, entry]
         atomic_write(self.dir / CONFIG, render_defaults(updated, self._descs))
-        write_json(self.dir / PROVENANCE, provenance)
+        write_provenance(self.dir, provenance)
         # meta.json as it is now (a resume may have changed argv and name): only the fingerprint is ours.
         try:
             meta = read_json(self.dir / META)

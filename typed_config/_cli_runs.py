@@ -15,11 +15,11 @@ from typed_config._cli_common import EXIT_OK, EXIT_PROBLEMS, UsageError, add_sch
 from typed_config._errors import ConfigError, escaped
 from typed_config._fingerprint import fingerprint
 from typed_config._flatten import flatten
+from typed_config._history import read_provenance
 from typed_config._introspect import closest
 from typed_config._keys import is_dict
 from typed_config._load import load
 from typed_config._sources.files import file_layer
-from typed_config._store import PROVENANCE, read_json
 from typed_config._yaml_io import parse_value
 
 _TARGET = "a run (PROJECT/RUN_ID or a run folder) or, with --schema, a config file"
@@ -135,7 +135,7 @@ def _run_explain(args: argparse.Namespace) -> int:
     schema = schema_of(args.schema) if args.schema else None
     try:
         run = Api(args.root).run(args.target, schema=schema) if schema else Api(args.root).run(args.target)
-        chains = read_json(run.dir / PROVENANCE)
+        chains = read_provenance(run.dir)
     except ConfigError as exc:
         raise UsageError(f"cannot read {args.target}: {exc.problems[0]}") from None
     chain = chains.get(args.key)

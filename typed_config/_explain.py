@@ -78,6 +78,25 @@ def explain(config: HyperParams, layers: Sequence[Layer], key: str) -> Explanati
     return Explanation(key, value, tuple(chain))
 
 
+def last_setting(config: HyperParams, layers: Sequence[Layer], key: str) -> Setting:
+    """The last entry of ``explain(config, layers, key).chain``, found from the newest layer down.
+
+    Its cost does not grow with the number of earlier changes (a run's layers grow with each).
+
+    Raises:
+        KeyError: no such key.
+    """
+    path = tuple(key.split("."))
+    for layer in reversed(layers):
+        value = lookup(layer.data, path)
+        if value is not MISSING:
+            tp = type_at(type(config), path) if holds_secret(type(config)) else None
+            if tp is not None and holds_secret(tp):
+                value = redact(tp, value)
+            return Setting(value, layer.origin(path), layer.name)
+    return explain(config, layers, key).chain[-1]
+
+
 def default_at(schema: type[BaseModel], path: tuple[str, ...]) -> list[Any]:
     """The schema default at ``path`` (one item), or nothing when the key has no default."""
     node: Any = schema

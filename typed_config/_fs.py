@@ -16,8 +16,13 @@ _TEMP_FLAGS: Final = (
 )
 
 
-def atomic_write(path: str | os.PathLike[str], text: str) -> None:
+def atomic_write(path: str | os.PathLike[str], text: str, *, durable: bool = True) -> None:
     """Write ``text`` to ``path`` so that a crash leaves the old file or the new one, never a part.
+
+    With ``durable`` (the default) the file and its folder are fsynced: the new file survives a
+    power loss. Without it the rename still gives readers, and a killed process, the whole old
+    file or the whole new one (the system's page cache outlives the process); ``fsync_path``
+    makes it durable later.
 
     A new file gets the mode ``open(path, "w")`` would give it (0644 under the usual umask 022);
     a file that exists keeps its mode. A symbolic link is refused, wherever it points: the
@@ -38,13 +43,15 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    _fsync_folder(folder)
+    if durable:
+        fsync_folder(folder)
 
 
 def _kept_mode(target: str) -> int | None:
@@ -75,7 +82,19 @@ def _create_temp(folder: str, name: str, mode: int) -> tuple[int, str]:
             continue
 
 
-def _fsync_folder(folder: str) -> None:
+def fsync_path(path: str | os.PathLike[str]) -> None:
+    """Flush a file written earlier to the disk (nothing when it is missing or is a link)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_folder(folder: str) -> None:
     # The rename is durable only once the folder's entry is; some systems cannot open folders.
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)

@@ -143,10 +143,12 @@ class HyperParams(BaseModel):
         if problems:
             raise ConfigError(problems)
         self._set_validated(name, converted, key, origin)
+        gone = [self._tc_prefix + k for k in old if k not in new] if changed else []
         state.record(
             "assignment",
             {self._tc_prefix + k: v for k, v in new.items()} if changed else {},
             lambda _: origin,
+            gone,
         )
 
     def _set_validated(self, name: str, converted: Any, key: str, origin: Origin) -> None:
@@ -308,7 +310,7 @@ class HyperParams(BaseModel):
             given = {prefix + k: v for k, v in new.items() if prefix + k in changed or _given(layer, k)}
             recorded = {k: v for k, v in given.items() if k in changed or not state.is_set(k)}
             adopt(self, updated)  # first: recording tells the run, which writes the config
-            state.record(verb, recorded, origin_of)
+            state.record(verb, recorded, origin_of, [k for k in changed if k[len(prefix) :] not in new])
         else:
             adopt(self, updated)
 

@@ -14,12 +14,13 @@ from typing import Any, NamedTuple, TypeVar
 
 from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._flatten import flatten_fields
-from typed_config._keys import MISSING, is_dict, is_list, lookup, to_plain, unflatten
+from typed_config._history import read_provenance
+from typed_config._keys import MISSING, is_dict, lookup, to_plain, unflatten
 from typed_config._layers import KeyedLayer, Layer, validate
 from typed_config._model import HyperParams
 from typed_config._secrets import forget_markers
 from typed_config._state import diff
-from typed_config._store import CONFIG, META, PROVENANCE, check_name, latest_run, read_config, read_json
+from typed_config._store import CONFIG, META, check_name, latest_run, read_config, read_json
 
 H = TypeVar("H", bound=HyperParams)
 
@@ -65,8 +66,7 @@ def resumed(
     layer, _descs = read_config(project_dir / run_id)
     redacted = forget_markers(schema, layer.data)
     meta = read_json(project_dir / run_id / META)
-    provenance = project_dir / run_id / PROVENANCE
-    history = {k: v for k, v in read_json(provenance).items() if is_list(v)} if provenance.is_file() else {}
+    history = read_provenance(project_dir / run_id)
     return Stored(run_id, layer, meta, history, redacted)
 
 

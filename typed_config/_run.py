@@ -10,7 +10,9 @@ In-place changes (``cfg.tags.append(...)``) are found and checked at ``run.updat
 from __future__ import annotations
 
 import atexit
+import os
 import sys
+from collections.abc import Collection
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, TypeVar
@@ -19,11 +21,12 @@ from typing_extensions import Self
 
 from typed_config._defaults import render_defaults
 from typed_config._errors import ConfigError, Origin, Problem, code_location, show
-from typed_config._explain import Explanation, explain
+from typed_config._explain import Explanation, explain, last_setting
 from typed_config._fingerprint import fingerprint
 from typed_config._flatten import flatten, flatten_fields
 from typed_config._fs import atomic_write
-from typed_config._keys import is_list, to_plain, unflatten
+from typed_config._history import Appender, dumps, sync, write_provenance
+from typed_config._keys import to_plain, unflatten
 from typed_config._layers import KeyedLayer, Layer, validate
 from typed_config._model import HyperParams, adopt
 from typed_config._patch import REMOVED, apply_patch, changes, clashes
@@ -31,11 +34,9 @@ from typed_config._state import ConfigState, diff
 from typed_config._store import (
     CONFIG,
     META,
-    PROVENANCE,
     locked,
     mark_status,
     read_config,
-    read_json,
     write_json,
 )
 
@@ -86,9 +87,13 @@ class Run(Generic[H]):
         # from what it read, so its first write carries only its own changes.
         self._written: dict[str, Any] | None = written
         self._finished = False
-        state.listener = self._persist
+        self._log = Appender(run_dir) if run_dir is not None else None
+        self._stamp: tuple[int, int, int, int] | None = None  # config.yaml as this run last wrote it
+        self._unsynced = False  # written since the last fsync
+        state.listener = self._changed
         if self._writes:
             self._persist()
+            self._sync()  # a resumed run's first write: durable, its provenance folded
             atexit.register(self._at_exit)
 
     def explain(self, key: str) -> Explanation:
@@ -164,9 +169,38 @@ class Run(Generic[H]):
             self._mark(status, fields)
 
     def _save(self, where: str, *, partial: bool = False) -> list[Problem]:
-        skipped = self._catch_in_place(where, partial=partial)
-        self._persist()
+        """A sync point: check in-place changes, write, and make what was written durable."""
+        try:
+            skipped = self._catch_in_place(where, partial=partial)
+            self._persist()
+        except ConfigError:
+            self._sync()
+            raise
+        self._sync()
         return skipped
+
+    def _sync(self) -> None:
+        """Fold the provenance log into ``provenance.json`` and fsync the run's files."""
+        if not self._unsynced or self.dir is None:
+            return
+        if not self.dir.is_dir():  # the folder was removed: nothing left to make durable
+            self._unsynced = False
+            return
+        try:
+            with locked(self.dir):
+                sync(self.dir, (CONFIG, META))
+        except OSError as exc:
+            raise OSError(exc.errno, f"run {self.id}: could not sync {self.dir}: {exc}") from exc
+        self._unsynced = False
+
+    def _changed(self, values: dict[str, Any], removed: Collection[str]) -> None:
+        """A recorded change: write it (a run on disk), or keep the in-memory snapshot level."""
+        if self._writes:
+            self._persist(values.keys())
+            return
+        self._snapshot.update(values)
+        for key in removed:
+            self._snapshot.pop(key, None)
 
     def _catch_in_place(self, where: str, *, partial: bool) -> list[Problem]:
         """Check and record in-place changes; with ``partial``, keep the valid ones and return the others' problems."""
@@ -197,7 +231,7 @@ class Run(Generic[H]):
         adopt(self.config, validate(type(self.config), [Layer("restored", unflatten(flat))]))
         self._snapshot = flatten_fields(self.config)
 
-    def _persist(self) -> None:
+    def _persist(self, recorded: Collection[str] = frozenset()) -> None:
         current = flatten_fields(self.config)
         self._snapshot = current
         if not self._writes or self.dir is None:
@@ -207,7 +241,10 @@ class Run(Generic[H]):
             return  # nothing new: the file stays as it is (and so do other writers' edits)
         try:
             with locked(self.dir):
-                theirs = self._write_all(current) if patch is None else self._write_changes(patch, current)
+                if patch is None:
+                    theirs = self._write_all(current)
+                else:
+                    theirs = self._write_changes(patch, current, recorded)
         except OSError as exc:
             # Each file is replaced whole or not at all; what is not written yet is written at the
             # next change or persist point, since this run still knows it.
@@ -231,11 +268,14 @@ class Run(Generic[H]):
             earlier = self._history.get(key)
             # A resumed run's stored chain already holds the default and the stored value.
             chains[key] = [*earlier, *chain[2:]] if earlier else chain
-        write_json(self.dir / PROVENANCE, chains)
+        write_provenance(self.dir, chains)
         write_json(self.dir / META, {**self._meta, "config_fingerprint": self.config.fingerprint()})
+        self._stamp = _stamp(self.dir / CONFIG)
         return {}
 
-    def _write_changes(self, patch: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    def _write_changes(
+        self, patch: dict[str, Any], current: dict[str, Any], recorded: Collection[str]
+    ) -> dict[str, Any]:
         """Write only the keys this process changed, onto the config as stored now.
 
         Another process may have changed other keys through ``Api`` meanwhile; their work stays.
@@ -244,6 +284,11 @@ class Run(Generic[H]):
         """
         assert self.dir is not None  # noqa: S101 - _persist checked
         assert self._written is not None  # noqa: S101 - only called after a first write
+        if self._stamp is not None and self._stamp == _stamp(self.dir / CONFIG) and patch.keys() <= recorded:
+            # Nobody wrote since this run did, and the patch is the change just recorded (validated):
+            # the file holds what this run last wrote, and the config now is what it will hold.
+            self._write_files(self.config, patch, current, exact=True)
+            return {}
         schema = type(self.config)
         try:
             stored = flatten_fields(validate(schema, [read_config(self.dir)[0]]))
@@ -253,18 +298,29 @@ class Run(Generic[H]):
         mine = {k: v for k, v in patch.items() if k not in clashing}
         if mine:
             written = validate(schema, [Layer("merged", unflatten(apply_patch(stored, mine)))])
-            atomic_write(self.dir / CONFIG, render_defaults(written, self._descs))
-            chains = read_json(self.dir / PROVENANCE) if (self.dir / PROVENANCE).is_file() else {}
-            for key in mine:
-                last = self.explain(key).chain[-1].to_json() if key in current else None
-                earlier = chains.get(key)
-                chain = earlier if is_list(earlier) else []
-                if last and not (chain and chain[-1] == last):  # a retry keeps one entry
-                    chain = [*chain, last]
-                chains[key] = chain
-            write_json(self.dir / PROVENANCE, chains)
-            write_json(self.dir / META, {**self._meta, "config_fingerprint": fingerprint(written)})
+            self._write_files(written, mine, current, exact=not changes(current, flatten(written)))
         return {k: stored.get(k, REMOVED) for k in clashing}
+
+    def _write_files(
+        self, written: HyperParams, mine: dict[str, Any], current: dict[str, Any], *, exact: bool
+    ) -> None:
+        """Replace config.yaml and meta.json, append the changes' provenance; no fsync (see ``_sync``).
+
+        With ``exact`` (what is written is this run's config), the next write may skip reading
+        config.yaml while nobody else replaced it.
+
+        The provenance entries go to the log, each appended line whole: a retry after a write that
+        failed half-way appends the same entries, which readers keep once.
+        """
+        assert self.dir is not None  # noqa: S101 - _persist checked
+        assert self._log is not None  # noqa: S101 - a run with a folder has a log
+        self._unsynced = True
+        atomic_write(self.dir / CONFIG, render_defaults(written, self._descs), durable=False)
+        self._stamp = _stamp(self.dir / CONFIG) if exact else None
+        layers = self._state.layers
+        self._log.append({k: last_setting(self.config, layers, k).to_json() for k in mine if k in current})
+        meta = {**self._meta, "config_fingerprint": fingerprint(written)}
+        atomic_write(self.dir / META, _json_text(meta), durable=False)
 
     def _take(self, theirs: dict[str, Any]) -> ConfigError:
         """Another process changed keys this run changed too: take its values; the error that says so."""
@@ -317,6 +373,17 @@ def _ended_by(error: BaseException) -> tuple[str, dict[str, Any]]:
     if isinstance(error, KeyboardInterrupt):
         return "killed", {"exception": "KeyboardInterrupt"}
     return "crashed", {"exception": type(error).__name__}
+def _stamp(path: Path) -> tuple[int, int, int, int] | None:
+    """What tells one version of a file from another: a writer replaces it whole, as a new file."""
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (found.st_ino, found.st_mtime_ns, found.st_ctime_ns, found.st_size)
+
+
+def _json_text(data: Any) -> str:
+    return dumps(data, indent=2) + "\n"
 
 
 def _involves(problem_key: str | None, key: str) -> bool:

@@ -9,7 +9,7 @@ command line (a sweep's choices) are locked: code cannot replace them at all.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
 from typed_config._errors import Origin, Problem, show
@@ -28,7 +28,8 @@ class ConfigState:
         self.set_keys: set[str] = set(flatten(merge([layer.data for layer in layers])) if layers else ())
         self.locked: dict[str, Origin] = dict(locked)
         self.started = False
-        self.listener: Callable[[], None] | None = None  # told after every recorded change
+        # Told after every recorded change: the flat keys it set, with their values, and those it removed.
+        self.listener: Callable[[dict[str, Any], Collection[str]], None] | None = None
         self.closed: str | None = None  # what ended the run (``run.finish() at ...``): no change after it
 
     def is_set(self, key: str) -> bool:
@@ -80,16 +81,24 @@ class ConfigState:
                 )
         return problems
 
-    def record(self, name: str, values: dict[str, Any], origin_of: Callable[[str], Origin]) -> None:
-        """Add a layer of changes (flat dot-keys), so provenance shows them."""
+    def record(
+        self,
+        name: str,
+        values: dict[str, Any],
+        origin_of: Callable[[str], Origin],
+        removed: Collection[str] = (),
+    ) -> None:
+        """Add a layer of changes (flat dot-keys), so provenance shows them; ``removed`` keys are gone."""
         if not values:
+            if removed and self.listener is not None:
+                self.listener({}, removed)
             return
         origins = {key: origin_of(key) for key in values}
         fallback = next(iter(origins.values()))
         self.layers.append(KeyedLayer(name, unflatten(values), origins, fallback))
         self.set_keys.update(values)
         if self.listener is not None:
-            self.listener()
+            self.listener(values, removed)
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:

@@ -1,8 +1,8 @@
 """Run folders on disk: ids, the distributed launcher's rank, atomic writes, reading back, locking.
 
 A run folder is ``<root>/<project>/<run_id>/`` holding ``config.yaml`` (the desc/value format,
-which wandb's loader and ``load`` both read), ``provenance.json`` (every key's chain of origins)
-and ``meta.json`` (the schema's import path and fingerprints, created time, argv, version).
+which wandb's loader and ``load`` both read), ``provenance.json`` (every key's chain of origins;
+changes since it was written are appended to ``provenance.jsonl``, see ``_history``) and ``meta.json`` (the schema's import path and fingerprints, created time, argv, version).
 Every file is written atomically; writers of one run serialise on an advisory lock that the
 system releases when a process dies, so a killed writer never blocks the others.
 """
@@ -22,12 +22,12 @@ from typing import Any, Final, NamedTuple
 
 from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._fs import NEW_FILE_MODE, atomic_write
+from typed_config._history import dumps
 from typed_config._keys import is_dict
 from typed_config._layers import Layer
 from typed_config._sources.files import file_layer
 
 CONFIG: Final = "config.yaml"
-PROVENANCE: Final = "provenance.json"
 META: Final = "meta.json"
 _LOCK: Final = ".lock"
 _LOCK_FLAGS: Final = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -255,12 +255,7 @@ def write_json(path: Path, data: Any) -> None:
     command-line argument that is not valid UTF-8 decodes to: then JSON escapes of them keep it,
     and reading the file gives the same text back.
     """
-    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=True)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = json.dumps(data, indent=2, ensure_ascii=True, allow_nan=True)
-    atomic_write(path, text + "\n")
+    atomic_write(path, dumps(data, indent=2) + "\n")
 
 
 def read_json(path: Path) -> dict[str, Any]:
