@@ -13,6 +13,7 @@ from schemas import HParams
 
 import typed_config as tc
 from typed_config import _fs
+from typed_config._history import Appender
 
 FAULTS = [
     pytest.param(errno.ENOSPC, "write", id="disk full while writing"),
@@ -49,6 +50,7 @@ def inject(monkeypatch: pytest.MonkeyPatch, code: int, where: str) -> None:
         monkeypatch.setattr(_fs.os, "fsync", fail)
     elif where == "replace":
         monkeypatch.setattr(_fs.os, "replace", fail)
+        monkeypatch.setattr(_fs, "_exchange", fail)  # a live run's writes swap the file in
     else:
         monkeypatch.setattr(_fs, "_create_temp", fail)
 
@@ -134,12 +136,12 @@ def test_the_cli_reports_an_unwritable_output_in_one_line(
     )
 
 
-def fail_after_config(monkeypatch: pytest.MonkeyPatch, name: str = "provenance.json") -> None:
-    """Make the write of ``name`` fail: config.yaml has been replaced by then."""
+def fail_after_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the write of provenance.json fail: config.yaml has been replaced by then."""
     real_replace = os.replace
 
     def replace(src: str, dst: str) -> None:
-        if os.path.basename(dst) == name:
+        if os.path.basename(dst) == "provenance.json":
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real_replace(src, dst)
 
@@ -172,9 +174,14 @@ def test_a_live_runs_write_that_failed_midway_is_written_at_the_next_point(
     run = tc.init(HParams, argv=[], project="p")
     assert run.dir is not None
     with monkeypatch.context() as patch:
-        fail_after_config(patch, "meta.json")  # the live run appends provenance: meta.json comes last
+
+        def full(*_args: object) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        patch.setattr(Appender, "append", full)  # the live run appends provenance after config.yaml
         with pytest.raises(OSError, match="is kept in memory but could not be written"):
             run.config.epochs = 7
+    assert tc.load(HParams, run.dir / "config.yaml").epochs == 7  # config.yaml was replaced
     run.update()
     provenance = json.loads((run.dir / "provenance.json").read_text())
     assert [(e["source"], e["value"]) for e in provenance["epochs"]] == [("default", 100), ("assignment", 7)]

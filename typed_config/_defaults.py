@@ -16,7 +16,7 @@ from typed_config._fs import atomic_write
 from typed_config._introspect import check_schema, is_model, members
 from typed_config._keys import Path, field_keys, to_plain
 from typed_config._sources.files import WANDB_KEYS
-from typed_config._yaml_dump import comment_block, dump_mapping
+from typed_config._yaml_dump import comment_block, dump_lines, dump_mapping, leaf_line
 
 _REQUIRED_NOTE: Final = "required: this key has no default; set its value"
 
@@ -49,6 +49,51 @@ def dump_defaults(config: BaseModel | type[BaseModel], path: str | os.PathLike[s
 
 def render_defaults(config: BaseModel | type[BaseModel], descs: Mapping[str, str] | None = None) -> str:
     """The ``config-defaults.yaml`` text; ``descs`` overrides top-level desc texts (kept from a file)."""
+    header, document, comments = _document(config, descs)
+    schema = config if isinstance(config, type) else type(config)
+    values = None if isinstance(config, type) else config
+    return header + dump_mapping(document, comments) + _computed_note(schema, values)
+
+
+class Rendering:
+    """A config's ``config-defaults.yaml`` text as lines, where a changed scalar is one line rewritten."""
+
+    def __init__(self, config: BaseModel, descs: Mapping[str, str] | None = None) -> None:
+        header, document, comments = _document(config, descs)
+        self._leaves: dict[Path, tuple[int, str]] = {}
+        self._lines = [header.rstrip("\n"), *dump_lines(document, comments, self._leaves)]
+        self._leaves = {
+            (path[0], *path[2:]): (i + 1, head)
+            for path, (i, head) in self._leaves.items()
+            if path[1] == "value"
+        }
+        self._tail = _computed_note(type(config), config)
+        if self._tail:
+            self._leaves = {}  # computed values follow every change: the whole text is rendered again
+
+    def text(self) -> str:
+        """The whole text, as ``render_defaults`` gives it for the config with every change made."""
+        return "\n".join(self._lines) + "\n" + self._tail
+
+    def change(self, flat: Mapping[str, Any]) -> bool:
+        """Rewrite the lines of these flat dot-keys; False (nothing changed) unless each was and stays a scalar."""
+        found = [(self._leaves.get(tuple(key.split("."))), value) for key, value in flat.items()]
+        if not all(where is not None and _scalar(value) for where, value in found):
+            return False
+        for where, value in found:
+            index, head = where  # type: ignore[misc]  # pyright: ignore[reportGeneralTypeIssues] - checked above
+            self._lines[index] = leaf_line(head, value)
+        return True
+
+
+def _scalar(value: object) -> bool:
+    return value is None or type(value) in (bool, int, float, str)
+
+
+def _document(
+    config: BaseModel | type[BaseModel], descs: Mapping[str, str] | None
+) -> tuple[str, dict[str, Any], dict[Path, str]]:
+    """The header line, the document of desc/value wrappers, and the comments above nested keys."""
     schema = config if isinstance(config, type) else type(config)
     check_schema(schema)
     values = None if isinstance(config, type) else config
@@ -73,7 +118,7 @@ def render_defaults(config: BaseModel | type[BaseModel], descs: Mapping[str, str
         document[key] = entry
         _describe(info.annotation, value, (key, "value"), comments)
     header = f"# config-defaults.yaml for {schema.__name__}, written by typed_config\n"
-    return header + dump_mapping(document, comments) + _computed_note(schema, values)
+    return header, document, comments
 
 
 def _computed_note(schema: type[BaseModel], config: BaseModel | None) -> str:

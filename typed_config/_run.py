@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 
 from typing_extensions import Self
 
-from typed_config._defaults import render_defaults
+from typed_config._defaults import Rendering, render_defaults
 from typed_config._errors import ConfigError, Origin, Problem, code_location, show
 from typed_config._explain import Explanation, explain, last_setting
 from typed_config._fingerprint import fingerprint
@@ -90,6 +90,8 @@ class Run(Generic[H]):
         self._log = Appender(run_dir) if run_dir is not None else None
         self._stamp: tuple[int, int, int, int] | None = None  # config.yaml as this run last wrote it
         self._unsynced = False  # written since the last fsync
+        self._meta_behind = False  # meta.json's fingerprint is of an older config.yaml
+        self._rendering: Rendering | None = None  # config.yaml's text as this run last wrote it
         state.listener = self._changed
         if self._writes:
             self._persist()
@@ -188,6 +190,8 @@ class Run(Generic[H]):
             return
         try:
             with locked(self.dir):
+                if self._meta_behind and self._stamp == _stamp(self.dir / CONFIG):
+                    self._write_meta(self.config)  # config.yaml holds this run's config
                 sync(self.dir, (CONFIG, META))
         except OSError as exc:
             raise OSError(exc.errno, f"run {self.id}: could not sync {self.dir}: {exc}") from exc
@@ -315,12 +319,26 @@ class Run(Generic[H]):
         assert self.dir is not None  # noqa: S101 - _persist checked
         assert self._log is not None  # noqa: S101 - a run with a folder has a log
         self._unsynced = True
-        atomic_write(self.dir / CONFIG, render_defaults(written, self._descs), durable=False)
+        if not (exact and self._rendering is not None and self._rendering.change(mine)):
+            self._rendering = Rendering(written, self._descs) if exact else None
+        text = (
+            self._rendering.text() if self._rendering is not None else render_defaults(written, self._descs)
+        )
+        atomic_write(self.dir / CONFIG, text, durable=False)
         self._stamp = _stamp(self.dir / CONFIG) if exact else None
         layers = self._state.layers
         self._log.append({k: last_setting(self.config, layers, k).to_json() for k in mine if k in current})
+        # meta.json's fingerprint of this run's own config is written at the sync point; readers
+        # compute the fingerprint from config.yaml, the truth, meanwhile.
+        self._meta_behind = exact
+        if not exact:
+            self._write_meta(written)
+
+    def _write_meta(self, written: HyperParams) -> None:
+        assert self.dir is not None  # noqa: S101 - only for a run with a folder
         meta = {**self._meta, "config_fingerprint": fingerprint(written)}
         atomic_write(self.dir / META, _json_text(meta), durable=False)
+        self._meta_behind = False
 
     def _take(self, theirs: dict[str, Any]) -> ConfigError:
         """Another process changed keys this run changed too: take its values; the error that says so."""

@@ -32,8 +32,27 @@ def dump_mapping(data: Mapping[str, Any], comments: Mapping[Path, str] | None = 
     return "\n".join(lines) + "\n" if lines else "{}\n"
 
 
-def _emit_mapping(
-    data: Mapping[str, Any], indent: int, path: Path, comments: Mapping[Path, str], lines: list[str]
+def dump_lines(
+    data: Mapping[str, Any], comments: Mapping[Path, str], leaves: dict[Path, tuple[int, str]]
+) -> list[str]:
+    """``dump_mapping``'s lines; ``leaves`` gets each scalar of a mapping's line: its index and the text before the value."""
+    lines: list[str] = []
+    _emit_mapping(data, 0, (), comments, lines, leaves)
+    return lines or ["{}"]
+
+
+def leaf_line(head: str, value: object) -> str:
+    """The line of a scalar under a mapping key, from the text before the value (see ``dump_lines``)."""
+    return f"{head} {_dump_leaf(value)}"
+
+
+def _emit_mapping(  # noqa: PLR0917 - private recursion
+    data: Mapping[str, Any],
+    indent: int,
+    path: Path,
+    comments: Mapping[Path, str],
+    lines: list[str],
+    leaves: dict[Path, tuple[int, str]] | None = None,
 ) -> None:
     pad = " " * indent
     for key, value in data.items():
@@ -49,11 +68,13 @@ def _emit_mapping(
         head = f"{pad}{key_text}:"
         if is_mapping(value) and value:
             lines.append(head)
-            _emit_mapping(value, indent + 2, here, comments, lines)
+            _emit_mapping(value, indent + 2, here, comments, lines, leaves)
         elif is_list(value) and value:
             lines.append(head)
             _emit_sequence(value, indent + 2, here, comments, lines)
         else:
+            if leaves is not None and not isinstance(value, (Mapping, list)):
+                leaves[here] = (len(lines), head)
             lines.append(f"{head} {_dump_leaf(value)}")
 
 

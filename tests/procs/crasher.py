@@ -14,6 +14,7 @@ import sys
 from proc_schema import CONFIG_B, ProcParams
 
 import typed_config as tc
+from typed_config import _fs
 
 if __name__ == "__main__":
     root, path, point = sys.argv[1:4]
@@ -29,5 +30,16 @@ if __name__ == "__main__":
             os.kill(os.getpid(), signal.SIGKILL)
 
     os.replace = replace  # type: ignore[assignment]  # the trap, set once init has written
+    real_exchange = _fs._exchange
+
+    def exchange(temp: str, target: str) -> bool:
+        if os.path.basename(target) == "config.yaml" and point == "before-rename":
+            os.kill(os.getpid(), signal.SIGKILL)
+        done = real_exchange(temp, target)
+        if os.path.basename(target) == "config.yaml" and point == "after-rename":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return done
+
+    _fs._exchange = exchange
     run.config.update(CONFIG_B, allow_val_change=True)
     raise SystemExit("the trap did not fire")
