@@ -15,6 +15,7 @@ from typed_config._flatten import flatten
 from typed_config._fs import atomic_write
 from typed_config._introspect import check_schema, is_model, members
 from typed_config._keys import Path, field_keys, to_plain
+from typed_config._secrets import holds_secret
 from typed_config._sources.files import WANDB_KEYS
 from typed_config._yaml_dump import comment_block, dump_lines, dump_mapping, leaf_line
 
@@ -68,8 +69,9 @@ class Rendering:
             if path[1] == "value"
         }
         self._tail = _computed_note(type(config), config)
-        if self._tail:
-            self._leaves = {}  # computed values follow every change: the whole text is rendered again
+        if self._tail or holds_secret(type(config)):
+            # Computed values follow every change, a secret's text is its redaction: rendered whole.
+            self._leaves = {}
 
     def text(self) -> str:
         """The whole text, as ``render_defaults`` gives it for the config with every change made."""
