@@ -144,7 +144,7 @@ def _run_explain(args: argparse.Namespace) -> int:
             f"{args.target} has no key {args.key!r}{_hint(args.key, list(run.config.to_flat()))}"
         )
     lines = [f"{args.key} = {_shown(run.config[args.key])}"]
-    entries: list[Any] = chain  # pyright: ignore[reportUnknownVariableType] - JSON read from disk
+    entries: list[Any] = chain
     lines += [f"  {e.get('origin')}: {_shown(e.get('value'))}" for e in entries if is_dict(e)]
     out(_lines(lines))
     return EXIT_OK

@@ -79,11 +79,13 @@ class Rendering:
 
     def change(self, flat: Mapping[str, Any]) -> bool:
         """Rewrite the lines of these flat dot-keys; False (nothing changed) unless each was and stays a scalar."""
-        found = [(self._leaves.get(tuple(key.split("."))), value) for key, value in flat.items()]
-        if not all(where is not None and _scalar(value) for where, value in found):
-            return False
-        for where, value in found:
-            index, head = where  # type: ignore[misc]  # pyright: ignore[reportGeneralTypeIssues] - checked above
+        found: list[tuple[int, str, Any]] = []
+        for key, value in flat.items():
+            where = self._leaves.get(tuple(key.split(".")))
+            if where is None or not _scalar(value):
+                return False
+            found.append((*where, value))
+        for index, head, value in found:
             self._lines[index] = leaf_line(head, value)
         return True
 

@@ -51,7 +51,7 @@ def _read_bytes(path: Path) -> bytes | None:
 
 def fold(base: Mapping[str, Any], lines: list[dict[str, Any]]) -> dict[str, list[Any]]:
     """The chains of ``base`` with each line's entries appended (an entry equal to the chain's last is kept once)."""
-    chains: dict[str, list[Any]] = {k: list(v) for k, v in base.items() if is_list(v)}  # pyright: ignore[reportUnknownArgumentType]
+    chains: dict[str, list[Any]] = {k: list(v) for k, v in base.items() if is_list(v)}
     for line in lines:
         for key, entry in line.items():
             chain = chains.setdefault(key, [])
@@ -88,13 +88,14 @@ def read_provenance(run_dir: Path) -> dict[str, list[Any]]:
     Raises:
         ConfigError: ``provenance.json`` is not a JSON object, naming the file.
     """
+    base = log = None
     for _ in range(5):  # a writer that folds the log between the two reads: read again
         base = _read_bytes(run_dir / PROVENANCE)
         log = _read_bytes(run_dir / LOG)
         if _read_bytes(run_dir / PROVENANCE) == base:
             break
     try:
-        data = json.loads(base.decode("utf-8")) if base is not None else {}
+        data: Any = json.loads(base.decode("utf-8")) if base is not None else {}
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise _bad(run_dir / PROVENANCE, f"not valid JSON: {exc}") from None
     if not is_dict(data):

@@ -288,7 +288,11 @@ class Run(Generic[H]):
         """
         assert self.dir is not None  # noqa: S101 - _persist checked
         assert self._written is not None  # noqa: S101 - only called after a first write
-        if self._stamp is not None and self._stamp == _stamp(self.dir / CONFIG) and patch.keys() <= recorded:
+        if (
+            self._stamp is not None
+            and self._stamp == _stamp(self.dir / CONFIG)
+            and patch.keys() <= set(recorded)
+        ):
             # Nobody wrote since this run did, and the patch is the change just recorded (validated):
             # the file holds what this run last wrote, and the config now is what it will hold.
             self._write_files(self.config, patch, current, exact=True)

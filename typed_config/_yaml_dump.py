@@ -73,9 +73,9 @@ def _emit_mapping(  # noqa: PLR0917 - private recursion
             lines.append(head)
             _emit_sequence(value, indent + 2, here, comments, lines)
         else:
-            if leaves is not None and not isinstance(value, (Mapping, list)):
-                leaves[here] = (len(lines), head)
             lines.append(f"{head} {_dump_leaf(value)}")
+            if leaves is not None and _is_scalar(value):
+                leaves[here] = (len(lines) - 1, head)
 
 
 def _emit_sequence(
@@ -92,6 +92,10 @@ def _emit_sequence(
             _emit_sequence(item, indent + 2, (*path, index), comments, lines)
         else:
             lines.append(f"{pad}- {_dump_leaf(item)}")
+
+
+def _is_scalar(value: object) -> bool:
+    return not isinstance(value, (Mapping, list))
 
 
 def _dump_leaf(value: object) -> str:
