@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
 from typing_extensions import Self
 
+from typed_config._as_is import assigned_as_is, field_adapter, from_flat_as_is, scalar_targets, set_scalars
 from typed_config._bounds import check_bounds
 from typed_config._derived import computed_message, computed_name, frozen_key, frozen_problems, is_computed
 from typed_config._error_map import map_errors, under
@@ -16,13 +18,13 @@ from typed_config._errors import ConfigError, Origin, Problem, code_location
 from typed_config._fingerprint import fingerprint
 from typed_config._flatten import flatten, flatten_fields
 from typed_config._introspect import attribute_name, dotted_aliases, suggest
-from typed_config._keys import field_keys, format_path, is_mapping, replaced, to_plain, unflatten
-from typed_config._layers import KeyedLayer, Layer, attempt, encode, validate
+from typed_config._keys import field_keys, format_path, is_mapping, replaced, to_plain
+from typed_config._layers import Layer, attempt, encode, validate
 from typed_config._load import source_layer, with_selection_hint
 from typed_config._search_space import check_spaces
 from typed_config._secrets import redact_pairs
 from typed_config._sources.mapping import mapping_layer
-from typed_config._state import ConfigState, diff
+from typed_config._state import ConfigState, diff, unset_only
 from typed_config._text import computed_problem, from_scalars, to_scalars
 from typed_config._widening import inexact_integers, may_lose_digits
 
@@ -98,18 +100,10 @@ class HyperParams(BaseModel):
     def _assign(self, name: str, value: Any) -> None:
         """Validate ``value`` for field ``name`` by typed_config's rule, then set it."""
         cls = type(self)
-        adapter = cls.__typed_config_adapters__.get(name)
-        if adapter is None:
-            info = cls.model_fields[name]
-            # The field's type and constraints, without its alias and default (which would warn).
-            extras: list[Any] = list(info.metadata)
-            if info.discriminator is not None:
-                extras.append(Field(discriminator=info.discriminator))
-            annotated: Any = Annotated  # subscripted with a tuple built at run time
-            params = (info.annotation, *extras)
-            dynamic: Any = annotated[params] if extras else info.annotation
-            adapter = TypeAdapter[Any](dynamic)
-            cls.__typed_config_adapters__[name] = adapter
+        if assigned_as_is(cls, name, value, depth=self._tc_prefix.count(".") + 1):
+            self._assign_as_is(name, value)
+            return
+        adapter = field_adapter(cls, name, cls.__typed_config_adapters__)
         key = cls.model_fields[name].alias or name
         origin = Origin(text=f"assignment at {code_location()}")
         check_bounds(value, key, origin, depth=self._tc_prefix.count(".") + 1)  # before to_plain walks it
@@ -151,10 +145,25 @@ class HyperParams(BaseModel):
             gone,
         )
 
-    def _set_validated(self, name: str, converted: Any, key: str, origin: Origin) -> None:
+    def _assign_as_is(self, name: str, value: Any) -> None:
+        """``_assign`` for a value its strict validation gives back unchanged (``as_is``), not frozen."""
+        key, state = type(self).model_fields[name].alias or name, self._tc_state
+        if state is None:
+            self._set_validated(name, value, key, None)
+            return
+        origin, full = Origin(text=f"assignment at {code_location()}"), self._tc_prefix + key
+        changed = diff({full: self.__dict__[name]}, {full: value})
+        problems = state.check(changed, lambda _: origin, allow_val_change=True, deliberate=True)
+        if problems:
+            raise ConfigError(problems)
+        self._set_validated(name, value, key, origin)
+        state.record("assignment", {full: to_plain(value)} if changed else {}, lambda _: origin)
+
+    def _set_validated(self, name: str, converted: Any, key: str, origin: Origin | None) -> None:
         # pydantic's own assignment runs model validators; the value already has its type.
         _, errors = attempt(lambda: self.__pydantic_validator__.validate_assignment(self, name, converted))
         if errors is not None:
+            origin = origin or Origin(text=f"assignment at {code_location()}")
             raise map_errors(under(key, name, errors), type(self), {key: to_plain(converted)}, []).at(origin)
         _attach(self.__dict__[name], self._tc_state, f"{self._tc_prefix}{key}.")
 
@@ -287,32 +296,40 @@ class HyperParams(BaseModel):
             raise ConfigError(problems)
         state, prefix = self._tc_state, self._tc_prefix
         if defaults_only and state is not None:
-            layer = _unset_only(layer, state, prefix)
-        base = Layer("the current value", to_plain(self, reveal=True))
-        try:
-            updated = validate(cls, [base, layer])
-        except ConfigError as exc:
-            raise with_selection_hint(exc, source) from None
-        old, new = flatten_fields(self, reveal=True), flatten_fields(updated, reveal=True)
+            layer = unset_only(layer, state, prefix)
+        targets = scalar_targets(self, layer.data)  # plain scalars: only they are validated
+        if targets is not None:
+            old = {key: owner.__dict__[name] for owner, name, key, _ in targets}
+            new = {key: value for *_, key, value in targets}
+            apply = functools.partial(set_scalars, targets)
+        else:
+            try:
+                updated = validate(cls, [Layer("the current value", to_plain(self, reveal=True)), layer])
+            except ConfigError as exc:
+                raise with_selection_hint(exc, source) from None
+            old, new = flatten_fields(self, reveal=True), flatten_fields(updated, reveal=True)
+            apply = functools.partial(adopt, self, updated)
         delta = redact_pairs(cls, diff(old, new))
         frozen = frozen_problems(cls, list(delta), prefix, lambda key: layer.origin(tuple(key.split("."))))
         if frozen:
             raise ConfigError(frozen)
+        if state is None:
+            apply()
+            return
         changed = {prefix + k: v for k, v in delta.items()}
-        if state is not None:
 
-            def origin_of(key: str) -> Origin:
-                return layer.origin(tuple(key[len(prefix) :].split(".")))
+        def origin_of(key: str) -> Origin:
+            return layer.origin(tuple(key[len(prefix) :].split(".")))
 
-            problems = state.check(changed, origin_of, allow_val_change=allow_val_change, deliberate=False)
-            if problems:
-                raise ConfigError(problems)
-            given = {prefix + k: v for k, v in new.items() if prefix + k in changed or _given(layer, k)}
-            recorded = {k: v for k, v in given.items() if k in changed or not state.is_set(k)}
-            adopt(self, updated)  # first: recording tells the run, which writes the config
-            state.record(verb, recorded, origin_of, [k for k in changed if k[len(prefix) :] not in new])
-        else:
-            adopt(self, updated)
+        problems = state.check(changed, origin_of, allow_val_change=allow_val_change, deliberate=False)
+        if problems:
+            raise ConfigError(problems)
+        given = {
+            prefix + k: v for k, v in new.items() if prefix + k in changed or layer.has(tuple(k.split(".")))
+        }
+        recorded = {k: v for k, v in given.items() if k in changed or not state.is_set(k)}
+        apply()  # first: recording tells the run, which writes the config
+        state.record(verb, recorded, origin_of, [k for k in changed if k[len(prefix) :] not in new])
 
     def _share(self, state: ConfigState | None, prefix: str) -> None:
         self._tc_state = state
@@ -353,8 +370,9 @@ class HyperParams(BaseModel):
         Raises:
             ConfigError: every problem, each naming its key.
         """
-        if scalars:
-            flat = from_scalars(cls, flat)
+        flat = from_scalars(cls, flat) if scalars else flat
+        if (found := from_flat_as_is(cls, flat)) is not None:  # else the full path names the problems
+            return found
         layer, problems = mapping_layer(flat, "from_flat", lambda key: f"from_flat()[{key!r}]")
         if problems:
             raise ConfigError(problems)
@@ -382,15 +400,3 @@ def adopt(target: HyperParams, source: BaseModel) -> None:
     Nothing is checked or recorded: the caller has validated ``source`` and keeps the provenance.
     """
     target._adopt(source)  # noqa: SLF001  # pyright: ignore[reportPrivateUsage] - its own bookkeeping
-
-
-def _given(layer: Layer, key: str) -> bool:
-    return layer.has(tuple(key.split(".")))
-
-
-def _unset_only(layer: Layer, state: ConfigState, prefix: str) -> Layer:
-    """The part of a layer whose keys are not set yet (for setdefaults)."""
-    flat = flatten(layer.data)
-    kept = {k: v for k, v in flat.items() if not state.is_set(prefix + k)}
-    origins = {k: layer.origin(tuple(k.split("."))) for k in kept}
-    return KeyedLayer(layer.name, unflatten(kept), origins, layer.origin(()))

@@ -101,6 +101,14 @@ class ConfigState:
             self.listener(values, removed)
 
 
+def unset_only(layer: Layer, state: ConfigState, prefix: str) -> Layer:
+    """The part of a layer whose keys are not set yet (for setdefaults)."""
+    flat = flatten(layer.data)
+    kept = {k: v for k, v in flat.items() if not state.is_set(prefix + k)}
+    origins = {k: layer.origin(tuple(k.split("."))) for k in kept}
+    return KeyedLayer(layer.name, unflatten(kept), origins, layer.origin(()))
+
+
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     """The flat keys whose values differ, with (old, new); a missing key counts as None."""
     return {
