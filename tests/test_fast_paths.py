@@ -22,7 +22,7 @@ from typed_config._as_is import as_is, plain_type
 def full_path() -> Iterator[None]:
     """Every assignment takes the full path: JSON, strict validation, then pydantic's assignment."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_model, "plain_type", lambda _cls, _name: None)
+        patch.setattr(_model, "assigned_as_is", lambda *_args, **_kwargs: False)
         patch.setattr(_model, "scalar_targets", lambda _root, _data: None)
         patch.setattr(_model, "from_flat_as_is", lambda _schema, _flat: None)
         yield
