@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
@@ -317,10 +317,7 @@ class HyperParams(BaseModel):
             apply()
             return
         changed = {prefix + k: v for k, v in delta.items()}
-
-        def origin_of(key: str) -> Origin:
-            return layer.origin(tuple(key[len(prefix) :].split(".")))
-
+        origin_of: Callable[[str], Origin] = lambda key: layer.origin(tuple(key[len(prefix) :].split(".")))  # noqa: E731
         problems = state.check(changed, origin_of, allow_val_change=allow_val_change, deliberate=False)
         if problems:
             raise ConfigError(problems)
