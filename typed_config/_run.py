@@ -395,6 +395,8 @@ def _ended_by(error: BaseException) -> tuple[str, dict[str, Any]]:
     if isinstance(error, KeyboardInterrupt):
         return "killed", {"exception": "KeyboardInterrupt"}
     return "crashed", {"exception": type(error).__name__}
+
+
 def _stamp(path: Path) -> tuple[int, int, int, int] | None:
     """What tells one version of a file from another: a writer replaces it whole, as a new file."""
     try:
