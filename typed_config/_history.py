@@ -169,3 +169,12 @@ def sync(run_dir: Path, names: tuple[str, ...]) -> None:
     for name in names:
         fsync_path(run_dir / name)
     fsync_folder(str(run_dir))
+
+
+def file_stamp(path: Path) -> tuple[int, int, int, int] | None:
+    """What tells one version of a file from another: a writer replaces it whole, as a new file."""
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (found.st_ino, found.st_mtime_ns, found.st_ctime_ns, found.st_size)

@@ -102,3 +102,14 @@ def _holders(flat: Iterable[str]) -> set[str]:
 
 def _changed(key: str, read: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
     return not same(read.get(key, REMOVED), now.get(key, REMOVED))
+
+
+def involves(problem_key: str | None, key: str) -> bool:
+    """Whether a problem (at ``schedule[0].epoch``, say) is about the flat key ``key`` (``schedule``)."""
+    if problem_key is None:
+        return True
+    return (
+        problem_key == key
+        or problem_key.startswith((key + ".", key + "["))
+        or key.startswith(problem_key + ".")
+    )

@@ -10,7 +10,6 @@ In-place changes (``cfg.tags.append(...)``) are found and checked at ``run.updat
 from __future__ import annotations
 
 import atexit
-import os
 import sys
 from collections.abc import Collection
 from pathlib import Path
@@ -25,11 +24,11 @@ from typed_config._explain import Explanation, explain, last_setting
 from typed_config._fingerprint import fingerprint
 from typed_config._flatten import flatten, flatten_fields
 from typed_config._fs import atomic_write
-from typed_config._history import Appender, dumps, sync, write_provenance
+from typed_config._history import Appender, dumps, file_stamp, sync, write_provenance
 from typed_config._keys import to_plain, unflatten
 from typed_config._layers import KeyedLayer, Layer, validate
 from typed_config._model import HyperParams, adopt
-from typed_config._patch import REMOVED, apply_patch, changes, clashes
+from typed_config._patch import REMOVED, apply_patch, changes, clashes, involves
 from typed_config._state import ConfigState, diff
 from typed_config._store import (
     CONFIG,
@@ -190,7 +189,7 @@ class Run(Generic[H]):
             return
         try:
             with locked(self.dir):
-                if self._meta_behind and self._stamp == _stamp(self.dir / CONFIG):
+                if self._meta_behind and self._stamp == file_stamp(self.dir / CONFIG):
                     self._write_meta(self.config)  # config.yaml holds this run's config
                 sync(self.dir, (CONFIG, META))
         except OSError as exc:
@@ -222,7 +221,7 @@ class Run(Generic[H]):
         problems += self._state.check(changed, lambda _: origin, allow_val_change=True, deliberate=True)
         if problems and not partial:
             raise ConfigError(problems)
-        bad = {k for k in changed if any(_involves(p.key, k) for p in problems)}
+        bad = {k for k in changed if any(involves(p.key, k) for p in problems)}
         if bad:
             self._undo({k: self._snapshot.get(k, REMOVED) for k in bad})
         kept = {k: current[k] for k in changed if k in current and k not in bad}  # a removed key is no value
@@ -274,7 +273,7 @@ class Run(Generic[H]):
             chains[key] = [*earlier, *chain[2:]] if earlier else chain
         write_provenance(self.dir, chains)
         write_json(self.dir / META, {**self._meta, "config_fingerprint": self.config.fingerprint()})
-        self._stamp = _stamp(self.dir / CONFIG)
+        self._stamp = file_stamp(self.dir / CONFIG)
         return {}
 
     def _write_changes(
@@ -290,7 +289,7 @@ class Run(Generic[H]):
         assert self._written is not None  # noqa: S101 - only called after a first write
         if (
             self._stamp is not None
-            and self._stamp == _stamp(self.dir / CONFIG)
+            and self._stamp == file_stamp(self.dir / CONFIG)
             and patch.keys() <= set(recorded)
         ):
             # Nobody wrote since this run did, and the patch is the change just recorded (validated):
@@ -329,7 +328,7 @@ class Run(Generic[H]):
             self._rendering.text() if self._rendering is not None else render_defaults(written, self._descs)
         )
         atomic_write(self.dir / CONFIG, text, durable=False)
-        self._stamp = _stamp(self.dir / CONFIG) if exact else None
+        self._stamp = file_stamp(self.dir / CONFIG) if exact else None
         layers = self._state.layers
         self._log.append({k: last_setting(self.config, layers, k).to_json() for k in mine if k in current})
         # meta.json's fingerprint of this run's own config is written at the sync point; readers
@@ -341,7 +340,7 @@ class Run(Generic[H]):
     def _write_meta(self, written: HyperParams) -> None:
         assert self.dir is not None  # noqa: S101 - only for a run with a folder
         meta = {**self._meta, "config_fingerprint": fingerprint(written)}
-        atomic_write(self.dir / META, _json_text(meta), durable=False)
+        atomic_write(self.dir / META, dumps(meta, indent=2) + "\n", durable=False)
         self._meta_behind = False
 
     def _take(self, theirs: dict[str, Any]) -> ConfigError:
@@ -395,27 +394,3 @@ def _ended_by(error: BaseException) -> tuple[str, dict[str, Any]]:
     if isinstance(error, KeyboardInterrupt):
         return "killed", {"exception": "KeyboardInterrupt"}
     return "crashed", {"exception": type(error).__name__}
-
-
-def _stamp(path: Path) -> tuple[int, int, int, int] | None:
-    """What tells one version of a file from another: a writer replaces it whole, as a new file."""
-    try:
-        found = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (found.st_ino, found.st_mtime_ns, found.st_ctime_ns, found.st_size)
-
-
-def _json_text(data: Any) -> str:
-    return dumps(data, indent=2) + "\n"
-
-
-def _involves(problem_key: str | None, key: str) -> bool:
-    """Whether a problem (at ``schedule[0].epoch``, say) is about the flat key ``key`` (``schedule``)."""
-    if problem_key is None:
-        return True
-    return (
-        problem_key == key
-        or problem_key.startswith((key + ".", key + "["))
-        or key.startswith(problem_key + ".")
-    )
