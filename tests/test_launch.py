@@ -322,6 +322,42 @@ def test_a_swept_value_equal_to_the_schema_default_still_beats_the_defaults_file
     assert "seed:\n  value: 0\n" in config
 
 
+def test_count_alone_draws_configs_from_the_schemas_search_space(tmp_path: Path) -> None:
+    done = launch_cli(tmp_path, "--count", "3", "--seed", "5", "--jobs", "2")
+    assert done.returncode == 0, done.stderr
+    rates = [j["lr"] for j in jobs(tmp_path)]
+    assert len(rates) == 3
+    assert all(1e-4 <= lr <= 1e-1 and lr != 0.001 for lr in rates)  # drawn, not the default
+    assert len(set(rates)) == 3
+    ident = state(tmp_path)["id"]
+    config = (tmp_path / "launches" / ident / "config-0001.yaml").read_text()
+    assert "# from the search space of Job (parameter lr)\nlr:\n" in config
+
+
+def test_count_alone_needs_a_schema_with_a_space(tmp_path: Path) -> None:
+    (tmp_path / "plain.py").write_text(
+        "import typed_config as tc\n\nclass P(tc.HyperParams):\n    lr: float = 0.1\n"
+    )
+    argv = [
+        sys.executable,
+        "-m",
+        "typed_config",
+        "launch",
+        "--schema",
+        "plain.py:P",
+        "--count",
+        "2",
+        "--",
+        "true",
+    ]
+    done = subprocess.run(
+        argv, cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 2
+    assert "P declares no search space" in done.stderr
+    assert not (tmp_path / "launches").exists()
+
+
 def test_a_grid_too_large_is_refused_before_anything_is_made(tmp_path: Path) -> None:
     values = ",".join(str(i) for i in range(1, 401))
     done = launch_cli(tmp_path, "--grid", f"seed={values}", "--grid", f"pause={values}")

@@ -95,7 +95,12 @@ def add_launch_command(commands: Any) -> None:
         metavar="KEY=V1,V2",
         help="one axis of a grid (Hydra's a=1,2), values read by the field's type; several give their product",
     )
-    parser.add_argument("--count", type=int, metavar="N", help="a random sweep's number of configs")
+    parser.add_argument(
+        "--count",
+        type=int,
+        metavar="N",
+        help="a random sweep's number of configs; alone, configs drawn from the schema's search space",
+    )
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="a random sweep's seed")
     defaults = parser.add_mutually_exclusive_group()
     defaults.add_argument(
@@ -128,8 +133,10 @@ def _run_launch(args: argparse.Namespace) -> int:
         check_readable(path)
     if args.sweep and args.grid:
         raise UsageError("give a sweep file or --grid lists, not both")
-    if not args.sweep and not args.grid:
-        raise UsageError("launch needs a sweep file or --grid KEY=V1,V2")
+    if not args.sweep and not args.grid and args.count is None:
+        raise UsageError(
+            "launch needs a sweep file, --grid KEY=V1,V2, or --count N (the schema's search space)"
+        )
     backend = _backend(args)
     defaults: Any = None if args.no_defaults else args.defaults or _default_file()
     try:

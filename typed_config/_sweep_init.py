@@ -81,20 +81,45 @@ def sweep_text(schema: type[BaseModel], *, method: str, metric: str, goal: str, 
         raise UsageError(str(exc)) from None
     if not items:
         raise UsageError(f"{schema.__name__} declares no search space (see typed_config.search)")
-    parameters: dict[str, Any] = {}
     comments: dict[Path, str] = {}
-    for item in items:
-        if item.key in parameters:  # a key several variants declare: wandb holds one space per name
-            comments[("parameters", item.key)] = f"also declared for another variant: {item.name}"
-            continue
-        parameters[item.key] = _parameter(item, grid=method == "grid")
-        if item.key in {tag for s in items for tag, _ in s.when}:
-            comments[("parameters", item.key)] = _NO_CONDITIONALS.format(tag=item.key)
+    try:
+        parameters = _parameters(items, grid=method == "grid", comments=comments)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     sweep: dict[str, Any] = {"program": program, "method": method}
     sweep["metric"] = {"name": metric, "goal": goal}
     sweep["parameters"] = parameters
     comments[("program",)] = f"A wandb sweep over the search space of {schema.__name__}"
     return dump_mapping(sweep, comments)
+
+
+def space_parameters(schema: type[BaseModel]) -> dict[str, Any]:
+    """The wandb ``parameters`` of a random sweep over the schema's declared space.
+
+    Raises:
+        TypeError: the schema declares no space, or one wandb cannot draw from.
+    """
+    items = spaced(schema)
+    if not items:
+        raise TypeError(f"{schema.__name__} declares no search space (see typed_config.search)")
+    try:
+        return _parameters(items, grid=False, comments={})
+    except ValueError as exc:
+        raise TypeError(str(exc)) from None
+
+
+def _parameters(items: list[Searched], *, grid: bool, comments: dict[Path, str]) -> dict[str, Any]:
+    """One wandb parameter per searched dot-key (the first variant's, when several declare it)."""
+    parameters: dict[str, Any] = {}
+    tags = {tag for s in items for tag, _ in s.when}
+    for item in items:
+        if item.key in parameters:  # a key several variants declare: wandb holds one space per name
+            comments[("parameters", item.key)] = f"also declared for another variant: {item.name}"
+            continue
+        parameters[item.key] = _parameter(item, grid=grid)
+        if item.key in tags:
+            comments[("parameters", item.key)] = _NO_CONDITIONALS.format(tag=item.key)
+    return parameters
 
 
 def _parameter(item: Searched, *, grid: bool) -> dict[str, Any]:
@@ -108,11 +133,11 @@ def _parameter(item: Searched, *, grid: bool) -> dict[str, Any]:
     if isinstance(dist, Uniform) and dist.q is not None:  # wandb's q rounds to multiples of q, not low + k q
         return {"values": dist.grid()}
     if grid:
-        raise UsageError(
+        raise ValueError(
             f"--method grid: {item.name} is {dist!r}, which has no finite values; use random or bayes"
         )
     if isinstance(dist, LogUniform):
         return {"distribution": "log_uniform_values", "min": dist.low, "max": dist.high}
     if isinstance(dist, Uniform):
         return {"distribution": "uniform", "min": dist.low, "max": dist.high}
-    raise UsageError(f"{item.name}: wandb cannot draw from {dist!r}")
+    raise ValueError(f"{item.name}: wandb cannot draw from {dist!r}")

@@ -12,13 +12,14 @@ import json
 import os
 import sys
 import time
-from typing import Literal
+from typing import Annotated, Literal
 
 import typed_config as tc
+from typed_config import search
 
 
 class Job(tc.HyperParams):
-    lr: float = tc.Field(default=0.001, gt=0)
+    lr: Annotated[float, search.LogUniform(1e-4, 1e-1)] = tc.Field(default=0.001, gt=0)
     seed: int = 0
     mode: Literal["ok", "fail", "raise", "sleep", "fail-once"] = "ok"
     pause: float = 0.0

@@ -96,7 +96,9 @@ def launch(
         command: the program and its arguments, such as ``["python", "train.py"]``.
         backend: ``Local(jobs=2)`` (the default: one at a time), ``Slurm(...)`` or ``Ray(...)``.
         grid: ``["optimizer.lr=0.1,0.01", ...]`` or ``{"optimizer.lr": [0.1, 0.01]}``: their product.
-        count: a random sweep's number of configs, or a grid sweep's first ``count``.
+        count: a random sweep's number of configs, or a grid sweep's first ``count``; with no
+            configs and no grid, how many configs to draw from the schema's own search space
+            (``typed_config.search``).
         seed: a random sweep's seed.
         defaults: the defaults file the command's ``init`` reads (``config-defaults.yaml`` when it
             exists); the configs are validated over it. None: none.
@@ -160,8 +162,17 @@ def _choices(
     if isinstance(configs, Mapping):
         sweep: Mapping[str, Any] = configs  # pyright: ignore[reportUnknownVariableType]
         return sweep_choices(schema, sweep, count, seed), "sweep"
+    if configs is None and count is not None:  # the schema's own search space, drawn count times
+        from typed_config._sweep_init import space_parameters
+
+        space = {"method": "random", "parameters": space_parameters(schema)}
+        return sweep_choices(
+            schema, space, count, seed, name=f"the search space of {schema.__name__}"
+        ), "space"
     if configs is None:
-        raise TypeError("launch needs configs: a sweep, a list of mappings, or a grid")
+        raise TypeError(
+            "launch needs configs: a sweep, a list of mappings, a grid, or a count over the schema's space"
+        )
     return given_choices(schema, configs), "configs"
 
 

@@ -105,7 +105,12 @@ def given_choices(schema: type[BaseModel], configs: Iterable[Mapping[str, Any]])
 
 
 def sweep_choices(
-    schema: type[BaseModel], sweep: str | os.PathLike[str] | Mapping[str, Any], count: int | None, seed: int
+    schema: type[BaseModel],
+    sweep: str | os.PathLike[str] | Mapping[str, Any],
+    count: int | None,
+    seed: int,
+    *,
+    name: str = "sweep",
 ) -> list[Layer]:
     """The configs a grid or random sweep expands to, as layers of the keys it sets in them.
 
@@ -120,7 +125,7 @@ def sweep_choices(
         expand_runs(schema, sweep, count=count, seed=seed, defaults=None), MAX_CONFIGS + 1
     )
     runs = [(unflatten(flatten(config)), paths) for config, paths in made]
-    name = os.fspath(sweep) if not isinstance(sweep, Mapping) else "sweep"
+    name = os.fspath(sweep) if not isinstance(sweep, Mapping) else name
     if len(runs) > MAX_CONFIGS:
         message = f"the sweep has more than the {MAX_CONFIGS:,} configs a launch may have; give a count"
         raise ConfigError([Problem(None, message, Origin(text=name))])
