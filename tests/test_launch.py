@@ -31,14 +31,16 @@ def _env() -> dict[str, str]:
     return env
 
 
-def launch_cli(cwd: Path, *args: str, command: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+def launch_cli(
+    cwd: Path, *args: str, command: list[str] | None = None, schema: str = SCHEMA
+) -> subprocess.CompletedProcess[str]:
     argv = [
         sys.executable,
         "-m",
         "typed_config",
         "launch",
         "--schema",
-        SCHEMA,
+        schema,
         *args,
         "--",
         *(JOB if command is None else command),
@@ -338,21 +340,7 @@ def test_count_alone_needs_a_schema_with_a_space(tmp_path: Path) -> None:
     (tmp_path / "plain.py").write_text(
         "import typed_config as tc\n\nclass P(tc.HyperParams):\n    lr: float = 0.1\n"
     )
-    argv = [
-        sys.executable,
-        "-m",
-        "typed_config",
-        "launch",
-        "--schema",
-        "plain.py:P",
-        "--count",
-        "2",
-        "--",
-        "true",
-    ]
-    done = subprocess.run(
-        argv, cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=60, check=False
-    )
+    done = launch_cli(tmp_path, "--count", "2", command=["true"], schema="plain.py:P")
     assert done.returncode == 2
     assert "P declares no search space" in done.stderr
     assert not (tmp_path / "launches").exists()

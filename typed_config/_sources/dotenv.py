@@ -11,7 +11,6 @@ quotes keep them literal, as in a shell and in Docker Compose. Nothing else is i
 from __future__ import annotations
 
 import bisect
-import codecs
 import os
 import re
 from collections.abc import Mapping
@@ -20,22 +19,22 @@ from typing import Final, NamedTuple
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._yaml_text import MAX_BYTES, checked_bytes
 
-# python-dotenv's grammar (dotenv/parser.py), one binding at a time.
-_SPACE: Final = re.compile(r"\s*")
-_BLANKS: Final = re.compile(r"[^\S\r\n]*")
-_EXPORT: Final = re.compile(r"(?:export[^\S\r\n]+)?")
-_SINGLE_QUOTED_KEY: Final = re.compile(r"'([^']+)'")
-_UNQUOTED_KEY: Final = re.compile(r"([^=\#\s]+)")
-_EQUAL_SIGN: Final = re.compile(r"=[^\S\r\n]*")
-_SINGLE_QUOTED: Final = re.compile(r"'((?:\\.|[^'\\])*)'", re.DOTALL)
-_DOUBLE_QUOTED: Final = re.compile(r'"((?:\\.|[^"\\])*)"', re.DOTALL)
-_UNQUOTED: Final = re.compile(r"[^\r\n]*")
-_COMMENT: Final = re.compile(r"(?:[^\S\r\n]*#[^\r\n]*)?")
-_END_OF_LINE: Final = re.compile(r"[^\S\r\n]*(?:\r\n|\n|\r|$)")
-_REST_OF_LINE: Final = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)?")
-_INLINE_COMMENT: Final = re.compile(r"\s+#.*")
-_DOUBLE_ESCAPES: Final = re.compile(r"\\[\\'\"abfnrtv]")
-_SINGLE_ESCAPES: Final = re.compile(r"\\[\\']")
+# What a backslash means inside quotes: in double quotes the C escapes, in single quotes only
+# the quote and the backslash itself; any other backslash is kept as written.
+_DOUBLE_ESCAPES: Final = {
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+}
+_SINGLE_ESCAPES: Final = {"\\": "\\", "'": "'"}
+_NEWLINE_CHARS: Final = "\r\n"
 _VARIABLE: Final = re.compile(r"\$\{(?P<name>[^}:]*)(?::-(?P<default>[^}]*))?\}")
 _NEWLINES: Final = re.compile(r"\r\n|\n|\r")
 
@@ -95,7 +94,9 @@ def _parse(text: str, source: str, environ: Mapping[str, str]) -> dict[str, Vari
         except _Syntax as exc:
             line, column = lines.at(exc.offset)
             problems.append(Problem(None, _SYNTAX_MESSAGE, Origin(path=source, line=line, column=column)))
-            offset = _match(_REST_OF_LINE, text, exc.offset).end()
+            skipped = _Cursor(text, exc.offset)
+            skipped.next_line()
+            offset = skipped.at
             continue
         if binding is None:
             continue
@@ -126,52 +127,132 @@ _SYNTAX_MESSAGE: Final = (
 _Binding = tuple[str, int, str | None, int, str]  # name, its offset, value, its offset, its quote
 
 
-def _match(pattern: re.Pattern[str], text: str, offset: int) -> re.Match[str]:
-    found = pattern.match(text, offset)
-    if found is None:
-        raise _Syntax(offset)
-    return found
+class _Cursor:
+    """A position in the text and the few moves a ``.env`` line needs."""
+
+    def __init__(self, text: str, at: int) -> None:
+        self.text = text
+        self.at = at
+
+    def char(self) -> str:
+        return self.text[self.at : self.at + 1]
+
+    def skip_blanks(self) -> int:
+        """Skip spaces and tabs (not line breaks); how many were skipped."""
+        start = self.at
+        while (
+            self.at < len(self.text)
+            and self.text[self.at].isspace()
+            and self.text[self.at] not in _NEWLINE_CHARS
+        ):
+            self.at += 1
+        return self.at - start
+
+    def line_end(self) -> int:
+        """Where the current line's break (or the text) ends it."""
+        ends = [i for i in (self.text.find("\r", self.at), self.text.find("\n", self.at)) if i >= 0]
+        return min(ends, default=len(self.text))
+
+    def next_line(self) -> None:
+        """Move past the current line and its break (CR LF counts as one)."""
+        self.at = self.line_end()
+        self.at += 2 if self.text.startswith("\r\n", self.at) else 1 if self.at < len(self.text) else 0
 
 
 def _binding(text: str, offset: int) -> tuple[int, _Binding | None]:
     """Read one binding (or blank space and a comment) from ``offset``; the new offset and what it bound."""
-    offset = _match(_SPACE, text, offset).end()
-    if offset >= len(text):
-        return offset, None
-    if text[offset] == "#":
-        return _match(_REST_OF_LINE, text, offset).end(), None
-    offset = _match(_EXPORT, text, offset).end()
-    key = _match(_SINGLE_QUOTED_KEY if text.startswith("'", offset) else _UNQUOTED_KEY, text, offset)
-    name, name_at = key.group(1), key.start()
-    offset = _match(_BLANKS, text, key.end()).end()
+    cursor = _Cursor(text, offset)
+    while cursor.at < len(text) and text[cursor.at].isspace():
+        cursor.at += 1
+    if cursor.at >= len(text):
+        return cursor.at, None
+    if cursor.char() == "#":
+        cursor.next_line()
+        return cursor.at, None
+    if text.startswith("export", cursor.at):
+        after = _Cursor(text, cursor.at + len("export"))
+        if after.skip_blanks():
+            cursor.at = after.at
+    name_at = cursor.at
+    name = _name(cursor)
+    cursor.skip_blanks()
     value: str | None = None
-    value_at, quote = offset, ""
-    if text.startswith("=", offset):
-        equal = _match(_EQUAL_SIGN, text, offset)
-        offset = value_at = equal.end()
-        if len(equal.group()) > 1 and text.startswith("#", offset):
+    value_at, quote = cursor.at, ""
+    if cursor.char() == "=":
+        cursor.at += 1
+        spaced = cursor.skip_blanks() > 0
+        value_at = cursor.at
+        if spaced and cursor.char() == "#":
             value = ""  # `KEY= # comment`: empty; `KEY=#x` is the text `#x`
         else:
-            offset, value, quote = _value(text, offset)
-    offset = _match(_COMMENT, text, offset).end()
-    offset = _match(_END_OF_LINE, text, offset).end()
-    return offset, (name, name_at, value, value_at, quote)
+            value, quote = _value(cursor)
+    _end_of_binding(cursor)
+    return cursor.at, (name, name_at, value, value_at, quote)
 
 
-def _value(text: str, offset: int) -> tuple[int, str, str]:
-    quote = text[offset : offset + 1]
-    if quote == "'":
-        found = _match(_SINGLE_QUOTED, text, offset)
-        return found.end(), _SINGLE_ESCAPES.sub(_unescape, found.group(1)), quote
-    if quote == '"':
-        found = _match(_DOUBLE_QUOTED, text, offset)
-        return found.end(), _DOUBLE_ESCAPES.sub(_unescape, found.group(1)), quote
-    found = _match(_UNQUOTED, text, offset)
-    return found.end(), _INLINE_COMMENT.sub("", found.group()).rstrip(), ""
+def _name(cursor: _Cursor) -> str:
+    """A name in single quotes, or a run of characters up to blanks, ``=`` or ``#``."""
+    start, text = cursor.at, cursor.text
+    if cursor.char() == "'":
+        close = text.find("'", start + 1)
+        if close <= start + 1:
+            raise _Syntax(start)
+        cursor.at = close + 1
+        return text[start + 1 : close]
+    while cursor.at < len(text) and not text[cursor.at].isspace() and text[cursor.at] not in "=#":
+        cursor.at += 1
+    if cursor.at == start:
+        raise _Syntax(start)
+    return text[start : cursor.at]
 
 
-def _unescape(match: re.Match[str]) -> str:
-    return str(codecs.decode(match.group(), "unicode-escape"))
+def _value(cursor: _Cursor) -> tuple[str, str]:
+    """The value at the cursor and its quote (empty when unquoted); the cursor moves past it."""
+    quote = cursor.char()
+    if quote in ("'", '"'):
+        return _unescaped(_quoted(cursor, quote), _SINGLE_ESCAPES if quote == "'" else _DOUBLE_ESCAPES), quote
+    end = cursor.line_end()
+    raw = cursor.text[cursor.at : end]
+    cursor.at = end
+    cut = next((i for i in range(1, len(raw)) if raw[i] == "#" and raw[i - 1].isspace()), len(raw))
+    return raw[:cut].rstrip(), ""  # an inline comment follows whitespace
+
+
+def _quoted(cursor: _Cursor, quote: str) -> str:
+    """The text between ``quote`` and its closing twin (a backslash keeps the next character in)."""
+    start, text = cursor.at, cursor.text
+    index = start + 1
+    while index < len(text) and text[index] != quote:
+        index += 2 if text[index] == "\\" else 1
+    if index >= len(text):
+        raise _Syntax(start)
+    cursor.at = index + 1
+    return text[start + 1 : index]
+
+
+def _unescaped(body: str, table: Mapping[str, str]) -> str:
+    parts: list[str] = []
+    index = 0
+    while index < len(body):
+        char = body[index]
+        if char == "\\" and body[index + 1 : index + 2] in table:
+            parts.append(table[body[index + 1]])
+            index += 2
+        else:
+            parts.append(char)
+            index += 1
+    return "".join(parts)
+
+
+def _end_of_binding(cursor: _Cursor) -> None:
+    """Blanks and a comment may end a binding's line; anything else is a syntax error there."""
+    start = cursor.at
+    cursor.skip_blanks()
+    if cursor.char() == "#":
+        cursor.at = cursor.line_end()
+    if cursor.at < len(cursor.text) and cursor.char() not in _NEWLINE_CHARS:
+        raise _Syntax(start)
+    cursor.next_line()
 
 
 def _expand(
