@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from typed_config._yaml_io import MAX_BYTES
+from typed_config._yaml.read import MAX_BYTES
 
 
 def _bomb(levels: int, width: int = 10) -> str:
@@ -56,7 +56,7 @@ CASES: dict[str, Callable[[], str]] = {
 _CHILD = """
 import json, sys, time
 import typed_config as tc
-from typed_config._yaml_io import load_document
+from typed_config._yaml.read import load_document
 
 
 def high_water() -> int:

@@ -12,7 +12,7 @@ from _generate import build_workload
 from bench_core import Row, compare
 
 import typed_config as tc
-from typed_config._yaml_dump import dump_mapping
+from typed_config._yaml.dump import dump_mapping
 
 LEAVES = 1_000
 PRESETS = 10

@@ -224,22 +224,17 @@ def schemas(
 
 def values_for(annotation: Any) -> st.SearchStrategy[Any]:
     """Valid Python values for a field annotated ``annotation`` (only the types ``schemas`` makes)."""
-    if annotation is bool:
-        return st.booleans()
-    if annotation is int:
-        return ints
-    if annotation is float:
-        return floats
-    if annotation is str:
-        return texts
-    if annotation is pydantic.SecretStr:
-        return secret_texts.map(pydantic.SecretStr)
-    if annotation is pydantic.SecretBytes:
-        return secret_texts.map(lambda text: pydantic.SecretBytes(text.encode()))
+    scalar = _SCALAR_VALUES.get(annotation)
+    if scalar is not None:
+        return scalar
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return st.sampled_from(list(annotation))
     if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
         return instances(annotation)
+    return _generic_values(annotation)
+
+
+def _generic_values(annotation: Any) -> st.SearchStrategy[Any]:
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is Literal:
         return st.sampled_from(args)
@@ -252,6 +247,16 @@ def values_for(annotation: Any) -> st.SearchStrategy[Any]:
     if origin in (typing.Union, types.UnionType):
         return st.one_of(*(st.none() if arg is type(None) else values_for(arg) for arg in args))
     raise NotImplementedError(f"no strategy for {annotation!r}")
+
+
+_SCALAR_VALUES: dict[Any, st.SearchStrategy[Any]] = {
+    bool: st.booleans(),
+    int: ints,
+    float: floats,
+    str: texts,
+    pydantic.SecretStr: secret_texts.map(pydantic.SecretStr),
+    pydantic.SecretBytes: secret_texts.map(lambda text: pydantic.SecretBytes(text.encode())),
+}
 
 
 def instances(schema: type[pydantic.BaseModel]) -> st.SearchStrategy[Any]:

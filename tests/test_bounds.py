@@ -20,7 +20,7 @@ from schemas import HParams
 
 import typed_config as tc
 from typed_config._errors import MAX_PROBLEMS
-from typed_config._yaml_io import MAX_BYTES, load_document
+from typed_config._yaml.read import MAX_BYTES, load_document
 
 
 class Flat(tc.HyperParams):

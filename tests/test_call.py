@@ -75,7 +75,7 @@ def test_a_parameter_without_default_is_required_and_errors_are_config_errors() 
 
 
 def test_descriptions_come_from_the_docstring_unless_the_field_has_one() -> None:
-    from typed_config._call import schema_of_function  # the schema call builds, looked at directly
+    from typed_config._script.call import schema_of_function
 
     fields = schema_of_function(train).model_fields
     assert fields["data"].description == "where the data lives, on disk."

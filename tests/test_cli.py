@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 import typed_config
-from typed_config._cli import main, main_exit
-from typed_config._schema_ref import resolve_schema
-from typed_config._yaml_io import MAX_BYTES
+from typed_config._cli.main import main, main_exit
+from typed_config._schema.ref import resolve_schema
+from typed_config._yaml.read import MAX_BYTES
 
 HPARAMS = """
 from __future__ import annotations  # annotations resolve through sys.modules, as in real projects

@@ -13,7 +13,7 @@ import pytest
 from schemas import HParams
 
 import typed_config as tc
-from typed_config._init import VERSION
+from typed_config._script.init import VERSION
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 

@@ -13,7 +13,7 @@ import pytest
 from schemas import HParams
 
 import typed_config as tc
-from typed_config._cli import main
+from typed_config._cli.main import main
 
 
 @pytest.fixture

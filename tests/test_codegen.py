@@ -25,9 +25,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import typed_config as tc
-from typed_config._cli import main
-from typed_config._cli_common import EXIT_USAGE, UsageError, error
-from typed_config._codegen import add_codegen_command, generate, is_class_name, yaml11_boolean_paths
+from typed_config._cli.codegen import add_codegen_command, generate, is_class_name, yaml11_boolean_paths
+from typed_config._cli.common import EXIT_USAGE, UsageError, error
+from typed_config._cli.main import main
 from typed_config._sources.files import FileLayer, file_layer
 
 DATA = Path(__file__).parent / "data" / "codegen"
@@ -45,7 +45,7 @@ class Result(NamedTuple):
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> Result:
-    """The codegen command through its own parser, handled as ``typed_config._cli.main`` does."""
+    """The codegen command through its own parser, handled as ``typed_config._cli.main.main`` does."""
     parser = argparse.ArgumentParser(prog="typed-config")
     add_codegen_command(parser.add_subparsers(required=True))
     try:
@@ -534,7 +534,7 @@ def _wired() -> bool:
         return main(["codegen", "--help"]) == 0
 
 
-@pytest.mark.skipif(not _wired(), reason="codegen is not registered in typed_config._cli yet")
+@pytest.mark.skipif(not _wired(), reason="codegen is not registered in typed_config._cli.main yet")
 @pytest.mark.timeout(60)
 def test_python_m_typed_config_codegen_writes_a_loadable_module(tmp_path: Path) -> None:
     source = DATA / "optimizer_scheduler.yaml"

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from strategies import examples, instances, same, schemas_and_configs
 
 import typed_config as tc
-from typed_config import _model
-from typed_config._as_is import as_is, plain_type
+from typed_config._model import model as _model
+from typed_config._model.as_is import as_is, plain_type
 
 
 @contextlib.contextmanager

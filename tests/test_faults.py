@@ -13,7 +13,7 @@ from schemas import HParams
 
 import typed_config as tc
 from typed_config import _fs
-from typed_config._history import Appender
+from typed_config._run.history import Appender
 
 FAULTS = [
     pytest.param(errno.ENOSPC, "write", id="disk full while writing"),
@@ -127,7 +127,7 @@ def test_a_stored_runs_update_writes_nothing_on_failure(
 def test_the_cli_reports_an_unwritable_output_in_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from typed_config._cli import main
+    from typed_config._cli.main import main
 
     inject(monkeypatch, errno.EROFS, "create")
     assert main(["defaults", "--schema", "schemas:HParams", "--output", "out.yaml"]) == 2

@@ -18,8 +18,8 @@ from schemas import HParams
 from strategies import examples
 
 import typed_config as tc
-from typed_config._cli import main
-from typed_config._yaml_io import load_document
+from typed_config._cli.main import main
+from typed_config._yaml.read import load_document
 
 CORPUS = sorted((Path(__file__).parent / "data" / "defaults" / "valid").glob("*.yaml"))
 SEEDS = [p.read_bytes() for p in CORPUS]

@@ -14,7 +14,7 @@ from pydantic import BaseModel, create_model
 from strategies import examples, json_values, nested_dicts, same, segments
 
 import typed_config as tc
-from typed_config import _flatten_plans
+from typed_config._flat import plans as _flatten_plans
 
 
 class Color(str, enum.Enum):

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import typed_config as tc
-from typed_config._cli_launch import launch_arguments
+from typed_config._cli.launch import launch_arguments
 
 PROCS = Path(__file__).parent / "procs"
 SCHEMA = f"{PROCS / 'launched.py'}:Job"

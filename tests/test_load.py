@@ -150,7 +150,7 @@ def test_switching_a_union_variant_drops_what_lower_layers_set_under_it() -> Non
 
 
 def test_a_value_too_deep_to_encode_is_a_config_error_not_a_serializer_traceback() -> None:
-    from typed_config._layers import Layer, validate
+    from typed_config._layers.layers import Layer, validate
 
     deep: list[object] = []
     for _ in range(1_000):

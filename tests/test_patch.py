@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from strategies import examples, json_values, nested_dicts, segments
 
 from typed_config import flatten, unflatten
-from typed_config._patch import REMOVED, apply_patch, changes, clashes
+from typed_config._keys.patch import REMOVED, apply_patch, changes, clashes
 
 
 def same_json(a: Any, b: Any) -> bool:

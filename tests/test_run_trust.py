@@ -72,7 +72,7 @@ PLANTED = {
 
 READER = """
 import typed_config as tc
-from typed_config._cli import main
+from typed_config._cli.main import main
 api = tc.Api()
 run = api.run("p/{id}")
 print("schema:", run.schema, "|", run.config["epochs"])

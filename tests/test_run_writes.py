@@ -18,9 +18,9 @@ from strategies import examples, instances, same, schemas_and_configs
 
 import typed_config as tc
 from typed_config import _fs
-from typed_config._defaults import Rendering, render_defaults
-from typed_config._history import LOG, PROVENANCE, read_provenance
-from typed_config._patch import changes
+from typed_config._keys.patch import changes
+from typed_config._model.defaults_file import Rendering, render_defaults
+from typed_config._run.history import LOG, PROVENANCE, read_provenance
 
 TESTS = Path(__file__).parent
 

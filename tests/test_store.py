@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from schemas import HParams, Step
 
 import typed_config as tc
-from typed_config._history import read_provenance
+from typed_config._run.history import read_provenance
 
 
 class Secretive(tc.HyperParams):

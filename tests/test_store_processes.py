@@ -24,7 +24,7 @@ import pytest
 from procs.proc_schema import CONFIG_A, CONFIG_B, DictParams, ProcParams
 
 import typed_config as tc
-from typed_config._store import locked
+from typed_config._run.folder_files import locked
 
 PROCS = Path(__file__).parent / "procs"
 LAUNCHER_VARS = ("RANK", "WORLD_SIZE", "LOCAL_RANK", "TORCHELASTIC_RUN_ID", "TYPED_CONFIG_RUN_ID")

@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 
 import typed_config
-import typed_config._cli
+import typed_config._cli.main
 from typed_config import ConfigError, sweep
-from typed_config._cli_common import EXIT_USAGE, UsageError
-from typed_config._cli_sweep import add_sweep_commands
-from typed_config._schema_ref import resolve_schema
+from typed_config._cli.common import EXIT_USAGE, UsageError
+from typed_config._cli.sweep import add_sweep_commands
+from typed_config._schema.ref import resolve_schema
 
 DATA = Path(__file__).parent / "data" / "sweeps"
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -508,11 +508,11 @@ def test_cli_expand_problems_and_usage_errors(tmp_path: Path, capsys: pytest.Cap
 
 
 def _wired() -> bool:
-    return "sweep" in typed_config._cli._parser().format_help()
+    return "sweep" in typed_config._cli.main._parser().format_help()
 
 
 needs_wiring = pytest.mark.skipif(
-    not _wired(), reason="typed_config._cli does not register the sweep commands yet"
+    not _wired(), reason="typed_config._cli.main does not register the sweep commands yet"
 )
 
 

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from typed_config import ConfigError, Problem, sweep
-from typed_config._schema_ref import resolve_schema
+from typed_config._schema.ref import resolve_schema
 
 DATA = Path(__file__).parent / "data" / "sweeps"
 HParams: Any = resolve_schema(f"{DATA / 'schema.py'}:HParams")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from typed_config._cli import main
+from typed_config._cli.main import main
 
 PROCS = Path(__file__).parent / "procs"
 SCHEMA = "search_schema:SearchParams"

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from typed_config import sweep
-from typed_config._schema_ref import resolve_schema
+from typed_config._schema.ref import resolve_schema
 
 DATA = Path(__file__).parent / "data" / "sweeps"
 HParams: Any = resolve_schema(f"{DATA / 'schema.py'}:HParams")

@@ -1,4 +1,4 @@
-"""Unit tests of the YAML loader and dumper (``typed_config._yaml_io``) beyond the file corpus.
+"""Unit tests of the YAML loader and dumper (``typed_config._yaml.read``) beyond the file corpus.
 
 The corpus (``test_corpus.py``) covers whole files through ``loads``; these tests pin the loader's
 own contracts: the YAML 1.2 scalar table, explicit core tags, the bounds (aliases, size, depth),
@@ -22,9 +22,9 @@ from strategies import examples
 
 from typed_config import ConfigError
 from typed_config._sources.files import text_layer
-from typed_config._yaml_dump import dump_mapping
-from typed_config._yaml_io import MAX_ALIAS_NODES, MAX_BYTES, MAX_DEPTH, load_document, parse_value
-from typed_config._yaml_scalars import MAX_INT_DIGITS, dump_scalar
+from typed_config._yaml.dump import dump_mapping
+from typed_config._yaml.read import MAX_ALIAS_NODES, MAX_BYTES, MAX_DEPTH, load_document, parse_value
+from typed_config._yaml.scalars import MAX_INT_DIGITS, dump_scalar
 
 
 def _value(text: str) -> Any:

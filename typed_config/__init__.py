@@ -8,20 +8,20 @@ file, line and column; hand training code an object mypy and pyright understand.
 from typed_config import (
     search as search,
 )  # the distributions a field's space is written with: tc.search.Choice
-from typed_config._api import Api, RunList, StoredConfig, StoredRun
-from typed_config._argparse import add_arguments
-from typed_config._call import call
-from typed_config._defaults import dump_defaults
 from typed_config._errors import ConfigError, Origin, Problem
-from typed_config._explain import Explanation, Setting
-from typed_config._fingerprint import fingerprint
-from typed_config._flatten import flatten
-from typed_config._init import init
-from typed_config._keys import unflatten
+from typed_config._flat.fingerprint import fingerprint
+from typed_config._flat.flatten import flatten
+from typed_config._keys.dotted import unflatten
 from typed_config._launch import LaunchResult, Local, Ray, RunResult, Slurm, launch
-from typed_config._load import load, loads
-from typed_config._model import Field, HyperParams
-from typed_config._run import Run
+from typed_config._model.defaults_file import dump_defaults
+from typed_config._model.load import load, loads
+from typed_config._model.model import Field, HyperParams
+from typed_config._run.api import Api, RunList, StoredConfig, StoredRun
+from typed_config._run.explain import Explanation, Setting
+from typed_config._run.run import Run
+from typed_config._script.argparse_flags import add_arguments
+from typed_config._script.call import call
+from typed_config._script.init import init
 
 __all__ = [
     "Api",

@@ -191,6 +191,11 @@ def single(message: str, origin: Origin, key: str | None = None) -> ConfigError:
     return ConfigError([Problem(key, message, origin)])
 
 
+def at_path(path: object, message: str) -> ConfigError:
+    """One problem with a file or folder as a whole, named by its path."""
+    return ConfigError([Problem(None, message, Origin(path=str(path)))])
+
+
 def code_location(skip_prefix: str = "typed_config") -> str:
     """``file:line`` of the nearest caller outside typed_config and pydantic."""
     frame: FrameType | None = inspect.currentframe()

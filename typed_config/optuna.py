@@ -6,15 +6,14 @@ Optuna is imported only when a function here needs it (``pip install 'typed-conf
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from typed_config._errors import ConfigError
-from typed_config._keys import to_plain
-from typed_config._layers import Layer, validate
-from typed_config._search_space import Choice, IntUniform, LogUniform, Searched, Uniform, mark_searched
+from typed_config._keys.values import to_plain
+from typed_config._layers.layers import Layer, validate
+from typed_config._schema.space import Choice, IntUniform, LogUniform, Searched, Uniform, mark_searched
 from typed_config._sources.mapping import mapping_layer
+from typed_config._types import M
 from typed_config.search import draw
 
 if TYPE_CHECKING:
@@ -22,7 +21,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ERROR_ATTR", "TrialLike", "optimize", "suggest"]
 
-M = TypeVar("M", bound=BaseModel)
 ERROR_ATTR: Final = "typed_config.error"
 """The user attribute of a failed trial holding the config's problems, one ``ORIGIN: KEY: MESSAGE`` a line."""
 _HINT = "typed_config.optuna needs Optuna: pip install 'typed-config[optuna]'"

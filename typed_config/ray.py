@@ -7,22 +7,21 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel
 
 from typed_config._errors import ConfigError
-from typed_config._flatten import flatten
-from typed_config._keys import unflatten
-from typed_config._layers import validate
-from typed_config._search_space import Choice, IntUniform, LogUniform, Searched, Uniform, applies
+from typed_config._flat.flatten import flatten
+from typed_config._keys.dotted import unflatten
+from typed_config._layers.layers import validate
+from typed_config._schema.space import Choice, IntUniform, LogUniform, Searched, Uniform, applies
 from typed_config._sources.mapping import mapping_layer
+from typed_config._types import M, R
 from typed_config.search import spaced
 
 __all__ = ["param_space", "trainable", "validated"]
 
-M = TypeVar("M", bound=BaseModel)
-R = TypeVar("R")
 _HINT = "typed_config.ray needs Ray Tune: pip install 'typed-config[ray]'"
 
 

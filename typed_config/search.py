@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from typed_config._search_space import (
+from typed_config._schema.space import (
     Choice,
     Distribution,
     IntUniform,

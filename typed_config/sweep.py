@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import TypeVar
 
 from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Problem
-from typed_config._init import DEFAULTS_FILE
-from typed_config._introspect import check_schema
-from typed_config._sweep_check import parse
-from typed_config._sweep_expand import expand_runs
-from typed_config._sweep_file import SweepSource, read_sweep
-from typed_config._sweep_spec import MAX_CONFIGS
+from typed_config._schema.types import check_schema
+from typed_config._script.init import DEFAULTS_FILE
+from typed_config._sweep.check import parse
+from typed_config._sweep.expand import expand_runs
+from typed_config._sweep.file import SweepSource, read_sweep
+from typed_config._sweep.spec import MAX_CONFIGS
+from typed_config._types import M
 
 __all__ = ["MAX_CONFIGS", "SweepSource", "check", "expand"]
-
-M = TypeVar("M", bound=BaseModel)
 
 
 def check(schema: type[BaseModel], sweep: SweepSource) -> list[Problem]:

@@ -17,21 +17,22 @@ Secrets (``SecretStr``) are never pushed in clear.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Origin, Problem, show
-from typed_config._flatten import flatten
-from typed_config._introspect import check_schema
-from typed_config._keys import is_mapping, unflatten
-from typed_config._layers import validate
-from typed_config._secrets import holds_marker, redact, type_at
+from typed_config._flat.flatten import flatten
+from typed_config._keys.dotted import unflatten
+from typed_config._keys.values import is_mapping
+from typed_config._layers.layers import validate
+from typed_config._schema.secrets import holds_marker, redact, type_at
+from typed_config._schema.types import check_schema
 from typed_config._sources.mapping import mapping_layer
+from typed_config._types import M
 
 __all__ = ["from_wandb", "push", "to_wandb"]
 
-M = TypeVar("M", bound=BaseModel)
 
 _WANDB_OWN = frozenset({"_wandb", "wandb_version"})
 

@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from typed_config._store import locked
+from typed_config._run.folder_files import locked
 
 if __name__ == "__main__":
     with locked(Path(sys.argv[1])):

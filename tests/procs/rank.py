@@ -14,7 +14,7 @@ import time
 from proc_schema import ProcParams
 
 import typed_config as tc
-from typed_config._store import launcher
+from typed_config._run.launcher import launcher
 
 if __name__ == "__main__":
     root, project, go = sys.argv[1:4]

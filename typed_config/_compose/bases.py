@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 from typed_config._errors import ConfigError, Origin, Problem
-from typed_config._keys import Path, is_list
-from typed_config._layers import Layer, merge
+from typed_config._keys.values import is_list
+from typed_config._layers.layers import Layer, merge
+from typed_config._types import Path
 
 BASE_KEY: Final = "_base_"
 """The top-level key that names the files a config file extends."""

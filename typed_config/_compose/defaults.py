@@ -6,8 +6,9 @@ from typing import Any, Final, cast
 
 from pydantic import BaseModel
 
-from typed_config._introspect import is_model, members
-from typed_config._keys import MISSING, Path, field_keys, lookup, to_plain
+from typed_config._keys.values import MISSING, field_keys, lookup, to_plain
+from typed_config._schema.types import is_model, members
+from typed_config._types import Path
 
 REQUIRED: Final = object()
 """The path is a key of the schema, with no default."""

@@ -15,9 +15,12 @@ from typing import Any, Final, Literal, get_args, get_origin
 from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Origin, Problem
-from typed_config._introspect import is_model, members, model_fields_by_key, strip, suggest
-from typed_config._keys import PRESET_KEY, Path, format_path, is_dict, is_list, lookup, to_plain, unflatten
-from typed_config._layers import Layer
+from typed_config._keys.dotted import PRESET_KEY, format_path, unflatten
+from typed_config._keys.values import is_dict, is_list, lookup, to_plain
+from typed_config._layers.layers import Layer
+from typed_config._schema.suggest import suggest
+from typed_config._schema.types import is_model, members, model_fields_by_key, strip
+from typed_config._types import Path
 
 MARK: Final = "${"
 EXTENSIONS: Final = (".yaml", ".yml", ".json", ".toml")

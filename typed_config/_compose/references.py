@@ -21,11 +21,13 @@ from pydantic_core import PydanticSerializationError, to_json
 from typed_config._compose.bases import StackLayer
 from typed_config._compose.defaults import REQUIRED, UNKNOWN, schema_value
 from typed_config._errors import ConfigError, Origin, Problem
-from typed_config._introspect import suggest
-from typed_config._keys import MISSING, Path, format_path, is_dict, is_list, lookup
-from typed_config._layers import Layer, merge
-from typed_config._secrets import holds_secret, secret_at
-from typed_config._text import convert, leaf_names, resolve_key
+from typed_config._keys.dotted import format_path
+from typed_config._keys.values import MISSING, is_dict, is_list, lookup
+from typed_config._layers.layers import Layer, merge
+from typed_config._schema.secrets import holds_secret, secret_at
+from typed_config._schema.suggest import suggest
+from typed_config._schema.text import convert, leaf_names, resolve_key
+from typed_config._types import Path
 
 MARK: Final = "${"
 _TOKEN: Final = re.compile(r"\\\$\{|\$\{([^${}]*)\}|\$\{")

@@ -8,18 +8,19 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic
 
 from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._fs import atomic_write
-from typed_config._init import DEFAULTS_FILE
-from typed_config._introspect import check_schema
 from typed_config._launch.options import Backend, Local, Slurm
-from typed_config._layers import Layer, keyed_layer
-from typed_config._schema_ref import reference_of
-from typed_config._store import now_text
+from typed_config._layers.layers import Layer, keyed_layer
+from typed_config._run.folder_files import now_text
+from typed_config._schema.ref import reference_of
+from typed_config._schema.types import check_schema
+from typed_config._script.init import DEFAULTS_FILE
+from typed_config._types import M
 
 if TYPE_CHECKING:
     from typed_config._launch.folder import LaunchFolder
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
 
 # The launch machinery (folders, backends, pre-flight) is imported when a launch starts, not with
 # typed_config: most programs that import typed_config launch nothing.
-
-M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -163,7 +162,7 @@ def _choices(
         sweep: Mapping[str, Any] = configs  # pyright: ignore[reportUnknownVariableType]
         return sweep_choices(schema, sweep, count, seed), "sweep"
     if configs is None and count is not None:  # the schema's own search space, drawn count times
-        from typed_config._sweep_init import space_parameters
+        from typed_config._sweep.from_space import space_parameters
 
         space = {"method": "random", "parameters": space_parameters(schema)}
         return sweep_choices(

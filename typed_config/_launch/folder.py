@@ -14,12 +14,12 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ValidationError
 
 from typed_config._errors import ConfigError, Origin, Problem
-from typed_config._fingerprint import fingerprint
+from typed_config._flat.fingerprint import fingerprint
 from typed_config._fs import atomic_write
-from typed_config._keys import unflatten
+from typed_config._keys.dotted import unflatten
 from typed_config._launch.plan import Planned
-from typed_config._store import META, now_text, read_json, run_status, write_json
-from typed_config._yaml_dump import dump_mapping
+from typed_config._run.folder_files import META, now_text, read_json, run_status, write_json
+from typed_config._yaml.dump import dump_mapping
 
 STATE: Final = "launch.json"
 Status = Literal["pending", "submitted", "running", "finished", "crashed", "killed"]

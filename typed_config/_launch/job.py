@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from typed_config._errors import ConfigError
 from typed_config._launch.folder import ConfigRecord, LaunchFolder, Status
-from typed_config._store import mark_status, now_text
+from typed_config._run.folder_files import mark_status, now_text
 
 
 class Job(NamedTuple):

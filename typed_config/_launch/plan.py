@@ -12,13 +12,14 @@ from typing import Any, Final, NamedTuple
 from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Origin, Problem
-from typed_config._flatten import flatten
-from typed_config._keys import MISSING, format_path, lookup, unflatten
-from typed_config._layers import KeyedLayer, Layer, keyed_layer, validate
-from typed_config._load import source_layer
+from typed_config._flat.flatten import flatten
+from typed_config._keys.dotted import format_path, unflatten
+from typed_config._keys.values import MISSING, lookup
+from typed_config._layers.layers import KeyedLayer, Layer, keyed_layer, validate
+from typed_config._model.load import source_layer
 from typed_config._sources.argv import parse_overrides
 from typed_config._sources.files import file_layer
-from typed_config._sweep_expand import expand_runs
+from typed_config._sweep.expand import expand_runs
 
 MAX_CONFIGS: Final = 100_000
 """The most configs one launch may have: each is validated and gets a file before anything starts."""

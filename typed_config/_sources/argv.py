@@ -16,15 +16,16 @@ from typing import Any, Final, NamedTuple
 
 from pydantic import BaseModel
 
-from typed_config._bounds import parse_json
 from typed_config._errors import ConfigError, Origin, Problem
-from typed_config._flatten import flatten
-from typed_config._introspect import closest, is_bool, is_model, is_sequence, members, takes_text
-from typed_config._keys import is_dict
-from typed_config._layers import KeyedLayer, keyed_layer
-from typed_config._secrets import REDACTED, holds_secret
-from typed_config._text import computed_problem, convert, convert_items, leaf_names, resolve_key
-from typed_config._yaml_text import MAX_BYTES
+from typed_config._flat.flatten import flatten
+from typed_config._keys.values import is_dict
+from typed_config._layers.layers import KeyedLayer, keyed_layer
+from typed_config._schema.secrets import REDACTED, holds_secret
+from typed_config._schema.suggest import closest
+from typed_config._schema.text import computed_problem, convert, convert_items, leaf_names, resolve_key
+from typed_config._schema.types import is_bool, is_model, is_sequence, members, takes_text
+from typed_config._yaml.bounds import parse_json
+from typed_config._yaml.encoding import MAX_BYTES
 
 _BOOL_WORDS: Final = {"true": True, "false": False}
 

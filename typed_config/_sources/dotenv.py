@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Final, NamedTuple
 
 from typed_config._errors import ConfigError, Origin, Problem
-from typed_config._yaml_text import MAX_BYTES, checked_bytes
+from typed_config._yaml.encoding import MAX_BYTES, checked_bytes
 
 # What a backslash means inside quotes: in double quotes the C escapes, in single quotes only
 # the quote and the backslash itself; any other backslash is kept as written.

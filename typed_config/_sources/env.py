@@ -8,10 +8,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from typed_config._errors import Origin, Problem
-from typed_config._introspect import closest
-from typed_config._layers import KeyedLayer, keyed_layer
-from typed_config._secrets import holds_secret
-from typed_config._text import computed_problem, convert, leaf_names, resolve_key
+from typed_config._layers.layers import KeyedLayer, keyed_layer
+from typed_config._schema.secrets import holds_secret
+from typed_config._schema.suggest import closest
+from typed_config._schema.text import computed_problem, convert, leaf_names, resolve_key
 
 
 def env_layer(

@@ -15,11 +15,13 @@ from typing import Any, Final
 
 from typed_config._compose.bases import with_bases
 from typed_config._errors import ConfigError, Origin, Problem
-from typed_config._flatten import flatten
-from typed_config._keys import Path, format_path, is_dict, is_list, segment_problem
-from typed_config._layers import KeyedLayer, Layer, keyed_layer
-from typed_config._yaml_io import MAX_BYTES, MAX_DEPTH, Document, load_document
-from typed_config._yaml_scalars import checked_float, int_problem
+from typed_config._flat.flatten import flatten
+from typed_config._keys.dotted import format_path, segment_problem
+from typed_config._keys.values import is_dict, is_list
+from typed_config._layers.layers import KeyedLayer, Layer, keyed_layer
+from typed_config._types import Path
+from typed_config._yaml.read import MAX_BYTES, MAX_DEPTH, Document, load_document
+from typed_config._yaml.scalars import checked_float, int_problem
 
 WANDB_KEYS: Final = frozenset({"wandb_version", "_wandb"})
 """Keys wandb writes into a run's config.yaml; they are not configuration."""

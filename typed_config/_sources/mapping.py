@@ -7,10 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from typed_config._bounds import value_problem
 from typed_config._errors import Origin, Problem
-from typed_config._keys import Path, field_keys, is_mapping, segment_problem
-from typed_config._layers import KeyedLayer, keyed_layer
+from typed_config._keys.dotted import segment_problem
+from typed_config._keys.values import field_keys, is_mapping
+from typed_config._layers.layers import KeyedLayer, keyed_layer
+from typed_config._types import Path
+from typed_config._yaml.bounds import value_problem
 
 
 def mapping_layer(

@@ -13,8 +13,8 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
-from typed_config._keys import field_keys
-from typed_config._text import resolve_key
+from typed_config._keys.values import field_keys
+from typed_config._schema.text import resolve_key
 
 
 class Attributes(NamedTuple):

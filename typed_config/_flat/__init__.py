@@ -1,0 +1,4 @@
+"""Flat dot-key views of configs: ``flatten`` (the walk), its per-class ``plans``, and ``fingerprint``.
+
+May import: ``_schema``, ``_keys`` and below; never ``_layers`` (the two are independent).
+"""

@@ -1,0 +1,182 @@
+"""Assignment's validators: one ``TypeAdapter`` per field, and the values that need none (``as_is``)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Annotated, Any, Final
+
+from pydantic import BaseModel, Field, TypeAdapter
+
+from typed_config._errors import ConfigError
+from typed_config._keys.values import field_keys, is_dict, is_list, to_plain
+from typed_config._layers.layers import Layer, validate
+from typed_config._types import M
+from typed_config._yaml.bounds import value_problem
+
+_PLAIN: Final = (int, float, str, bool)
+_EXACT_INT: Final = 2**53  # far inside every bound on digits: no check can refuse it
+_SHORT_TEXT: Final = 1_000  # far inside every bound on sizes
+_SHORT_LIST: Final = 1_000
+_LISTS: Final[dict[Any, type]] = {list[int]: int, list[float]: float, list[str]: str, list[bool]: bool}
+
+
+def field_adapter(cls: type[BaseModel], name: str, cache: dict[str, TypeAdapter[Any]]) -> TypeAdapter[Any]:
+    """The validator of field ``name``'s type and constraints, built once (kept in ``cache``)."""
+    adapter = cache.get(name)
+    if adapter is None:
+        info = cls.model_fields[name]
+        # The field's type and constraints, without its alias and default (which would warn).
+        extras: list[Any] = list(info.metadata)
+        if info.discriminator is not None:
+            extras.append(Field(discriminator=info.discriminator))
+        annotated: Any = Annotated  # subscripted with a tuple built at run time
+        params = (info.annotation, *extras)
+        dynamic: Any = annotated[params] if extras else info.annotation
+        adapter = TypeAdapter[Any](dynamic)
+        cache[name] = adapter
+    return adapter
+
+
+def plain_type(cls: type[BaseModel], name: str) -> Any:
+    """The field's type when it is ``int``, ``float``, ``str``, ``bool`` or a list of one, with no constraint (else None)."""
+    cache: dict[str, Any] | None = cls.__dict__.get("__typed_config_plain__")
+    if cache is None:
+        cache = {}
+        type.__setattr__(cls, "__typed_config_plain__", cache)
+    if name in cache:
+        return cache[name]
+    info = cls.model_fields[name]
+    frozen = info.frozen or cls.model_config.get("frozen")
+    annotation: Any = info.annotation
+    plain = annotation in _PLAIN or annotation in _LISTS
+    found = annotation if plain and not (info.metadata or frozen) else None
+    cache[name] = found
+    return found
+
+
+def assigned_as_is(cls: type[BaseModel], name: str, value: Any, depth: int) -> bool:
+    """Whether assigning ``value`` to field ``name`` (``depth`` models deep) needs no conversion and no check."""
+    kind = plain_type(cls, name)
+    return kind is not None and as_is(kind, value) and value_problem(value, depth) is None
+
+
+def as_is(kind: Any, value: Any) -> bool:
+    """Whether the strict validation of ``value`` for a plain field of type ``kind`` gives ``value`` itself.
+
+    Only values that need no check: an ``int`` well inside the digit bounds, a finite ``float``,
+    short ASCII text (JSON keeps it as it is), a ``bool``, a short list of such values of the
+    list's item type; anything else takes the full path.
+    """
+    if type(value) is not kind:
+        item = _LISTS.get(kind)
+        if item is None or not is_list(value) or type(value) is not list:
+            return False
+        return len(value) <= _SHORT_LIST and all(as_is(item, v) for v in value)
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -_EXACT_INT < value < _EXACT_INT
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str) and len(value) <= _SHORT_TEXT and value.isascii()
+
+
+Target = tuple[BaseModel, str, str, Any]
+"""A value ``update`` sets as is: its owning model, the field's attribute name, its flat dot-key, the value."""
+
+
+def scalar_targets(root: BaseModel, data: Mapping[str, Any]) -> list[Target] | None:
+    """Where each leaf of ``data`` (nested by keys) goes, when every one is a plain scalar taken as is.
+
+    None when any is not (a list, a dict field, a model replaced, a converted value, a
+    constraint), or when a model on the way, or the field, has a validator: then the whole
+    config is validated instead.
+    """
+    found: list[Target] = []
+    stack: list[tuple[BaseModel, Mapping[str, Any], str]] = [(root, data, "")]
+    while stack:
+        model, node, prefix = stack.pop()
+        cls = type(model)
+        if _has_validators(cls):
+            return None
+        for key, value in node.items():
+            name = next((n for n, k in field_keys(cls) if k == key), None)
+            if name is None:
+                return None
+            child = model.__dict__[name]
+            if is_dict(value):
+                if not (value and isinstance(child, BaseModel)):
+                    return None
+                stack.append((child, value, f"{prefix}{key}."))
+                continue
+            kind = plain_type(cls, name)
+            if kind is None or not as_is(kind, value) or _field_validated(cls, name):
+                return None
+            found.append((model, name, prefix + key, to_plain(value)))  # a list is copied
+    return found
+
+
+def set_scalars(targets: list[Target]) -> None:
+    """Set values ``scalar_targets`` found (validated already: each is its field's type, as is)."""
+    for model, name, _, value in targets:
+        object.__setattr__(model, name, value)  # past the validating __setattr__: checked already
+        model.__pydantic_fields_set__.add(name)
+
+
+def _has_validators(cls: type[BaseModel]) -> bool:
+    decorators = cls.__pydantic_decorators__
+    return bool(decorators.model_validators or decorators.root_validators)
+
+
+def _field_validated(cls: type[BaseModel], name: str) -> bool:
+    decorators = cls.__pydantic_decorators__
+    validators: list[Any] = [*decorators.field_validators.values(), *decorators.validators.values()]
+    return any(name in d.info.fields or "*" in d.info.fields for d in validators)
+
+
+def from_flat_as_is(schema: type[M], flat: Mapping[str, Any]) -> M | None:
+    """``from_flat`` of plain values (scalars within the bounds, short lists of them), or None.
+
+    None also when anything is wrong: the full path then names each problem and where it came from.
+    """
+    data = _nested(flat)
+    if data is None:
+        return None
+    try:
+        return validate(schema, [Layer("from_flat", data)], whole=True)
+    except ConfigError:
+        return None
+
+
+def _nested(flat: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The nested dict of plain values and well-formed dot-keys; None for anything else."""
+    out: dict[str, Any] = {}
+    node: dict[str, Any]
+    for key, value in flat.items():
+        if type(key) is not str or not _plain_value(value):
+            return None
+        *parents, last = key.split(".")
+        node = out
+        for part in parents:
+            child: Any = node.setdefault(part, {})
+            if not is_dict(child):
+                return None  # a value, and keys below it
+            node = child
+        if last in node or not last:
+            return None  # a key given twice (as a value and as a holder), or an empty segment
+        node[last] = value
+    return out
+
+
+def _plain_value(value: Any) -> bool:
+    kind: Any = value.__class__
+    if kind is float or kind is bool or value is None:
+        return True
+    if kind is int:
+        return bool(-_EXACT_INT < value < _EXACT_INT)
+    if kind is str:
+        return len(value) <= _SHORT_TEXT
+    if kind is list:
+        return len(value) <= _SHORT_LIST and all(_plain_value(v) for v in value)
+    return False

@@ -1,0 +1,417 @@
+"""``HyperParams``, the base class for schemas, and ``Field``: validated assignment, dot-key access."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
+from typing_extensions import Self
+
+from typed_config._errors import ConfigError, Origin, Problem, code_location
+from typed_config._flat.fingerprint import fingerprint
+from typed_config._flat.flatten import flatten, flatten_fields
+from typed_config._keys.dotted import format_path, replaced
+from typed_config._keys.values import field_keys, is_mapping, to_plain
+from typed_config._layers.error_map import map_errors, under
+from typed_config._layers.layers import Layer, attempt, encode, validate
+from typed_config._model.as_is import (
+    assigned_as_is,
+    field_adapter,
+    from_flat_as_is,
+    scalar_targets,
+    set_scalars,
+)
+from typed_config._model.load import source_layer, with_selection_hint
+from typed_config._model.state import ConfigState, diff, unset_only
+from typed_config._schema.derived import (
+    computed_message,
+    computed_name,
+    frozen_key,
+    frozen_problems,
+    is_computed,
+)
+from typed_config._schema.secrets import redact_pairs
+from typed_config._schema.space import check_spaces
+from typed_config._schema.suggest import suggest
+from typed_config._schema.text import computed_problem, from_scalars, to_scalars
+from typed_config._schema.types import attribute_name, dotted_aliases
+from typed_config._schema.widening import inexact_integers, may_lose_digits
+from typed_config._sources.mapping import mapping_layer
+from typed_config._yaml.bounds import check_bounds
+
+__all__ = ["Field", "HyperParams"]
+
+_OWN_METHODS: Final = frozenset({"update", "setdefaults", "to_flat", "from_flat", "fingerprint"})
+_WANDB_KEYS: Final = frozenset({"wandb_version", "_wandb"})  # config files drop these: a field would vanish
+
+
+class HyperParams(BaseModel):
+    """Base class for hyperparameter schemas: a pydantic model with typed_config's rules.
+
+    Assignment is validated by the same strictness rule as files (lossless widening only) and
+    raises ``ConfigError``; ``cfg["optimizer.lr"]`` reads and writes by dot-key; ``to_flat()``
+    gives the flat dict trackers expect. Field names that would hide these methods (and pydantic's
+    ``model_*`` names) are refused when the class is defined, as are aliases containing a dot.
+    """
+
+    # defer_build: a validator is built on first use, not when a class is defined, so importing
+    # typed_config (and defining a schema) does not pay for pydantic's schema build and plugin scan.
+    # use_attribute_docstrings: a docstring under a field is its description (--help, desc, schema).
+    model_config = ConfigDict(extra="forbid", defer_build=True, use_attribute_docstrings=True)
+
+    __typed_config_adapters__: ClassVar[dict[str, TypeAdapter[Any]]]
+    # A run's bookkeeping, shared by every model in the config's tree, and where this one sits.
+    _tc_state: ConfigState | None = PrivateAttr(default=None)
+    _tc_prefix: str = PrivateAttr(default="")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Runs before pydantic collects the fields, so a bad name never reaches its warnings.
+        names = inspect.get_annotations(cls)
+        # Only names pydantic or HyperParams really define: `model_architecture` is a field like any.
+        reserved = [
+            n for n in names if n in _OWN_METHODS or (not n.startswith("_") and hasattr(HyperParams, n))
+        ]
+        if reserved:
+            raise TypeError(
+                f"{cls.__name__}: field name {reserved[0]!r} is reserved: it would hide "
+                f"HyperParams.{reserved[0]}; rename the field (an alias can keep the key)"
+            )
+        wandbs = [n for n in names if n in _WANDB_KEYS]
+        if wandbs:
+            raise TypeError(
+                f"{cls.__name__}: field name {wandbs[0]!r} is reserved: config files written by wandb use it"
+            )
+        super().__init_subclass__(**kwargs)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        dotted = dotted_aliases(cls)
+        if dotted:
+            raise TypeError(f"field aliases must not contain '.': {', '.join(dotted)}")
+        cls.__typed_config_adapters__ = {}
+        check_spaces(cls)  # where a search space is declared (a scan of metadata for the others)
+        super().__pydantic_init_subclass__(**kwargs)
+
+    if not TYPE_CHECKING:  # as pydantic does: checkers still see unknown attributes as errors
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            if name.startswith("_"):
+                super().__setattr__(name, value)
+                return
+            fields = type(self).model_fields
+            if name not in fields:
+                origin = Origin(text=f"assignment at {code_location()}")
+                computed = computed_problem(type(self), name, origin)
+                if computed is not None:
+                    raise ConfigError([computed])
+                message = "unknown key" + suggest(name, list(fields))
+                raise ConfigError([Problem(name, message, origin)])
+            self._assign(name, value)
+
+    def _assign(self, name: str, value: Any) -> None:
+        """Validate ``value`` for field ``name`` by typed_config's rule, then set it."""
+        cls = type(self)
+        if assigned_as_is(cls, name, value, depth=self._tc_prefix.count(".") + 1):
+            self._assign_as_is(name, value)
+            return
+        adapter = field_adapter(cls, name, cls.__typed_config_adapters__)
+        key = cls.model_fields[name].alias or name
+        origin = Origin(text=f"assignment at {code_location()}")
+        check_bounds(value, key, origin, depth=self._tc_prefix.count(".") + 1)  # before to_plain walks it
+        plain = to_plain(value, reveal=True)
+        payload = encode(plain)
+        converted, errors = attempt(lambda: adapter.validate_json(payload, strict=True, extra="forbid"))
+        if errors is not None:
+            inexact = inexact_integers(cls, {key: plain}) if may_lose_digits(payload) else []
+            raise map_errors(under(key, name, errors), cls, {key: to_plain(value)}, [], extra=inexact).at(
+                origin
+            )
+        if may_lose_digits(payload):
+            inexact = inexact_integers(cls, {key: plain}, {key: converted})
+            if inexact:
+                raise ConfigError([Problem(format_path(path), message, origin) for path, message in inexact])
+        # Secrets in clear, so changing one is a change (shown redacted; provenance redacts too).
+        old = flatten({key: to_plain(self.__dict__[name], reveal=True)})
+        new = flatten({key: to_plain(converted, reveal=True)})
+        delta = redact_pairs(cls, diff(old, new))
+        if not delta and frozen_key(cls, [key]) is not None:
+            return  # the same value: nothing changes (pydantic's own check would refuse it)
+        frozen = frozen_problems(cls, list(delta), "", lambda _: origin)
+        if frozen:
+            raise ConfigError(frozen)
+        state = self._tc_state
+        if state is None:
+            self._set_validated(name, converted, key, origin)
+            return
+        changed = {self._tc_prefix + k: v for k, v in delta.items()}
+        problems = state.check(changed, lambda _: origin, allow_val_change=True, deliberate=True)
+        if problems:
+            raise ConfigError(problems)
+        self._set_validated(name, converted, key, origin)
+        gone = [self._tc_prefix + k for k in old if k not in new] if changed else []
+        state.record(
+            "assignment",
+            {self._tc_prefix + k: v for k, v in new.items()} if changed else {},
+            lambda _: origin,
+            gone,
+        )
+
+    def _assign_as_is(self, name: str, value: Any) -> None:
+        """``_assign`` for a value its strict validation gives back unchanged (``as_is``), not frozen."""
+        key, state = type(self).model_fields[name].alias or name, self._tc_state
+        if state is None:
+            self._set_validated(name, value, key, None)
+            return
+        origin, full = Origin(text=f"assignment at {code_location()}"), self._tc_prefix + key
+        changed = diff({full: self.__dict__[name]}, {full: value})
+        problems = state.check(changed, lambda _: origin, allow_val_change=True, deliberate=True)
+        if problems:
+            raise ConfigError(problems)
+        self._set_validated(name, value, key, origin)
+        state.record("assignment", {full: to_plain(value)} if changed else {}, lambda _: origin)
+
+    def _set_validated(self, name: str, converted: Any, key: str, origin: Origin | None) -> None:
+        # pydantic's own assignment runs model validators; the value already has its type.
+        _, errors = attempt(lambda: self.__pydantic_validator__.validate_assignment(self, name, converted))
+        if errors is not None:
+            origin = origin or Origin(text=f"assignment at {code_location()}")
+            raise map_errors(under(key, name, errors), type(self), {key: to_plain(converted)}, []).at(origin)
+        _attach(self.__dict__[name], self._tc_state, f"{self._tc_prefix}{key}.")
+
+    def __eq__(self, other: object) -> bool:
+        """Configs are equal when their values are: state such as provenance is not compared."""
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like dict
+
+    def __getitem__(self, key: str) -> Any:
+        """The value at a dot-key: ``cfg["optimizer.lr"]``."""
+        owner, last = self._walk(key)
+        if isinstance(owner, BaseModel):
+            return getattr(owner, computed_name(type(owner), last) or attribute_name(owner, last))
+        return owner[last]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        """Set the value at a dot-key, validated: ``cfg["optimizer.lr"] = 0.1``."""
+        parts = key.split(".")
+        owner = is_computed(type(self), parts)
+        if owner is not None:
+            origin = Origin(text=f"assignment at {code_location()}")
+            raise ConfigError([Problem(key, computed_message(owner, parts[-1]), origin)])
+        model: BaseModel = self
+        index = 0
+        for index, part in enumerate(parts[:-1]):
+            child = getattr(model, attribute_name(model, part, key))
+            if not isinstance(child, BaseModel):
+                # Inside a dict-valued field: validate the whole field with the one change made.
+                value = replaced(child, parts[index + 1 :], value, key)
+                break
+            model = child
+        else:
+            index = len(parts) - 1
+        try:
+            setattr(model, attribute_name(model, parts[index], key), value)
+        except ConfigError as exc:
+            prefix = ".".join(parts[:index])
+            raise ConfigError(
+                [
+                    Problem(f"{prefix}.{p.key}" if prefix and p.key else p.key, p.message, p.origin)
+                    for p in exc.problems
+                ]
+            ) from None
+
+    def __contains__(self, key: object) -> bool:
+        """Whether ``key`` is a dot-key of this config: ``"optimizer.lr" in cfg``."""
+        if not isinstance(key, str):
+            return False
+        try:
+            self._walk(key)
+        except KeyError:
+            return False
+        return True
+
+    def _walk(self, key: str) -> tuple[Any, str]:  # (the owner of the last part, the last part)
+        parts = key.split(".")
+        node: Any = self
+        for part in parts[:-1]:
+            node = self._step(node, part, key)
+        last = parts[-1]
+        if isinstance(node, BaseModel):
+            _ = computed_name(type(node), last) or attribute_name(node, last, key)  # computed keys read too
+        elif not (is_mapping(node) and last in node):
+            raise KeyError(key)
+        return node, last
+
+    @staticmethod
+    def _step(node: Any, part: str, key: str) -> Any:
+        if isinstance(node, BaseModel):
+            return getattr(node, attribute_name(node, part, key))
+        if is_mapping(node) and part in node:
+            return node[part]
+        raise KeyError(key)
+
+    def update(
+        self,
+        source: object,
+        allow_val_change: bool = False,
+        include: Iterable[str] | None = None,
+        exclude: Iterable[str] | None = None,
+    ) -> None:
+        """Change several values at once, from any source ``init(config=...)`` takes.
+
+        Every key is checked before any is applied: a failed update changes nothing. After
+        ``init``, changing a value that was already set needs ``allow_val_change=True``; values
+        from the command line cannot be changed at all.
+
+        Args:
+            source: a dict (nested or dot-keys), a model instance, an argparse ``Namespace``, absl
+                ``FlagValues``, any object with ``__dict__``, or a path to a config file.
+            allow_val_change: allow replacing values that are already set.
+            include: take only these top-level names (of a Namespace, flag set, object or dict).
+            exclude: leave these top-level names out.
+
+        Raises:
+            ConfigError: every problem, each naming its key and where the value came from.
+        """
+        self._change(source, "update", allow_val_change=allow_val_change, include=include, exclude=exclude)
+
+    def setdefaults(self, source: object) -> None:
+        """Set the keys of ``source`` that are not set yet; keys already set keep their values.
+
+        Raises:
+            ConfigError: every problem, each naming its key and where the value came from.
+        """
+        self._change(source, "setdefaults", defaults_only=True)
+
+    def _change(
+        self,
+        source: object,
+        verb: str,
+        *,
+        allow_val_change: bool = False,
+        include: Iterable[str] | None = None,
+        exclude: Iterable[str] | None = None,
+        defaults_only: bool = False,
+    ) -> None:
+        cls = type(self)
+        where = f" at {code_location()}"
+        try:
+            layer, problems = source_layer(
+                cls, source, role=f"{verb}({{...}})", where=where, include=include, exclude=exclude
+            )
+        except ConfigError as exc:
+            raise ConfigError(exc.problems, exc.omitted) from None
+        if problems:
+            raise ConfigError(problems)
+        state, prefix = self._tc_state, self._tc_prefix
+        if defaults_only and state is not None:
+            layer = unset_only(layer, state, prefix)
+        targets = scalar_targets(self, layer.data)  # plain scalars: only they are validated
+        if targets is not None:
+            old = {key: owner.__dict__[name] for owner, name, key, _ in targets}
+            new = {key: value for *_, key, value in targets}
+            apply = functools.partial(set_scalars, targets)
+        else:
+            try:
+                updated = validate(cls, [Layer("the current value", to_plain(self, reveal=True)), layer])
+            except ConfigError as exc:
+                raise with_selection_hint(exc, source) from None
+            old, new = flatten_fields(self, reveal=True), flatten_fields(updated, reveal=True)
+            apply = functools.partial(adopt, self, updated)
+        delta = redact_pairs(cls, diff(old, new))
+        frozen = frozen_problems(cls, list(delta), prefix, lambda key: layer.origin(tuple(key.split("."))))
+        if frozen:
+            raise ConfigError(frozen)
+        if state is None:
+            apply()
+            return
+        changed = {prefix + k: v for k, v in delta.items()}
+        origin_of: Callable[[str], Origin] = lambda key: layer.origin(tuple(key[len(prefix) :].split(".")))  # noqa: E731
+        problems = state.check(changed, origin_of, allow_val_change=allow_val_change, deliberate=False)
+        if problems:
+            raise ConfigError(problems)
+        given = {
+            prefix + k: v for k, v in new.items() if prefix + k in changed or layer.has(tuple(k.split(".")))
+        }
+        recorded = {k: v for k, v in given.items() if k in changed or not state.is_set(k)}
+        apply()  # first: recording tells the run, which writes the config
+        state.record(verb, recorded, origin_of, [k for k in changed if k[len(prefix) :] not in new])
+
+    def _share(self, state: ConfigState | None, prefix: str) -> None:
+        self._tc_state = state
+        self._tc_prefix = prefix
+        for name, key in field_keys(type(self)):
+            _attach(self.__dict__[name], state, f"{prefix}{key}.")
+
+    def _adopt(self, source: BaseModel) -> None:
+        for name, key in field_keys(type(self)):
+            old, new = self.__dict__[name], source.__dict__[name]
+            if isinstance(old, HyperParams) and type(old) is type(new):
+                old._adopt(new)  # noqa: SLF001 - the same class
+            else:
+                object.__setattr__(self, name, new)
+                _attach(new, self._tc_state, f"{self._tc_prefix}{key}.")
+        self.__pydantic_fields_set__.update(source.__pydantic_fields_set__)
+
+    def to_flat(self, scalars: bool = False) -> dict[str, Any]:
+        """The flat dot-key dict with JSON-compatible values, computed fields included, as trackers take it.
+
+        Args:
+            scalars: make every value a scalar, for trackers that take nothing else (MLflow
+                params, TensorBoard hparams): lists and mappings become JSON text, None the text
+                ``None``. ``from_flat(flat, scalars=True)`` reads it back.
+        """
+        flat = flatten(self)
+        return to_scalars(flat) if scalars else flat
+
+    @classmethod
+    def from_flat(cls, flat: Mapping[str, Any], scalars: bool = False) -> Self:
+        """Validate a flat dot-key dict (such as ``to_flat()`` gives) into a config.
+
+        Args:
+            flat: dot-keys to values.
+            scalars: the values were written by ``to_flat(scalars=True)`` (or came back from a
+                tracker as text): read JSON text and ``None`` back by the schema's types.
+
+        Raises:
+            ConfigError: every problem, each naming its key.
+        """
+        flat = from_scalars(cls, flat) if scalars else flat
+        if (found := from_flat_as_is(cls, flat)) is not None:  # else the full path names the problems
+            return found
+        layer, problems = mapping_layer(flat, "from_flat", lambda key: f"from_flat()[{key!r}]")
+        if problems:
+            raise ConfigError(problems)
+        return validate(cls, [layer], whole=True)
+
+    def fingerprint(self) -> str:
+        """The sha256 of this config's canonical flat JSON: equal values, equal fingerprints."""
+        return fingerprint(self)
+
+
+H = TypeVar("H", bound=HyperParams)
+"""A schema: any ``HyperParams`` subclass's instances."""
+
+
+def _attach(value: object, state: ConfigState | None, prefix: str) -> None:
+    """Share ``state`` with a nested model tree (lists and dicts of models stay values)."""
+    if isinstance(value, HyperParams):
+        value._share(state, prefix)  # noqa: SLF001  # pyright: ignore[reportPrivateUsage] - its own bookkeeping
+
+
+def attach_state(config: HyperParams, state: ConfigState) -> None:
+    """Give a config (and every model nested in it) the run's state."""
+    _attach(config, state, "")
+
+
+def adopt(target: HyperParams, source: BaseModel) -> None:
+    """Copy validated values into ``target`` in place, keeping nested model objects where they stay.
+
+    Nothing is checked or recorded: the caller has validated ``source`` and keeps the provenance.
+    """
+    target._adopt(source)  # noqa: SLF001  # pyright: ignore[reportPrivateUsage] - its own bookkeeping

@@ -1,0 +1,146 @@
+"""A run config's state: which keys are set, which the command line locked, and the layers that set them.
+
+After ``init``, a key whose value comes only from the schema default is not yet set (like a new
+key in wandb); its first explicit value is free. Changing a set value needs
+``allow_val_change=True``, unless the change is a deliberate single assignment. Values from the
+command line (a sweep's choices) are locked: code cannot replace them at all.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import Any
+
+from typed_config._errors import Origin, Problem, show
+from typed_config._flat.flatten import flatten
+from typed_config._keys.dotted import unflatten
+from typed_config._layers.layers import KeyedLayer, Layer, merge, provenance
+from typed_config._types import Path
+
+
+class ConfigState:
+    """The bookkeeping behind one run's config, shared by every model in its tree."""
+
+    __slots__ = ("closed", "layers", "listener", "locked", "set_keys", "started")
+
+    def __init__(self, layers: Sequence[Layer], locked: Iterable[tuple[str, Origin]] = ()) -> None:
+        self.layers: list[Layer] = list(layers)
+        self.set_keys: set[str] = set(flatten(merge([layer.data for layer in layers])) if layers else ())
+        self.locked: dict[str, Origin] = dict(locked)
+        self.started = False
+        # Told after every recorded change: the flat keys it set, with their values, and those it removed.
+        self.listener: Callable[[dict[str, Any], Collection[str]], None] | None = None
+        self.closed: str | None = None  # what ended the run (``run.finish() at ...``): no change after it
+
+    def is_set(self, key: str) -> bool:
+        """Whether ``key`` (or a value that holds it, or one it holds) was given explicitly."""
+        return _related(key, self.set_keys) is not None
+
+    def lock_of(self, key: str) -> Origin | None:
+        """The command-line argument that locked ``key``, if one did."""
+        found = _related(key, self.locked)
+        return None if found is None else self.locked[found]
+
+    def setter_of(self, key: str) -> Origin | None:
+        """Where the current value of ``key`` came from."""
+        chain = provenance(self.layers, _path(key))
+        return chain[-1][2] if chain else None
+
+    def check(
+        self,
+        changed: dict[str, tuple[Any, Any]],
+        origin_of: Callable[[str], Origin],
+        *,
+        allow_val_change: bool,
+        deliberate: bool,
+    ) -> list[Problem]:
+        """Problems with changing each key from its old value to its new one."""
+        problems: list[Problem] = []
+        for key, (old, new) in changed.items():
+            lock = self.lock_of(key)
+            if self.closed is not None:
+                message = f"the run has finished ({self.closed}); its config can no longer change"
+                problems.append(Problem(key, message, origin_of(key)))
+            elif lock is not None:
+                problems.append(
+                    Problem(
+                        key,
+                        f"is locked: {lock} set it (a command-line or sweep value); code cannot change it",
+                        origin_of(key),
+                    )
+                )
+            elif self.started and not deliberate and not allow_val_change and self.is_set(key):
+                where = self.setter_of(key)
+                problems.append(
+                    Problem(
+                        key,
+                        f"already set to {show(old)} by {where}; changing it to {show(new)} "
+                        "needs allow_val_change=True",
+                        origin_of(key),
+                    )
+                )
+        return problems
+
+    def record(
+        self,
+        name: str,
+        values: dict[str, Any],
+        origin_of: Callable[[str], Origin],
+        removed: Collection[str] = (),
+    ) -> None:
+        """Add a layer of changes (flat dot-keys), so provenance shows them; ``removed`` keys are gone."""
+        if not values:
+            if removed and self.listener is not None:
+                self.listener({}, removed)
+            return
+        origins = {key: origin_of(key) for key in values}
+        fallback = next(iter(origins.values()))
+        self.layers.append(KeyedLayer(name, unflatten(values), origins, fallback))
+        self.set_keys.update(values)
+        if self.listener is not None:
+            self.listener(values, removed)
+
+
+def unset_only(layer: Layer, state: ConfigState, prefix: str) -> Layer:
+    """The part of a layer whose keys are not set yet (for setdefaults)."""
+    flat = flatten(layer.data)
+    kept = {k: v for k, v in flat.items() if not state.is_set(prefix + k)}
+    origins = {k: layer.origin(tuple(k.split("."))) for k in kept}
+    return KeyedLayer(layer.name, unflatten(kept), origins, layer.origin(()))
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The flat keys whose values differ, with (old, new); a missing key counts as None."""
+    return {
+        key: (old.get(key), new.get(key))
+        for key in {**old, **new}
+        if not _same(old.get(key, _ABSENT), new.get(key, _ABSENT))
+    }
+
+
+_ABSENT = object()
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b
+
+
+def _related(key: str, keys: Iterable[str]) -> str | None:
+    """``key`` itself, a key that holds it, or a key it holds, if any is in ``keys``."""
+    pool: set[str] | dict[str, Any] = keys if isinstance(keys, (set, dict)) else set(keys)  # pyright: ignore[reportUnknownVariableType]
+    if key in pool:
+        return key
+    parts = key.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        parent = ".".join(parts[:end])
+        if parent in pool:
+            return parent
+    below = key + "."
+    return next((k for k in pool if k.startswith(below)), None)
+
+
+def _path(key: str) -> Path:
+    return tuple(key.split("."))

@@ -1,0 +1,114 @@
+"""Provenance, readable: where a key's value came from, lowest first, the schema default included."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from pydantic import BaseModel
+
+from typed_config._errors import Origin, escaped
+from typed_config._keys.values import MISSING, field_keys, lookup, to_plain
+from typed_config._layers.layers import Layer, provenance
+from typed_config._model.model import HyperParams
+from typed_config._schema.secrets import holds_secret, redact, type_at
+from typed_config._schema.types import is_model
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One source's value for a key: what it was, where it came from, and which source."""
+
+    value: Any
+    origin: Origin
+    source: str
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The record ``provenance.json`` keeps (values as JSON, secrets redacted)."""
+        record = {"source": self.source, "origin": str(self.origin), "value": to_plain(self.value)}
+        return {**record, "note": self.note} if self.note else record
+
+    def __str__(self) -> str:
+        shown = f"{self.origin}: {_shown(self.value)}"
+        return f"{shown} ({self.note})" if self.note else shown
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Where a key's value came from: the chain of settings, lowest first, the default included."""
+
+    key: str
+    value: Any
+    chain: tuple[Setting, ...]
+
+    def __str__(self) -> str:
+        lines = [f"{self.key} = {_shown(self.value)}"]
+        lines += [f"  {setting}" for setting in self.chain]
+        return "\n".join(escaped(line) for line in lines)  # safe to print: controls escaped
+
+
+def _shown(value: Any) -> str:
+    return json.dumps(to_plain(value), ensure_ascii=False)
+
+
+def explain(config: HyperParams, layers: Sequence[Layer], key: str) -> Explanation:
+    """The chain of sources that set ``key`` in ``config``, starting at the schema default.
+
+    Raises:
+        KeyError: no such key.
+    """
+    value = config[key]
+    path = tuple(key.split("."))
+    chain = [
+        Setting(default, Origin(text="schema default"), "default")
+        for default in default_at(type(config), path)
+    ]
+    chain += [
+        Setting(v, origin, layer.name, layer.note(path)) for layer, v, origin in provenance(layers, path)
+    ]
+    tp = type_at(type(config), path) if holds_secret(type(config)) else None
+    if tp is not None and holds_secret(tp):
+        # Every value a source gave is redacted by the field's type, as a whole; origins never
+        # hold a secret (the sources name a secret's argument by the marker).
+        chain = [Setting(redact(tp, s.value), s.origin, s.source, s.note) for s in chain]
+        value = redact(tp, value)
+    return Explanation(key, value, tuple(chain))
+
+
+def last_setting(config: HyperParams, layers: Sequence[Layer], key: str) -> Setting:
+    """The last entry of ``explain(config, layers, key).chain``, found from the newest layer down.
+
+    Its cost does not grow with the number of earlier changes (a run's layers grow with each).
+
+    Raises:
+        KeyError: no such key.
+    """
+    path = tuple(key.split("."))
+    for layer in reversed(layers):
+        value = lookup(layer.data, path)
+        if value is not MISSING:
+            tp = type_at(type(config), path) if holds_secret(type(config)) else None
+            if tp is not None and holds_secret(tp):
+                value = redact(tp, value)
+            return Setting(value, layer.origin(path), layer.name)
+    return explain(config, layers, key).chain[-1]
+
+
+def default_at(schema: type[BaseModel], path: tuple[str, ...]) -> list[Any]:
+    """The schema default at ``path`` (one item), or nothing when the key has no default."""
+    node: Any = schema
+    for index, part in enumerate(path):
+        if isinstance(node, type) and is_model(node):
+            names = {key: name for name, key in field_keys(node)}
+            info = node.model_fields.get(names.get(part, ""))
+            if info is None or info.is_required():
+                return []
+            node = info.get_default(call_default_factory=True, validated_data={})
+        else:
+            here = cast("object", node)
+            found: Any = lookup(to_plain(here), path[index:])
+            return [] if found is MISSING else [found]
+    return [node]

@@ -1,0 +1,396 @@
+"""Safe, bounded, position-aware YAML 1.2 loading: the only module that imports PyYAML.
+
+Loading composes the document with libyaml (``CSafeLoader``'s C parser and composer) and builds
+Python values from the node tree with a lean constructor of our own. PyYAML's generic Python
+constructor is most of the cost of ``yaml.load``; ours does less (only the core tags exist) and
+checks more (duplicate keys, key grammar, tags, bounds). The node tree is kept, so positions
+cost nothing until an error asks for one.
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import Any, Final, NamedTuple
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from typed_config._errors import MAX_PROBLEMS, ConfigError, Origin, Problem, show
+from typed_config._keys.dotted import format_path, segment_problem
+from typed_config._types import Path
+from typed_config._yaml.encoding import (
+    MAX_BYTES,
+    NON_SPECIFIC,
+    at,
+    checked_bytes,
+    reader_error,
+    retag_non_specific,
+    syntax_error,
+    utf8,
+)
+from typed_config._yaml.nodes import NodeIndex
+from typed_config._yaml.scalars import MAYBE_TYPED, dot_key_problem, explicit_scalar, resolve_plain
+
+__all__ = ["MAX_ALIAS_NODES", "MAX_BYTES", "MAX_DEPTH", "Document", "load_document", "parse_value", "utf8"]
+
+MAX_DEPTH: Final = 100
+"""The deepest nesting of mappings and sequences."""
+MAX_ALIAS_NODES: Final = 100_000
+"""How many nodes aliases and merge keys may add to a document when expanded."""
+
+_PLAIN: Final = "?plain"  # our resolver's tag for plain scalars: resolved later by YAML 1.2 rules
+_STR: Final = "tag:yaml.org,2002:str"
+_MAP: Final = "tag:yaml.org,2002:map"
+_SEQ: Final = "tag:yaml.org,2002:seq"
+_SCALAR_TAGS: Final = frozenset({_STR} | {f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null")})
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """libyaml's parser and composer with a resolver that defers scalar typing to us.
+
+    PyYAML's resolver applies YAML 1.1 (``NO`` is false, ``1e-3`` a string, ``010`` octal) with a
+    regex per scalar; ours only marks plain and quoted scalars, which is cheaper and lets the
+    constructor apply YAML 1.2's core schema.
+    """
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:  # noqa: ARG002 - PyYAML's signature
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+
+class Document(NamedTuple):
+    """A loaded YAML document: its data, and its node tree for positions."""
+
+    source: str
+    data: dict[str, Any]
+    root: Node | None
+    nodes: NodeIndex | None = None
+
+    def origin(self, path: Path, *, at_key: bool = False) -> Origin:
+        """The position of the value at ``path`` (or of its key), or of the nearest parent."""
+        index = self.nodes if self.nodes is not None else NodeIndex(self.root, _PLAIN)
+        node, key_node = index.locate(path)
+        mark_node = key_node if at_key and key_node is not None else node
+        if mark_node is None:
+            return Origin(path=self.source, line=1, column=1)
+        mark = mark_node.start_mark
+        return Origin(path=self.source, line=mark.line + 1, column=mark.column + 1)
+
+    def position(self, path: Path, *, at_key: bool = False) -> tuple[int, int]:
+        """The line and column of ``origin(path)``, without building the origin."""
+        if self.nodes is None:
+            return 1, 1
+        node, key_node = self.nodes.locate(path)
+        mark_node = key_node if at_key and key_node is not None else node
+        if mark_node is None:
+            return 1, 1
+        return mark_node.start_mark.line + 1, mark_node.start_mark.column + 1
+
+
+def load_document(
+    raw: str | bytes, source: str, *, skip: frozenset[str] = frozenset(), dotted_top: bool = False
+) -> Document:
+    """Parse one YAML document whose top level is a mapping (or nothing).
+
+    Top-level keys in ``skip`` are left out unread (wandb's ``_wandb`` block has integer keys).
+    With ``dotted_top``, a top-level key may be a dot-key (wandb's sweep parameter files).
+
+    Raises:
+        ConfigError: every problem, each with ``source``, line and column.
+    """
+    data = checked_bytes(raw, source)
+    # Composing and building allocate one container per node and nothing they make is garbage
+    # until the call ends, yet each allocation burst triggers collections that walk everything
+    # alive: at 20,000 keys that is most of the time. The pause is bounded by MAX_BYTES.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(data, source, skip, dotted_top)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load(data: bytes, source: str, skip: frozenset[str], dotted_top: bool) -> Document:
+    try:
+        root: Node | None = _Loader(data).get_single_node()
+        if root is not None and b"!" in data and NON_SPECIFIC.search(data):
+            retag_non_specific(root, yaml.parse(data, Loader=_Loader), _STR)
+    except yaml.MarkedYAMLError as exc:
+        raise syntax_error(exc, source, MAX_DEPTH, data) from None
+    except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
+        raise reader_error(exc, data, source) from None
+    except RecursionError:  # the pure-Python composer, without libyaml, on deep nesting
+        raise at(source, 1, 1, f"nesting deeper than {MAX_DEPTH} levels") from None
+    if root is None:
+        return Document(source, {}, None)
+    if type(root) is ScalarNode:
+        try:
+            value = _scalar(root)
+        except ValueError as exc:  # 1e400, a 5,000-digit integer, a disallowed tag
+            raise _at_node(source, root, str(exc)) from None
+        if value is None and root.tag == _PLAIN:  # an empty file, comments only, null or ~
+            return Document(source, {}, None)
+        raise _at_node(
+            source, root, f"the top level must be a mapping of keys to values, not the value {show(value)}"
+        )
+    if type(root) is not MappingNode:
+        raise _at_node(source, root, "the top level must be a mapping of keys to values, not a sequence")
+    if b"*" in data:  # only aliases can expand a document beyond its size
+        _check_expansion(root, source)
+    index = NodeIndex(root, _PLAIN)
+    builder = _Builder(source, index, skip, dotted_top=dotted_top, aliased=b"*" in data)
+    built = builder.mapping(root, (), 0)
+    if builder.problems:
+        raise ConfigError(builder.problems, builder.omitted)
+    return Document(source, built, root, index)
+
+
+def parse_value(text: str) -> Any:
+    """Parse one value written in YAML 1.2 flow style, as on a command line: ``[a, b]``, ``1e-3``.
+
+    Raises:
+        ValueError: the text is not one YAML value.
+    """
+    if "\n" not in text and not text.startswith(("[", "{", "'", '"', "!", "&", "*")):
+        return resolve_plain(text.strip()) if text.strip() else text
+    if len(text) > MAX_BYTES:
+        raise ValueError(f"value too long: {len(text)} characters (the limit is {MAX_BYTES})")
+    try:
+        node = _Loader(text).get_single_node()
+        if node is not None and "!" in text:
+            retag_non_specific(node, yaml.parse(text, Loader=_Loader), _STR)
+    except yaml.MarkedYAMLError as exc:
+        problem = exc.problem or "invalid YAML"
+        raise ValueError(f"{problem} ({exc.context})" if exc.context else problem) from None
+    except yaml.YAMLError as exc:
+        raise ValueError(str(exc).splitlines()[0]) from None
+    if node is None:
+        return None
+    if "*" in text:  # a command-line value is as hostile as a file: bound its aliases too
+        try:
+            _check_expansion(node, "<value>")
+        except ConfigError as exc:
+            raise ValueError(exc.problems[0].message) from None
+    builder = _Builder("<value>", NodeIndex(node, _PLAIN), aliased="*" in text)
+    value = builder.value(node, (), 0)
+    if builder.problems:
+        raise ValueError(builder.problems[0].message)
+    return value
+
+
+# --- bytes and errors -------------------------------------------------------------------------
+
+
+def _at_node(source: str, node: Node, message: str, key: str | None = None) -> ConfigError:
+    return ConfigError([_problem(source, node, message, key)])
+
+
+def _problem(source: str, node: Node, message: str, key: str | None = None) -> Problem:
+    mark = node.start_mark
+    return Problem(key, message, Origin(path=source, line=mark.line + 1, column=mark.column + 1))
+
+
+# --- bounds ---------------------------------------------------------------------------------
+
+
+def _check_expansion(root: Node, source: str) -> None:
+    """Refuse alias bombs and recursive aliases before anything is built.
+
+    Sizes are memoised per node, so this costs one visit per distinct node however much the
+    aliases would expand; the first subtree found over the budget is the one reported.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Node, depth: int) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if depth > MAX_DEPTH:
+            raise _at_node(source, node, f"nesting deeper than {MAX_DEPTH} levels")
+        if id(node) in active:
+            raise _at_node(source, node, "an alias refers to the node that contains it (a recursive alias)")
+        total = 1
+        if type(node) is not ScalarNode:
+            active.add(id(node))
+            children = node.value if type(node) is SequenceNode else [n for pair in node.value for n in pair]
+            for child in children:
+                total += size(child, depth + 1)
+            active.discard(id(node))
+        sizes[id(node)] = total
+        if total - len(sizes) > MAX_ALIAS_NODES:
+            raise _at_node(
+                source,
+                node,
+                f"aliases expand this document by more than {MAX_ALIAS_NODES} nodes (an alias bomb?)",
+            )
+        return total
+
+    size(root, 0)
+
+
+def _scalar(node: Node) -> Any:
+    """The value of a scalar node.
+
+    Raises:
+        ValueError: the text is not a value of its tag, or the tag is not allowed.
+    """
+    tag = node.tag
+    value: str = node.value
+    if tag == _PLAIN:
+        return resolve_plain(value)
+    if tag == _STR:
+        return value
+    if tag in _SCALAR_TAGS:
+        return explicit_scalar(tag.rsplit(":", 1)[1], value)
+    raise ValueError(f"tag {show(tag)} is not allowed")
+
+
+class _Builder:
+    """Builds Python values from composed nodes, keeping the first problems and counting the rest."""
+
+    __slots__ = ("dotted_top", "index", "omitted", "problems", "seen", "skip", "source")
+
+    def __init__(
+        self,
+        source: str,
+        index: NodeIndex,
+        skip: frozenset[str] = frozenset(),
+        *,
+        dotted_top: bool = False,
+        aliased: bool = False,
+    ) -> None:
+        self.source = source
+        self.index = index
+        self.skip = skip
+        self.dotted_top = dotted_top
+        self.problems: list[Problem] = []
+        self.omitted = 0
+        # A problem inside an anchored node is found again at every alias of it: report it once.
+        self.seen: set[tuple[int, str]] | None = set() if aliased else None
+
+    def report(self, node: Node, message: str, path: Path, key: str | int | None = None) -> None:
+        """Keep a problem (its key is ``path``, then ``key``), or count it past ``MAX_PROBLEMS``."""
+        if self.seen is not None:
+            mark = (id(node), message)
+            if mark in self.seen:
+                return
+            self.seen.add(mark)
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.omitted += 1  # nothing more is built for it: a million problems cost a count
+            return
+        name = format_path((*path, key) if key is not None else path) or None
+        self.problems.append(_problem(self.source, node, message, name))
+
+    def scalar(self, node: Node, path: Path, key: str | int | None = None) -> Any:
+        try:
+            return _scalar(node)
+        except ValueError as exc:
+            self.report(node, str(exc), path, key)
+            return None
+
+    def value(self, node: Node, path: Path, depth: int) -> Any:
+        kind = type(node)
+        if kind is ScalarNode:
+            return self.scalar(node, path)
+        if depth >= MAX_DEPTH:
+            raise _at_node(self.source, node, f"nesting deeper than {MAX_DEPTH} levels", format_path(path))
+        if kind is SequenceNode:
+            if node.tag != _SEQ:
+                return self._bad_tag(node, path)
+            # Scalar items are built without a path: it is made only for a problem.
+            return [
+                self.scalar(item, path, i)
+                if type(item) is ScalarNode
+                else self.value(item, (*path, i), depth + 1)
+                for i, item in enumerate(node.value)
+            ]
+        return self.mapping(node, path, depth)
+
+    def mapping(self, node: Node, path: Path, depth: int) -> dict[str, Any]:  # noqa: C901 - the hot loop over every key, kept flat for speed
+        if node.tag != _MAP:
+            self._bad_tag(node, path)
+            return {}
+        result: dict[str, Any] = {}
+        merges: list[Node] = []
+        for key_node, value_node in node.value:
+            if type(key_node) is not ScalarNode:
+                self.report(key_node, "keys must be strings, not collections", path)
+                continue
+            key = key_node.value
+            if key_node.tag == _PLAIN:
+                if key == "<<":
+                    merges.append(value_node)
+                    continue
+                if key[:1] in MAYBE_TYPED or not key:
+                    key = self.scalar(key_node, path)
+            elif key_node.tag != _STR:
+                key = self.scalar(key_node, path)
+            if type(key) is not str or not key or "." in key:
+                dotted = self.dotted_top and depth == 0 and type(key) is str
+                reason = segment_problem(key) if not dotted else dot_key_problem(key)
+                if reason is not None:
+                    self.report(key_node, reason, path)
+                    continue
+            if key in result:
+                self._duplicate(node, key_node, key, path)
+                continue
+            if depth == 0 and key in self.skip:
+                continue
+            if type(value_node) is ScalarNode:
+                tag = value_node.tag
+                if tag == _STR:
+                    result[key] = value_node.value
+                    continue
+                if tag == _PLAIN:
+                    text = value_node.value
+                    if text and text[0] not in MAYBE_TYPED:
+                        result[key] = text
+                        continue
+                result[key] = self.scalar(value_node, (*path, key))
+            else:
+                result[key] = self.value(value_node, (*path, key), depth + 1)
+        if merges:
+            self._merge(result, merges, path, depth)
+        return result
+
+    def _merge(self, result: dict[str, Any], merges: list[Node], path: Path, depth: int) -> None:
+        # Explicit keys win; among merged mappings the earlier one wins (the YAML merge spec).
+        sources: list[Node] = []
+        for merge in merges:
+            items = merge.value if type(merge) is SequenceNode else [merge]
+            for item in items:
+                if type(item) is not MappingNode:
+                    self.report(item, "a merge key (<<) takes a mapping or a list of mappings", path)
+                    continue
+                sources.append(item)
+        merged: dict[str, Any] = {}
+        for item in sources:
+            for key, value in self.mapping(item, path, depth + 1).items():
+                merged.setdefault(key, value)
+        for key, value in merged.items():
+            result.setdefault(key, value)
+
+    def _duplicate(self, node: Node, key_node: Node, key: str, path: Path) -> None:
+        if len(self.problems) >= MAX_PROBLEMS and self.seen is None:
+            self.omitted += 1  # not listed: no need to find where the key was first defined
+            return
+        first = self.index.entries(node).first[key_node.value][0]  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType] - a mapping's node
+        line = first.start_mark.line + 1
+        self.report(key_node, f"duplicate key (first defined at line {line})", path, key)
+
+    def _bad_tag(self, node: Node, path: Path) -> None:
+        tag = node.tag
+        if tag in (_MAP, _SEQ):  # a core tag on the other kind of collection
+            kind = "a sequence" if type(node) is SequenceNode else "a mapping"
+            message = f"{kind} is not a valid !!{tag.rsplit(':', 1)[1]}"
+        else:
+            message = f"tag {show(tag)} is not allowed"
+        self.report(node, message, path)
+
+
+# --- dumping -------------------------------------------------------------------------------------
