@@ -289,6 +289,31 @@ class _Resolver:
         return _FAILED
 
 
+def named_keys(key: str, text: Any) -> tuple[str, ...]:
+    """The dot-keys the references in ``text`` (a string, or a list holding strings) at ``key`` name."""
+    texts = _strings(text)
+    path = key.split(".")
+    found: list[str] = []
+    for one in texts:
+        for match in _TOKEN.finditer(one):
+            named = _KEY.fullmatch(match.group(1) or "")
+            if named is not None:
+                dots = len(named.group(1))
+                found.append(
+                    ".".join(
+                        [*path[: max(len(path) - dots, 0)], named.group(2)] if dots else [named.group(2)]
+                    )
+                )
+    return tuple(found)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    items = value.values() if is_dict(value) else value if is_list(value) else []
+    return [text for item in items for text in _strings(item)]
+
+
 def _render(value: Any) -> str:
     """A value inside text: strings as they are, everything else as JSON (``true``, ``[1, 2]``)."""
     return json.dumps(value, ensure_ascii=False, default=str)

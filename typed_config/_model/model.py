@@ -71,16 +71,13 @@ class HyperParams(BaseModel):
         # Runs before pydantic collects the fields, so a bad name never reaches its warnings.
         names = inspect.get_annotations(cls)
         # Only names pydantic or HyperParams really define: `model_architecture` is a field like any.
-        reserved = [
-            n for n in names if n in _OWN_METHODS or (not n.startswith("_") and hasattr(HyperParams, n))
-        ]
+        reserved = [n for n in names if n in _OWN_METHODS or (n[:1] != "_" and hasattr(HyperParams, n))]
         if reserved:
             raise TypeError(
                 f"{cls.__name__}: field name {reserved[0]!r} is reserved: it would hide "
                 f"HyperParams.{reserved[0]}; rename the field (an alias can keep the key)"
             )
-        wandbs = [n for n in names if n in _WANDB_KEYS]
-        if wandbs:
+        if wandbs := [n for n in names if n in _WANDB_KEYS]:
             raise TypeError(
                 f"{cls.__name__}: field name {wandbs[0]!r} is reserved: config files written by wandb use it"
             )
@@ -150,6 +147,8 @@ class HyperParams(BaseModel):
         problems = state.check(changed, lambda _: origin, allow_val_change=True, deliberate=True)
         if problems:
             raise ConfigError(problems)
+        if state.follows is not None:  # keys that follow a reference to this one: checked, then followed
+            state.plan(self._tc_prefix, new, lambda _: origin)
         self._set_validated(name, converted, key, origin)
         gone = [self._tc_prefix + k for k in old if k not in new] if changed else []
         state.record(
@@ -170,6 +169,8 @@ class HyperParams(BaseModel):
         problems = state.check(changed, lambda _: origin, allow_val_change=True, deliberate=True)
         if problems:
             raise ConfigError(problems)
+        if state.follows is not None:
+            state.plan("", {full: value}, lambda _: origin)
         self._set_validated(name, value, key, origin)
         state.record("assignment", {full: to_plain(value)} if changed else {}, lambda _: origin)
 
@@ -217,13 +218,11 @@ class HyperParams(BaseModel):
         try:
             setattr(model, attribute_name(model, parts[index], key), value)
         except ConfigError as exc:
-            prefix = ".".join(parts[:index])
-            raise ConfigError(
-                [
-                    Problem(f"{prefix}.{p.key}" if prefix and p.key else p.key, p.message, p.origin)
-                    for p in exc.problems
-                ]
-            ) from None
+            prefix = ".".join(parts[:index]) + "." if index else ""
+            problems = [
+                Problem(prefix + p.key if p.key else p.key, p.message, p.origin) for p in exc.problems
+            ]
+            raise ConfigError(problems) from None
 
     def __contains__(self, key: object) -> bool:
         """Whether ``key`` is a dot-key of this config: ``"optimizer.lr" in cfg``."""
@@ -339,6 +338,7 @@ class HyperParams(BaseModel):
             prefix + k: v for k, v in new.items() if prefix + k in changed or layer.has(tuple(k.split(".")))
         }
         recorded = {k: v for k, v in given.items() if k in changed or not state.is_set(k)}
+        state.plan("", given, origin_of)
         apply()  # first: recording tells the run, which writes the config
         state.record(verb, recorded, origin_of, [k for k in changed if k[len(prefix) :] not in new])
 

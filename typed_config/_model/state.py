@@ -9,20 +9,24 @@ command line (a sweep's choices) are locked: code cannot replace them at all.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from typed_config._errors import Origin, Problem, show
 from typed_config._flat.flatten import flatten
 from typed_config._keys.dotted import unflatten
+from typed_config._keys.values import to_plain
 from typed_config._layers.layers import KeyedLayer, Layer, merge, provenance
 from typed_config._types import Path
+
+if TYPE_CHECKING:
+    from typed_config._compose.follow import Follows
 
 
 class ConfigState:
     """The bookkeeping behind one run's config, shared by every model in its tree."""
 
-    __slots__ = ("closed", "layers", "listener", "locked", "set_keys", "started")
+    __slots__ = ("closed", "follows", "layers", "listener", "locked", "pending", "set_keys", "started")
 
     def __init__(self, layers: Sequence[Layer], locked: Iterable[tuple[str, Origin]] = ()) -> None:
         self.layers: list[Layer] = list(layers)
@@ -32,6 +36,8 @@ class ConfigState:
         # Told after every recorded change: the flat keys it set, with their values, and those it removed.
         self.listener: Callable[[dict[str, Any], Collection[str]], None] | None = None
         self.closed: str | None = None  # what ended the run (``run.finish() at ...``): no change after it
+        self.follows: Follows | None = None  # the keys that follow a ``${...}`` reference, if any
+        self.pending: Callable[[], None] | None = None  # what follows the change being made (see plan)
 
     def is_set(self, key: str) -> bool:
         """Whether ``key`` (or a value that holds it, or one it holds) was given explicitly."""
@@ -56,6 +62,7 @@ class ConfigState:
         deliberate: bool,
     ) -> list[Problem]:
         """Problems with changing each key from its old value to its new one."""
+        self.pending = None  # a change starts: a plan for one that failed half-way is gone
         problems: list[Problem] = []
         for key, (old, new) in changed.items():
             lock = self.lock_of(key)
@@ -89,14 +96,38 @@ class ConfigState:
         origin_of: Callable[[str], Origin],
         removed: Collection[str] = (),
     ) -> None:
-        """Add a layer of changes (flat dot-keys), so provenance shows them; ``removed`` keys are gone."""
-        if not values:
-            if removed and self.listener is not None:
-                self.listener({}, removed)
-            return
-        origins = {key: origin_of(key) for key in values}
-        fallback = next(iter(origins.values()))
-        self.layers.append(KeyedLayer(name, unflatten(values), origins, fallback))
+        """Add a layer of changes (flat dot-keys), so provenance shows them; ``removed`` keys are gone.
+
+        Then the keys that follow a reference to a changed key follow (as ``plan`` found).
+        """
+        if values:
+            origins = {key: origin_of(key) for key in values}
+            fallback = next(iter(origins.values()))
+            self.add(KeyedLayer(name, unflatten(values), origins, fallback), values, removed)
+        elif removed and self.listener is not None:
+            self.listener({}, removed)
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending()
+
+    def plan(self, prefix: str, given: Mapping[str, Any], origin_of: Callable[[str], Origin]) -> None:
+        """Before a checked change is made: check the keys that follow a reference to a key it sets.
+
+        ``given`` maps the dot-keys set (under ``prefix``) to their new values; ``record`` makes
+        the keys that follow them follow, after the change.
+
+        Raises:
+            ConfigError: a key that follows would be invalid; nothing is changed.
+        """
+        if (
+            self.follows is not None
+        ):  # the callers check it first too: a config without references pays nothing
+            values = {prefix + k: to_plain(v, reveal=True) for k, v in given.items()}
+            self.pending = self.follows.plan(values, (), origin_of)
+
+    def add(self, layer: Layer, values: dict[str, Any], removed: Collection[str] = ()) -> None:
+        """Add a layer that sets ``values`` (flat dot-keys) and tell the listener."""
+        self.layers.append(layer)
         self.set_keys.update(values)
         if self.listener is not None:
             self.listener(values, removed)

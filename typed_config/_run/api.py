@@ -16,6 +16,7 @@ from typing import Any, Generic, overload
 
 from pydantic import BaseModel
 
+from typed_config._compose.follow import follow_stored, followed_entries
 from typed_config._errors import ConfigError, Origin, Problem, code_location, show
 from typed_config._flat.fingerprint import fingerprint
 from typed_config._flat.flatten import flatten, flatten_fields
@@ -166,16 +167,28 @@ class StoredRun(Generic[M]):
             mine = {k: v for k, v in merged.items() if k in patch}
             stored_layer = Layer("stored", unflatten({k: v for k, v in merged.items() if k not in patch}))
             change_layer = KeyedLayer("api update", unflatten(mine), origins, next(iter(origins.values())))
-            updated = validate(self.schema, [stored_layer, change_layer])
+            history = read_provenance(self.dir)
+            followed = follow_stored(self.schema, history, stored_layer, change_layer, patch)
+            updated = (
+                validate(self.schema, [stored_layer, change_layer]) if followed is None else followed.model
+            )
             new_flat = flatten_fields(updated)
-            self._write(updated, new_flat, patch, origins)
+            self._write(
+                updated, new_flat, patch, origins, (history, followed_entries(followed, now, new_flat))
+            )
         self._typed = updated
         self.config = StoredConfig(new_flat)
 
     def _write(
-        self, updated: M, new_flat: dict[str, Any], patch: Mapping[str, Any], origins: Mapping[str, Origin]
+        self,
+        updated: M,
+        new_flat: dict[str, Any],
+        patch: Mapping[str, Any],
+        origins: Mapping[str, Origin],
+        known: tuple[dict[str, Any], dict[str, dict[str, Any]]],
     ) -> None:
-        provenance: dict[str, Any] = read_provenance(self.dir)
+        """Write the config, each changed key's provenance, and that of the keys that followed them."""
+        provenance, followed = known
         filled = {holder for key, value in patch.items() if value is not REMOVED for holder in ancestors(key)}
         for key, value in patch.items():
             if value is REMOVED and key in filled:
@@ -184,10 +197,9 @@ class StoredRun(Generic[M]):
             entry.update(
                 {"value": None, "removed": True} if value is REMOVED else {"value": new_flat.get(key, value)}
             )
-            chain = provenance.get(key)
-            chain = chain if is_list(chain) else []
-            if not (chain and chain[-1] == entry):  # a retry after a write that got this far keeps one entry
-                provenance[key] = [*chain, entry]
+            _append(provenance, key, entry)
+        for key, entry in followed.items():
+            _append(provenance, key, entry)
         atomic_write(self.dir / CONFIG, render_defaults(updated, self._descs))
         write_provenance(self.dir, provenance)
         # meta.json as it is now (a resume may have changed argv and name): only the fingerprint is ours.
@@ -221,6 +233,13 @@ class StoredRun(Generic[M]):
 
     def __repr__(self) -> str:
         return f"StoredRun({self.project}/{self.id})"
+
+
+def _append(provenance: dict[str, Any], key: str, entry: dict[str, Any]) -> None:
+    chain = provenance.get(key)
+    chain = chain if is_list(chain) else []
+    if not (chain and chain[-1] == entry):  # a retry after a write that got this far keeps one entry
+        provenance[key] = [*chain, entry]
 
 
 def _chosen(run: StoredRun[Any], status: str | None, name: str | None) -> bool:

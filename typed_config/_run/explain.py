@@ -93,7 +93,7 @@ def last_setting(config: HyperParams, layers: Sequence[Layer], key: str) -> Sett
             tp = type_at(type(config), path) if holds_secret(type(config)) else None
             if tp is not None and holds_secret(tp):
                 value = redact(tp, value)
-            return Setting(value, layer.origin(path), layer.name)
+            return Setting(value, layer.origin(path), layer.name, layer.note(path))
     return explain(config, layers, key).chain[-1]
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
+from typed_config._compose.follow import resumed_layer, run_follows
 from typed_config._compose.presets import DEFAULT_FOLDER
 from typed_config._errors import ConfigError, Origin, Problem, ProblemList
 from typed_config._flat.flatten import flatten, flatten_fields
@@ -156,6 +157,7 @@ def init(
         check_resumed(schema, stored, layers, validated)
     state = _state(layers, [parsed.layer] if sweep is None else [sweep, parsed.layer], stored)
     attach_state(validated, state)
+    state.follows = run_follows(validated, layers, state, functools.partial(attach_state, validated, state))
     state.started = True
     if "--print-config" in flags:
         _print_config(schema, validated, state)
@@ -299,7 +301,7 @@ def _read_base(
     if stored is None:
         _read_defaults(defaults, layers, unread)
         return
-    layers.append(stored.layer)
+    layers.append(resumed_layer(stored.layer, stored.history))  # its references followed again
     if stored.needed():
         found: list[Layer] = []
         _read_defaults(defaults, found, unread)
