@@ -211,14 +211,16 @@ class Follows:
     def commit(self, followed: Followed[BaseModel]) -> None:
         """Put the followed values in the config and record them (the run writes them)."""
         old = flatten_fields(self.root, reveal=True)
-        for key in followed.keys:
-            _take(self.root, followed.model, key.split("."))
-        self.reattach()
         changed = {k: v for k, v in followed.values.items() if old.get(k, MISSING) != v}
-        if changed:
-            origins = {k: followed.origins[k] for k in changed}
-            notes = {k: followed.notes[k] for k in changed}
-            self.state.add(NotedLayer(changed, origins, notes), changed)
+        if not changed:
+            return
+        for key in followed.keys:  # only the fields that change: other values keep their objects
+            if any(related(key, k) for k in changed):
+                _take(self.root, followed.model, key.split("."))
+        self.reattach()
+        origins = {k: followed.origins[k] for k in changed}
+        notes = {k: followed.notes[k] for k in changed}
+        self.state.add(NotedLayer(changed, origins, notes), changed)
 
 
 def _take(root: BaseModel, model: BaseModel, parts: Sequence[str]) -> None:
