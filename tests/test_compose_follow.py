@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import typed_config as tc
 
@@ -187,3 +190,44 @@ def test_a_resumed_run_remembers_its_references(here: Path) -> None:
     assert provenance["warmup"][-1]["source"] == "interpolation"
     unchanged = tc.init(Train, argv=[], project="p", resume=first.id)
     assert unchanged.config.data.logs == "/two/cache/logs"
+
+
+class Chain(tc.HyperParams):
+    a: int = 1
+    b: int = 2
+    c: int = 3
+    d: int = 4
+    s: str = "s"
+
+
+KEYS = ["a", "b", "c", "d"]
+
+
+@st.composite
+def chains(draw: st.DrawFn) -> tuple[str, list[tuple[str, int]]]:
+    """A config file where each key may refer to an earlier one, and assignments to make after init."""
+    lines = []
+    for index, key in enumerate(KEYS[1:], start=1):
+        target = draw(st.sampled_from([None, *KEYS[:index]]))
+        if target is not None:
+            lines.append(f"{key}: ${{{target}}}")
+    lines.append(f"s: ${{{draw(st.sampled_from(KEYS))}}}-\\${{x}}")
+    changes = draw(st.lists(st.tuples(st.sampled_from(KEYS), st.integers(-9, 9)), max_size=5))
+    return "\n".join(lines) + "\n", changes
+
+
+@given(chains())
+def test_after_assignments_a_run_equals_a_config_built_with_them_on_the_command_line(
+    case: tuple[str, list[tuple[str, int]]],
+) -> None:
+    text, changes = case
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "chain.yaml"
+        path.write_text(text)
+        run = tc.init(Chain, argv=["--configs", str(path)], defaults=None, dir=None)
+        final: dict[str, int] = {}
+        for key, value in changes:
+            run.config[key] = value
+            final[key] = value
+        expected = tc.load(Chain, path, overrides=[f"--{k}={v}" for k, v in final.items()])
+    assert run.config == expected
