@@ -206,7 +206,7 @@ KEYS = ["a", "b", "c", "d"]
 @st.composite
 def chains(draw: st.DrawFn) -> tuple[str, list[tuple[str, int]]]:
     """A config file where each key may refer to an earlier one, and assignments to make after init."""
-    lines = []
+    lines: list[str] = []
     for index, key in enumerate(KEYS[1:], start=1):
         target = draw(st.sampled_from([None, *KEYS[:index]]))
         if target is not None:
