@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Problem
-from typed_config._schema.types import check_schema
+from typed_config._schema.check import check_schema
 from typed_config._script.init import DEFAULTS_FILE
 from typed_config._sweep.check import parse
 from typed_config._sweep.expand import expand_runs

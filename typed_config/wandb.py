@@ -26,8 +26,8 @@ from typed_config._flat.flatten import flatten
 from typed_config._keys.dotted import unflatten
 from typed_config._keys.values import is_mapping
 from typed_config._layers.layers import validate
+from typed_config._schema.check import check_schema
 from typed_config._schema.secrets import holds_marker, redact, type_at
-from typed_config._schema.types import check_schema
 from typed_config._sources.mapping import mapping_layer
 from typed_config._types import M
 

@@ -24,9 +24,10 @@ from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._keys.dotted import format_path
 from typed_config._keys.values import MISSING, is_dict, is_list, lookup
 from typed_config._layers.layers import Layer, merge
+from typed_config._schema.names import leaf_names, resolve_key
 from typed_config._schema.secrets import holds_secret, secret_at
 from typed_config._schema.suggest import suggest
-from typed_config._schema.text import convert, leaf_names, resolve_key
+from typed_config._schema.text import convert
 from typed_config._types import Path
 
 MARK: Final = "${"

@@ -63,20 +63,21 @@ def flatten(data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
 def _flatten_model(model: BaseModel, prefix: str, out: dict[str, Any], problems: list[Problem]) -> None:
     model_type = type(model)
     plan = PLANS.get((model_type, prefix)) or build_plan(model_type, prefix)
-    keys, prefixes, converts, _, take_others, _, runs, computed = plan
+    keys, computed = plan.keys, plan.computed
     if not keys and not computed:
         if prefix:
             out[prefix[:-1]] = {}  # a model with no fields is an empty mapping: a leaf
         return
     values = model.__dict__
-    if runs and len(values) == len(keys):
+    if plan.runs and len(values) == len(keys):
         # Without aliases the values dict holds the fields in order: taken as it is, no lookups.
         own = list(values.values())
+        take_others = plan.take_others
         if take_others is None or not _flatten_group(own, plan, take_others, out):
             _flatten_runs(own, plan, out, problems)
     else:
         ordered = [values.get(n) for n, _ in field_keys(model_type)]  # model_construct() may leave gaps
-        for field in zip(keys, prefixes, ordered, converts, strict=True):
+        for field in zip(keys, plan.prefixes, ordered, plan.converts, strict=True):
             _flatten_field(*field, out=out, problems=problems)
     for name, key in computed:  # derived values: trackers see them; sources never set them
         _flatten_field(key, key + ".", getattr(model, name), None, out=out, problems=problems)
@@ -89,9 +90,8 @@ def _flatten_runs(own: list[Any], plan: Plan, out: dict[str, Any], problems: lis
         if isinstance(run, int):
             _flatten_field(keys[run], prefixes[run], own[run], converts[run], out=out, problems=problems)
             continue
-        start, end, run_keys, run_fixes = run
-        if not _copy_leaves(run_keys, own[start:end], run_fixes, out):
-            for index in range(start, end):
+        if not _copy_leaves(run.keys, own[run.start : run.end], run.fixes, out):
+            for index in range(run.start, run.end):
                 _flatten_field(
                     keys[index], prefixes[index], own[index], converts[index], out=out, problems=problems
                 )
@@ -154,19 +154,20 @@ def _flatten_group(own: list[Any], plan: Plan, take_others: Getter, out: dict[st
         group = build_variant(plan, kinds)
     if group is None:
         return False
-    sizes, take_children, at, keys, fixes = group
     parts: Iterable[Iterable[Any]] | None = None
+    take_children = group.take_children
     if take_children is not None:
         dicts: list[dict[str, Any]] = list(map(_INSTANCE_DICT, take_children(own)))
-        if tuple(map(len, dicts)) != sizes:
+        if tuple(map(len, dicts)) != group.sizes:
             return False  # a child built without validation, with unset fields
         if len(dicts) == len(own):  # models only: their values, one after the other
             parts = map(_VALUES, dicts)
         else:  # each plain value as a 1-tuple, each model as its values
             parts = list(zip(own))
-            for index, child in zip(at, dicts, strict=True):
+            for index, child in zip(group.at, dicts, strict=True):
                 parts[index] = child.values()
-    return _copy_leaves(keys, own if parts is None else list(chain.from_iterable(parts)), fixes, out)
+    leaves = own if parts is None else list(chain.from_iterable(parts))
+    return _copy_leaves(group.keys, leaves, group.fixes, out)
 
 
 _INSTANCE_DICT: Final = attrgetter("__dict__")

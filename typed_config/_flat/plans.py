@@ -11,8 +11,9 @@ from __future__ import annotations
 import enum
 import typing
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from operator import attrgetter, itemgetter
-from typing import Any, Final, Literal, NamedTuple
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel
 from typing_extensions import TypeIs
@@ -28,11 +29,22 @@ Getter = Callable[[Any], tuple[Any, ...]]
 Fixes = tuple[tuple[tuple[str, ...], Getter, Callable[[Any], Any]], ...]
 """Leaves to write again, converted: (their keys, a C-level getter of their values, the conversion)."""
 _ENUM_VALUE: Final = attrgetter("value")
-Run = tuple[int, int, tuple[str, ...], Fixes]
-"""Plain fields from ``start`` to ``end``: their keys and conversions (``flatten``)."""
 
 
-class Group(NamedTuple):
+# Plans, runs and groups are read by field name. Slotted classes: a slot is read as fast as a
+# tuple is unpacked (``flatten`` reads them once per model), and faster than a NamedTuple field.
+@dataclass(frozen=True, slots=True)
+class Run:
+    """Plain fields from ``start`` to ``end`` (exclusive): their keys and conversions (``flatten``)."""
+
+    start: int
+    end: int
+    keys: tuple[str, ...]
+    fixes: Fixes
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
     """A variant of a plan: the model and its model-valued children, flattened in one step."""
 
     sizes: tuple[int, ...]
@@ -47,7 +59,8 @@ class Group(NamedTuple):
     """The leaves to convert (lists, enums), taken from the list of all leaves."""
 
 
-class Plan(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Plan:
     """How to flatten a model under a prefix: built once per model class and prefix."""
 
     keys: tuple[str, ...]
@@ -89,9 +102,16 @@ def build_plan(model_type: type[BaseModel], prefix: str) -> Plan:
     if others and by_name and all(_may_hold_model(annotations[i]) for i in others):
         take_others = _take(others)  # each may hold a model: a one-step variant may apply
     prefixes = tuple(key + "." for key in keys)
-    runs = _runs(keys, converts, others) if by_name else ()
-    computed = tuple((name, prefix + key) for name, key in computed_keys(model_type))
-    plan = Plan(keys, prefixes, converts, others, take_others, {}, runs, computed)
+    plan = Plan(
+        keys=keys,
+        prefixes=prefixes,
+        converts=converts,
+        others=others,
+        take_others=take_others,
+        variants={},
+        runs=_runs(keys, converts, others) if by_name else (),
+        computed=tuple((name, prefix + key) for name, key in computed_keys(model_type)),
+    )
     PLANS[(model_type, prefix)] = plan
     return plan
 
@@ -109,14 +129,8 @@ def _runs(
     start = 0
     for end in [*others, len(keys)]:
         if end > start:
-            runs.append(
-                (
-                    start,
-                    end,
-                    keys[start:end],
-                    _fixes(converts[start:end], keys[start:end]),
-                )
-            )
+            run_keys = keys[start:end]
+            runs.append(Run(start=start, end=end, keys=run_keys, fixes=_fixes(converts[start:end], run_keys)))
         if end < len(keys):
             runs.append(end)
         start = end + 1
@@ -149,11 +163,11 @@ def build_variant(plan: Plan, kinds: tuple[type[Any], ...]) -> Group | None:
                 keys.append(key)
                 converts.append(convert)  # None for a scalar in a field that is not plain
         group = Group(
-            tuple(sizes),
-            _take(at) if at else None,
-            tuple(at),
-            tuple(keys),
-            _fixes(converts, keys),
+            sizes=tuple(sizes),
+            take_children=_take(at) if at else None,
+            at=tuple(at),
+            keys=tuple(keys),
+            fixes=_fixes(converts, keys),
         )
     if len(plan.variants) < MAX_VARIANTS:
         plan.variants[kinds] = group

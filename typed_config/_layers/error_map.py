@@ -22,9 +22,9 @@ from typed_config._errors import MAX_PROBLEMS, ConfigError, Origin, Problem, sho
 from typed_config._keys.dotted import format_path
 from typed_config._keys.values import MISSING, is_dict, lookup
 from typed_config._layers.error_paths import involved_keys, pick_union_members
+from typed_config._schema.names import known_keys
 from typed_config._schema.secrets import secret_at
 from typed_config._schema.suggest import suggest
-from typed_config._schema.types import known_keys
 from typed_config._types import Path
 
 NO_SOURCE: Final = Origin(text="schema")

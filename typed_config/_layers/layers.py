@@ -22,8 +22,9 @@ from typed_config._keys.dotted import keep_name, segment_problem
 from typed_config._keys.values import MISSING, is_dict, lookup, to_plain
 from typed_config._layers.error_map import NO_SOURCE, map_errors, paused_gc
 from typed_config._schema.derived import computed_mismatches, without_computed
+from typed_config._schema.dict_defaults import dict_defaults
 from typed_config._schema.suggest import suggest
-from typed_config._schema.types import dict_defaults, discriminators
+from typed_config._schema.unions import discriminators
 from typed_config._schema.widening import inexact_integers, may_lose_digits
 from typed_config._types import M, Path, T
 

@@ -13,7 +13,7 @@ from typed_config._compose.references import interpolate, with_notes
 from typed_config._errors import ConfigError, Problem, ProblemList, omitted_in
 from typed_config._keys.values import is_mapping
 from typed_config._layers.layers import Layer, validate
-from typed_config._schema.types import check_schema
+from typed_config._schema.check import check_schema
 from typed_config._sources.argv import parse_overrides
 from typed_config._sources.files import file_layer, text_layer
 from typed_config._sources.mapping import mapping_layer

@@ -26,6 +26,7 @@ from typed_config._model.as_is import (
 )
 from typed_config._model.load import source_layer, with_selection_hint
 from typed_config._model.state import ConfigState, diff, unset_only
+from typed_config._schema.check import dotted_aliases
 from typed_config._schema.derived import (
     computed_message,
     computed_name,
@@ -33,11 +34,11 @@ from typed_config._schema.derived import (
     frozen_problems,
     is_computed,
 )
+from typed_config._schema.names import attribute_name, computed_problem
 from typed_config._schema.secrets import redact_pairs
 from typed_config._schema.space import check_spaces
 from typed_config._schema.suggest import suggest
-from typed_config._schema.text import computed_problem, from_scalars, to_scalars
-from typed_config._schema.types import attribute_name, dotted_aliases
+from typed_config._schema.tracker_scalars import from_scalars, to_scalars
 from typed_config._schema.widening import inexact_integers, may_lose_digits
 from typed_config._sources.mapping import mapping_layer
 from typed_config._yaml.bounds import check_bounds

@@ -1,7 +1,11 @@
-"""What a schema says: its types, derived and secret fields, search spaces, and text typed by field.
+"""What a schema says: its types, names, unions, derived and secret fields, search spaces, text typed by field.
 
-Owns: ``types`` (reading annotations), ``suggest`` (did-you-mean), ``derived`` (frozen and computed
-fields), ``secrets`` (the one redaction rule), ``widening`` (ints a float field would change), ``space``
-(search distributions on fields), ``text`` (text to values by the target field's type), ``ref``
-(``module:Class`` schema references). May import: ``_yaml``, ``_keys`` and below.
+Owns, one job each: ``types`` (reading annotations: union members, the type down a path, text-taking
+types), ``names`` (dotted names to paths, types and attributes), ``text`` (text to a value by the
+target field's type), ``tracker_scalars`` (flat values as trackers' scalars, and back), ``unions``
+(discriminated unions, a member by its tag), ``dict_defaults`` (defaults of mapping fields as the
+lowest layer), ``check`` (whether a class can be a schema), ``suggest`` (did-you-mean), ``derived``
+(frozen and computed fields), ``secrets`` (the one redaction rule), ``widening`` (ints a float field
+would change), ``space`` (search distributions on fields), ``ref`` (``module:Class`` schema
+references). May import: ``_yaml``, ``_keys`` and below.
 """

@@ -14,7 +14,7 @@ from typing import Final
 
 from pydantic import BaseModel
 
-from typed_config._schema.types import check_schema
+from typed_config._schema.check import check_schema
 
 # Each module loaded from a file gets its own name, so two schema files never replace each other.
 _FILE_MODULES: Final = itertools.count()

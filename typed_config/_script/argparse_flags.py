@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any, Final
 from pydantic import BaseModel
 
 from typed_config._keys.values import field_keys
+from typed_config._schema.check import check_schema
 from typed_config._schema.text import convert, convert_items
-from typed_config._schema.types import check_schema, is_bool, is_model, is_sequence, members, takes_text
+from typed_config._schema.types import is_bool, is_model, is_sequence, members, takes_text
 
 if TYPE_CHECKING:
     import argparse

@@ -33,10 +33,11 @@ from typed_config._run.ids import check_name, create_run_dir, new_run_id
 from typed_config._run.launcher import launch_of, launcher, note_launched_run
 from typed_config._run.resume import Stored, as_stored, check_resumed, missing_secrets, resumed, secrets_only
 from typed_config._run.run import Run
+from typed_config._schema.check import check_schema
 from typed_config._schema.derived import computed_from, is_computed
 from typed_config._schema.ref import reference_of
 from typed_config._schema.secrets import secret_at_key
-from typed_config._schema.types import check_schema, is_model, members, nested_models
+from typed_config._schema.types import is_model, members, nested_models
 from typed_config._script.argparse_flags import split_configs
 from typed_config._script.commands import choose_command
 from typed_config._script.settings import check_settings_arguments, settings_layers

@@ -20,9 +20,10 @@ from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._flat.flatten import flatten
 from typed_config._keys.values import is_dict
 from typed_config._layers.layers import KeyedLayer, keyed_layer
+from typed_config._schema.names import computed_problem, leaf_names, resolve_key
 from typed_config._schema.secrets import REDACTED, holds_secret
 from typed_config._schema.suggest import closest
-from typed_config._schema.text import computed_problem, convert, convert_items, leaf_names, resolve_key
+from typed_config._schema.text import convert, convert_items
 from typed_config._schema.types import is_bool, is_model, is_sequence, members, takes_text
 from typed_config._yaml.bounds import parse_json
 from typed_config._yaml.encoding import MAX_BYTES

@@ -9,9 +9,10 @@ from pydantic import BaseModel
 
 from typed_config._errors import Origin, Problem
 from typed_config._layers.layers import KeyedLayer, keyed_layer
+from typed_config._schema.names import computed_problem, leaf_names, resolve_key
 from typed_config._schema.secrets import holds_secret
 from typed_config._schema.suggest import closest
-from typed_config._schema.text import computed_problem, convert, leaf_names, resolve_key
+from typed_config._schema.text import convert
 
 
 def env_layer(

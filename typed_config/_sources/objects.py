@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel
 
 from typed_config._keys.values import field_keys
-from typed_config._schema.text import resolve_key
+from typed_config._schema.names import resolve_key
 
 
 class Attributes(NamedTuple):

@@ -16,8 +16,8 @@ from pydantic import BaseModel
 
 from typed_config._errors import Origin, Problem
 from typed_config._layers.layers import KeyedLayer, keyed_layer
+from typed_config._schema.names import resolve_key
 from typed_config._schema.secrets import is_secret_type
-from typed_config._schema.text import resolve_key
 
 MAX_SECRET_BYTES: Final = 1024 * 1024
 """The largest secret file read, in bytes."""

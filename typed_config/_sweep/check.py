@@ -15,16 +15,10 @@ from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._keys.dotted import format_path
 from typed_config._keys.values import is_dict
 from typed_config._layers.layers import Layer, encode, keyed_layer, validate
+from typed_config._schema.names import leaf_names, resolve_key
 from typed_config._schema.suggest import suggest
-from typed_config._schema.text import leaf_names, resolve_key
-from typed_config._schema.types import (
-    child_type,
-    discriminators,
-    is_model,
-    members,
-    model_fields_by_key,
-    strip,
-)
+from typed_config._schema.types import child_type, is_model, members, model_fields_by_key, strip
+from typed_config._schema.unions import discriminators
 from typed_config._sweep.draw import exp, filled, quantize
 from typed_config._sweep.file import Placed, Where
 from typed_config._sweep.spec import (

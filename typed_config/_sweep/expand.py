@@ -14,7 +14,9 @@ from pydantic import BaseModel
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._keys.values import MISSING, lookup
 from typed_config._layers.layers import Layer, merge, validate
-from typed_config._schema.types import check_schema, discriminators, model_fields_by_key
+from typed_config._schema.check import check_schema
+from typed_config._schema.types import model_fields_by_key
+from typed_config._schema.unions import discriminators
 from typed_config._script.init import DEFAULTS_FILE
 from typed_config._sources.files import file_layer
 from typed_config._sweep.check import parse, tag_values, variants
