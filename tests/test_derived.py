@@ -205,10 +205,8 @@ def test_a_run_records_no_computed_key_as_set() -> None:
     assert run.config.total_steps == 40
 
 
-def test_the_flatten_command_shows_computed_fields(tmp_path: Path) -> None:
-    (tmp_path / "hp.py").write_text(
-        textwrap.dedent(
-            """
+TOTAL_SCHEMA = textwrap.dedent(
+    """
             from pydantic import computed_field
             import typed_config as tc
 
@@ -220,17 +218,20 @@ def test_the_flatten_command_shows_computed_fields(tmp_path: Path) -> None:
                 @property
                 def total(self) -> int:
                     return self.steps * self.epochs
-            """
-        )
-    )
+    """
+)
+"""A schema module whose ``Train`` computes ``total`` from two fields."""
+
+
+def python(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """``python <argv>`` in a real process, in ``cwd``."""
+    return subprocess.run([sys.executable, *argv], capture_output=True, text=True, check=False, cwd=cwd)
+
+
+def test_the_flatten_command_shows_computed_fields(tmp_path: Path) -> None:
+    (tmp_path / "hp.py").write_text(TOTAL_SCHEMA)
     (tmp_path / "c.yaml").write_text("epochs: 3\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "typed_config", "flatten", "c.yaml", "--schema", "hp.py:Train"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-    )
+    done = python(tmp_path, "-m", "typed_config", "flatten", "c.yaml", "--schema", "hp.py:Train")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"steps": 10, "epochs": 3, "total": 30}
 
@@ -259,31 +260,7 @@ def test_computed_keys_read_by_dot_key_and_print_config_names_their_fields(tmp_p
     cfg = tc.load(Train, overrides=["--epochs=3"])
     assert (cfg["total_steps"], cfg["schedule.warm_peak"]) == (300, 1.0)
     assert "total_steps" in cfg
-    (tmp_path / "train.py").write_text(
-        textwrap.dedent(
-            """
-            from pydantic import computed_field
-            import typed_config as tc
-
-            class Train(tc.HyperParams):
-                steps: int = 10
-                epochs: int = 1
-
-                @computed_field
-                @property
-                def total(self) -> int:
-                    return self.steps * self.epochs
-
-            tc.init(Train, dir=None)
-            """
-        )
-    )
-    done = subprocess.run(
-        [sys.executable, "train.py", "--epochs", "3", "--print-config"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-    )
+    (tmp_path / "train.py").write_text(TOTAL_SCHEMA + "\ntc.init(Train, dir=None)\n")
+    done = python(tmp_path, "train.py", "--epochs", "3", "--print-config")
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.splitlines()[-1] == "# total: 30  # computed from steps, epochs"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 from secret_schema import Keys, Model
+from shown import shown_by
 
 import typed_config as tc
 
@@ -19,19 +20,6 @@ SECRET = "hunter2"  # noqa: S105 - every test's secrets contain it; no output ma
 @pytest.fixture(autouse=True)
 def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-
-
-def texts_of(exc: BaseException) -> list[str]:
-    """Everything an error shows: its text, its problems, and every error it chains."""
-    found: list[str] = []
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        found += [str(current), repr(current), *map(repr, current.args)]
-        found += [repr(p) for p in getattr(current, "problems", ())]
-        current = current.__cause__ or current.__context__
-    return found
 
 
 def assert_hidden(*texts: str) -> None:
@@ -46,6 +34,18 @@ def files_of(run: tc.Run[Keys]) -> dict[str, str]:
 
 def start(argv: list[str], **kwargs: object) -> tc.Run[Keys]:
     return tc.init(Keys, argv=argv, defaults=None, **kwargs)  # type: ignore[arg-type]
+
+
+def secrets_everywhere(epochs: int = 1) -> Keys:
+    """A config with the secret at every depth: a field, a list, a dict, a list of models, a tuple."""
+    return Keys(
+        api_key=SecretStr(SECRET),
+        model=Model(secrets=[SecretStr(SECRET)]),
+        creds={"db": SecretStr(SECRET)},
+        servers=[{"password": SECRET}],  # type: ignore[list-item]
+        pair=(SecretStr(SECRET),),
+        epochs=epochs,
+    )
 
 
 def test_meta_json_keeps_each_argument_that_gives_a_secret_redacted_whole() -> None:
@@ -103,13 +103,7 @@ def test_provenance_and_explain_redact_secrets_in_containers_and_their_arguments
 
 
 def test_to_flat_and_trackers_redact_secrets_at_every_depth() -> None:
-    cfg = Keys(
-        api_key=SecretStr("hunter2"),
-        model=Model(secrets=[SecretStr("hunter2")]),
-        creds={"db": SecretStr("hunter2")},
-        servers=[{"password": "hunter2"}],  # type: ignore[list-item]
-        pair=(SecretStr("hunter2"),),
-    )
+    cfg = secrets_everywhere()
     flat = cfg.to_flat()
     assert flat["model.secrets"] == ["**********"]
     assert flat["servers"] == [{"host": "localhost", "password": "**********"}]
@@ -184,7 +178,7 @@ def test_messages_never_show_a_secret(argv: list[str], env: dict[str, str], expe
         with pytest.raises(tc.ConfigError) as info:
             start(argv, env_prefix="K_")
     assert str(info.value).startswith(expected[:100].replace("hunter2", "**********"))
-    assert_hidden(*texts_of(info.value))
+    assert_hidden(shown_by(info.value))
 
 
 def test_an_invalid_secret_chains_no_pydantic_error() -> None:
@@ -201,7 +195,7 @@ def test_an_invalid_secret_chains_no_pydantic_error() -> None:
         while chained is not None:  # pydantic's errors hold the input: none may be chained
             assert isinstance(chained, tc.ConfigError)
             chained = chained.__cause__ or chained.__context__
-        assert "hunt" not in "\n".join(texts_of(info.value))
+        assert "hunt" not in shown_by(info.value)
     assert run.config.pin is not None
     assert run.config.pin.get_secret_value() == "hunter2-pin"
 
@@ -265,14 +259,7 @@ def test_a_resumed_secret_that_held_its_default_gets_the_default_and_defaults_fi
 
 
 def test_from_wandb_never_takes_the_marker_for_a_secret_in_containers_either() -> None:
-    cfg = Keys(
-        api_key=SecretStr("hunter2"),
-        model=Model(secrets=[SecretStr("hunter2")]),
-        creds={"db": SecretStr("hunter2")},
-        servers=[{"password": "hunter2"}],  # type: ignore[list-item]
-        pair=(SecretStr("hunter2"),),
-        epochs=5,
-    )
+    cfg = secrets_everywhere(epochs=5)
     import typed_config.wandb as tcw
 
     pushed = tcw.to_wandb(cfg)

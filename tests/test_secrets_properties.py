@@ -16,6 +16,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from shown import shown_by
 from strategies import SECRET_CORE, examples, instances, schemas, secret_texts
 
 import typed_config as tc
@@ -28,16 +29,6 @@ _SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-
-
-def shown_by(exc: BaseException) -> str:
-    """Everything an error shows: its text, its problems, and every error it chains."""
-    parts: list[str] = []
-    current: BaseException | None = exc
-    while current is not None:
-        parts += [str(current), repr(current), repr(getattr(current, "problems", ()))]
-        current = current.__cause__ or current.__context__
-    return "\n".join(parts)
 
 
 def revealed_flat(cfg: tc.HyperParams) -> dict[str, Any]:

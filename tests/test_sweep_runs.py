@@ -123,18 +123,15 @@ def run(project: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def sweep_expand(
+    project: Path, *options: str, schema: str = "schema.py:HParams"
+) -> subprocess.CompletedProcess[str]:
+    """``typed-config sweep expand sweep.yaml --schema <schema> <options>``, in a real process."""
+    return run(project, "-m", "typed_config", "sweep", "expand", "sweep.yaml", "--schema", schema, *options)
+
+
 def expanded(project: Path, *options: str) -> list[dict[str, Any]]:
-    result = run(
-        project,
-        "-m",
-        "typed_config",
-        "sweep",
-        "expand",
-        "sweep.yaml",
-        "--schema",
-        "schema.py:HParams",
-        *options,
-    )
+    result = sweep_expand(project, *options)
     assert (result.returncode, result.stderr) == (0, "")
     return [json.loads(line) for line in result.stdout.splitlines()]
 
@@ -154,62 +151,23 @@ def test_defaults_and_no_defaults_choose_the_file(project: Path) -> None:
     assert {(c["batch_size"], c["optimizer.name"]) for c in expanded(project, "--no-defaults")} == {
         (32, "adam")
     }
-    missing = run(
-        project,
-        "-m",
-        "typed_config",
-        "sweep",
-        "expand",
-        "sweep.yaml",
-        "--schema",
-        "schema.py:HParams",
-        "--defaults",
-        "nope.yaml",
-    )
+    missing = sweep_expand(project, "--defaults", "nope.yaml")
     assert missing.returncode == 2
     assert "nope.yaml" in missing.stderr
-    both = run(
-        project,
-        "-m",
-        "typed_config",
-        "sweep",
-        "expand",
-        "sweep.yaml",
-        "--schema",
-        "schema.py:HParams",
-        "--defaults",
-        "x",
-        "--no-defaults",
-    )
+    both = sweep_expand(project, "--defaults", "x", "--no-defaults")
     assert both.returncode == 2
 
 
 def test_a_bad_defaults_file_is_a_positioned_problem(project: Path) -> None:
     (project / "config-defaults.yaml").write_text("batch_size:\n  value: many\n")
-    result = run(
-        project, "-m", "typed_config", "sweep", "expand", "sweep.yaml", "--schema", "schema.py:HParams"
-    )
+    result = sweep_expand(project)
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr.startswith("config-defaults.yaml:2:10: batch_size: Input should be a valid integer")
 
 
 def test_out_files_hold_the_swept_keys_and_train_exactly_the_expanded_config(project: Path) -> None:
     lines = expanded(project)
-    assert (
-        run(
-            project,
-            "-m",
-            "typed_config",
-            "sweep",
-            "expand",
-            "sweep.yaml",
-            "--schema",
-            "schema.py:HParams",
-            "--out",
-            "configs",
-        ).returncode
-        == 0
-    )
+    assert sweep_expand(project, "--out", "configs").returncode == 0
     first = (project / "configs" / "config-0001.yaml").read_text()
     assert first.splitlines()[1:] == ["epochs:", "  value: 7", "optimizer:", "  value:", "    lr: 0.01"]
     for number, line in enumerate(lines, 1):
@@ -223,18 +181,7 @@ def test_out_files_of_a_union_sweep_leave_out_the_other_variants_fields(project:
     (project / "sweep.yaml").write_text(
         "method: grid\nparameters:\n  optimizer.name: {values: [adam, sgd]}\n  optimizer.momentum: {values: [0.5, 0.25]}\n"
     )
-    result = run(
-        project,
-        "-m",
-        "typed_config",
-        "sweep",
-        "expand",
-        "sweep.yaml",
-        "--schema",
-        "schema.py:Tagged",
-        "--out",
-        "configs",
-    )
+    result = sweep_expand(project, "--out", "configs", schema="schema.py:Tagged")
     assert result.returncode == 0, result.stderr
     texts = [(project / "configs" / f"config-000{n}.yaml").read_text().splitlines()[1:] for n in (1, 2)]
     assert texts == [

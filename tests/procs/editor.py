@@ -24,17 +24,9 @@ import sys
 import time
 
 from proc_schema import DictParams
+from together import ready_then_wait, update_until_accepted
 
 import typed_config as tc
-
-
-def ready_then_wait(barrier: str) -> None:
-    print(f"ready {os.getpid()}", flush=True)
-    deadline = time.monotonic() + 30
-    while not os.path.exists(barrier):
-        if time.monotonic() > deadline:
-            raise SystemExit(f"barrier {barrier} never appeared")
-        time.sleep(0.001)
 
 
 def counters(root: str, path: str, who: str, count: int) -> str:
@@ -51,17 +43,8 @@ def edit(root: str, path: str, count: int, stop: str) -> str:
     acknowledged: list[int] = []
     read: list[int] = []
     for i in range(count):
-        while True:
-            handle = tc.Api(root).run(path, schema=DictParams)
-            before = handle.config["epochs"]
-            handle.config["epochs"] = 100000 + i
-            try:
-                handle.update()
-            except tc.ConfigError as exc:
-                if [p.key for p in exc.problems] != ["epochs"]:
-                    raise
-                continue  # the live run wrote epochs since this handle read it
-            break
+        # Read again and retried while the live run wrote epochs since the handle read it.
+        before, _, _ = update_until_accepted(root, path, DictParams, "epochs", lambda _, new=100000 + i: new)
         acknowledged.append(100000 + i)
         read.append(before)
     with open(stop, "w") as marker:

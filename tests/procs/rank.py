@@ -7,11 +7,10 @@ is 1 then changes ``epochs`` to 999 in memory. Prints one JSON line: rank, run i
 from __future__ import annotations
 
 import json
-import os
 import sys
-import time
 
 from proc_schema import ProcParams
+from together import wait_for
 
 import typed_config as tc
 from typed_config._run.launcher import launcher
@@ -19,11 +18,7 @@ from typed_config._run.launcher import launcher
 if __name__ == "__main__":
     root, project, go = sys.argv[1:4]
     steps = sys.argv[4] if len(sys.argv) > 4 else "7"
-    deadline = time.monotonic() + 30
-    while not os.path.exists(go):
-        if time.monotonic() > deadline:
-            raise SystemExit(f"{go} never appeared")
-        time.sleep(0.001)
+    wait_for(go)
     run = tc.init(ProcParams, argv=[f"--steps={steps}"], dir=root, project=project, defaults=None)
     rank = launcher().rank
     if rank == 1:

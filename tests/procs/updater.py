@@ -20,20 +20,13 @@ from __future__ import annotations
 
 import os
 import sys
-import time
+from functools import partial
+from typing import Any
 
 from proc_schema import ProcParams
+from together import ready_then_wait, update_until_accepted
 
 import typed_config as tc
-
-
-def ready_then_wait(barrier: str) -> None:
-    print(f"ready {os.getpid()}", flush=True)
-    deadline = time.monotonic() + 30
-    while not os.path.exists(barrier):
-        if time.monotonic() > deadline:
-            raise SystemExit(f"barrier {barrier} never appeared")
-        time.sleep(0.001)
 
 
 def live(root: str, path: str, key: str, count: int, barrier: str) -> str:
@@ -61,20 +54,16 @@ def retry(root: str, path: str, key: str, count: int, barrier: str) -> str:
     conflicts = 0
     value = None
     for i in range(count):
-        while True:
-            handle = tc.Api(root).run(path, schema=ProcParams)
-            value = handle.config[key]
-            handle.config[key] = [*value, f"{os.getpid()}:{i}"] if isinstance(value, list) else value + 1
-            try:
-                handle.update()
-            except tc.ConfigError as exc:
-                if [p.key for p in exc.problems] != [key]:
-                    raise
-                conflicts += 1
-                continue
-            value = handle.config[key]
-            break
+        _, value, refused = update_until_accepted(
+            root, path, ProcParams, key, partial(_next, f"{os.getpid()}:{i}")
+        )
+        conflicts += refused
     return f"{len(value) if isinstance(value, list) else value} {conflicts}"
+
+
+def _next(entry: str, value: Any) -> Any:
+    """A list with ``entry`` appended (two writers never append the same), or the number plus one."""
+    return [*value, entry] if isinstance(value, list) else value + 1
 
 
 def main() -> None:
