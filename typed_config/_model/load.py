@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -12,6 +12,7 @@ from typed_config._compose.presets import DEFAULT_FOLDER, Catalog, PythonPresets
 from typed_config._compose.references import interpolate, with_notes
 from typed_config._errors import ConfigError, Problem, ProblemList, omitted_in
 from typed_config._keys.values import is_mapping
+from typed_config._layers.error_map import paused_gc
 from typed_config._layers.layers import Layer, validate
 from typed_config._schema.check import check_schema
 from typed_config._sources.argv import parse_overrides
@@ -51,6 +52,12 @@ def load(
         TypeError: ``schema`` is not a model class.
     """
     check_schema(schema)
+    return _unwound(lambda: _load_files(schema, paths, overrides, presets))
+
+
+def _load_files(
+    schema: type[M], paths: Sequence[str | os.PathLike[str]], overrides: Overrides | None, presets: Presets
+) -> M:
     layers: list[Layer] = []
     problems = ProblemList()
     for path in paths:  # every file's problems are reported, not only the first file's
@@ -84,7 +91,27 @@ def loads(
         TypeError: ``schema`` is not a model class.
     """
     check_schema(schema)
-    return _finish(schema, [text_layer(text, source)], [], overrides, presets)
+    return _unwound(lambda: _finish(schema, [text_layer(text, source)], [], overrides, presets))
+
+
+def _unwound(call: Callable[[], M]) -> M:
+    """``call()`` with the cyclic collector paused, its ``ConfigError`` raised without the frames it passed.
+
+    A file's node tree (kept for positions), its values and pydantic's errors live until the call
+    ends and none of them is garbage, yet each collection would walk them all: at 16 MiB, seconds
+    each. Reference counting frees them when the call ends, before the collector resumes; for a
+    ``ConfigError`` too, whose traceback (and its context's) would otherwise keep those frames, and
+    so them, alive.
+    """
+    with paused_gc():
+        try:
+            return call()
+        except ConfigError as exc:
+            chained: BaseException | None = exc
+            while chained is not None:  # Python keeps a chain of contexts free of cycles
+                chained.__traceback__ = None
+                chained = chained.__context__
+            raise
 
 
 def override_layers(

@@ -23,12 +23,16 @@ class Entries:
     def __init__(self, node: MappingNode, plain_tag: str) -> None:
         self.first: dict[str, tuple[Node, Node]] = {}
         self.merged: list[Node] = []
-        for key_node, value_node in node.value:
+        first = self.first
+        for pair in node.value:  # the pairs themselves are kept: a million keys make no new tuples
+            key_node = pair[0]
             if type(key_node) is not ScalarNode:
                 continue
             if key_node.tag == plain_tag and key_node.value == MERGE_KEY:
+                value_node = pair[1]
                 self.merged.extend(value_node.value if type(value_node) is SequenceNode else [value_node])
-            self.first.setdefault(key_node.value, (key_node, value_node))
+            if key_node.value not in first:
+                first[key_node.value] = pair
 
 
 class NodeIndex:
