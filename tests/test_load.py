@@ -171,3 +171,35 @@ def test_values_built_by_code_are_held_to_the_file_bounds() -> None:
         "overrides['extra']: extra.a: nesting deeper than 100 levels",
         "overrides['epochs']: epochs: integer with more than 4000 digits",
     ]
+
+
+def _frames(error: BaseException) -> list[str]:
+    """The functions of every frame a ConfigError and the errors of its context chain keep alive."""
+    names: list[str] = []
+    chained: BaseException | None = error
+    while chained is not None:
+        trace = chained.__traceback__
+        while trace is not None:
+            names.append(trace.tb_frame.f_code.co_name)
+            trace = trace.tb_next
+        chained = chained.__context__
+    return names
+
+
+@pytest.mark.parametrize("how", ["loads", "load"])
+def test_a_refused_file_leaves_no_frame_holding_its_values_alive(tmp_path: Path, how: str) -> None:
+    # The frames below load/loads hold the file's node tree and pydantic's errors: kept by the
+    # error, each garbage collection would walk them (seconds for a 16 MiB file).
+    text = "epochs: many\nlr: 0.5\n"
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(tc.ConfigError) as caught:
+        tc.loads(HParams, text, "bad.yaml") if how == "loads" else tc.load(HParams, path)
+    assert lines(caught.value)[0].endswith(
+        "bad.yaml:1:9: epochs: Input should be a valid integer (got 'many')"
+    )
+    assert set(_frames(caught.value)) <= {
+        "test_a_refused_file_leaves_no_frame_holding_its_values_alive",
+        how,
+        "_unwound",
+    }
