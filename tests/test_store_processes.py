@@ -24,7 +24,7 @@ import pytest
 from procs.proc_schema import CONFIG_A, CONFIG_B, DictParams, ProcParams
 
 import typed_config as tc
-from typed_config._run.folder_files import locked
+from typed_config._run.folder import RunFolder
 
 PROCS = Path(__file__).parent / "procs"
 LAUNCHER_VARS = ("RANK", "WORLD_SIZE", "LOCAL_RANK", "TORCHELASTIC_RUN_ID", "TYPED_CONFIG_RUN_ID")
@@ -342,7 +342,7 @@ def test_a_lock_held_by_a_killed_process_does_not_block(root: Path, children: Ch
     assert read_line(holder.stdout) == ["locked"]
     with (
         pytest.raises(tc.ConfigError, match="another process has held the run's lock"),
-        locked(root / path, 0.2),
+        RunFolder(root / path).lock(0.2),
     ):
         pass  # the child really holds it
 

@@ -6,9 +6,9 @@ import sys
 import time
 from pathlib import Path
 
-from typed_config._run.folder_files import locked
+from typed_config._run.folder import RunFolder
 
 if __name__ == "__main__":
-    with locked(Path(sys.argv[1])):
+    with RunFolder(Path(sys.argv[1])).lock():
         print("locked", flush=True)
         time.sleep(60)

@@ -17,7 +17,7 @@ from typed_config._flat.flatten import flatten
 from typed_config._keys.values import is_dict
 from typed_config._model.load import load
 from typed_config._run.api import Api
-from typed_config._run.history import read_provenance
+from typed_config._run.folder import RunFolder
 from typed_config._schema.suggest import closest
 from typed_config._sources.files import file_layer
 from typed_config._yaml.read import parse_value
@@ -135,7 +135,7 @@ def _run_explain(args: argparse.Namespace) -> int:
     schema = schema_of(args.schema) if args.schema else None
     try:
         run = Api(args.root).run(args.target, schema=schema) if schema else Api(args.root).run(args.target)
-        chains = read_provenance(run.dir)
+        chains = RunFolder(run.dir).read_provenance()
     except ConfigError as exc:
         raise UsageError(f"cannot read {args.target}: {exc.problems[0]}") from None
     chain = chains.get(args.key)

@@ -16,7 +16,7 @@ from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._fs import atomic_write
 from typed_config._launch.options import Backend, Local, Slurm
 from typed_config._layers.layers import Layer, keyed_layer
-from typed_config._run.folder_files import now_text
+from typed_config._run.folder import now_text
 from typed_config._schema.check import check_schema
 from typed_config._schema.ref import reference_of
 from typed_config._script.init import DEFAULTS_FILE

@@ -18,7 +18,7 @@ from typed_config._flat.fingerprint import fingerprint
 from typed_config._fs import atomic_write
 from typed_config._keys.dotted import unflatten
 from typed_config._launch.plan import Planned
-from typed_config._run.folder_files import META, now_text, read_json, run_status, write_json
+from typed_config._run.folder import RunFolder, now_text, read_json, run_status, write_json
 from typed_config._yaml.dump import dump_mapping
 
 STATE: Final = "launch.json"
@@ -149,7 +149,7 @@ class LaunchFolder:
         note = self.dir / "runs" / f"{record.index:04d}.path"
         try:
             run_dir = Path(note.read_text(encoding="utf-8").strip())
-            meta = read_json(run_dir / META)
+            meta = RunFolder(run_dir).read_meta()
         except (OSError, ConfigError):
             return None
         if run_dir.name != record.run_id:

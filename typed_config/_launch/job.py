@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from typed_config._errors import ConfigError
 from typed_config._launch.folder import ConfigRecord, LaunchFolder, Status
-from typed_config._run.folder_files import mark_status, now_text
+from typed_config._run.folder import RunFolder, now_text
 
 
 class Job(NamedTuple):
@@ -71,7 +71,7 @@ def ended(folder: LaunchFolder, record: ConfigRecord, code: int | None, *, inter
         return
     if meta.get("status") != status or (status == "crashed" and meta.get("exit_code") != code):
         with contextlib.suppress(ConfigError, OSError):  # the run folder went away: launch.json still says
-            mark_status(Path(record.run_dir), status, exit_code=code)
+            RunFolder(Path(record.run_dir)).mark_status(status, exit_code=code)
 
 
 def child_env(job: Job, gpus: list[str] | None) -> dict[str, str]:

@@ -20,23 +20,13 @@ from typed_config._compose.follow import follow_stored, followed_entries
 from typed_config._errors import ConfigError, Origin, Problem, code_location, show
 from typed_config._flat.fingerprint import fingerprint
 from typed_config._flat.flatten import flatten, flatten_fields
-from typed_config._fs import atomic_write
 from typed_config._keys.dotted import unflatten
 from typed_config._keys.patch import REMOVED, ancestors, apply_patch, changes, clashes
 from typed_config._keys.values import is_dict, is_list, to_plain
 from typed_config._layers.layers import KeyedLayer, Layer, validate
 from typed_config._model.defaults_file import render_defaults
-from typed_config._run.folder_files import (
-    CONFIG,
-    META,
-    locked,
-    read_config,
-    read_json,
-    run_status,
-    write_json,
-)
-from typed_config._run.history import read_provenance, write_provenance
-from typed_config._run.ids import check_name, run_folders
+from typed_config._run.folder import RunFolder, run_status
+from typed_config._run.ids import check_name
 from typed_config._schema.ref import SchemaReferenceError, resolve_schema
 from typed_config._types import M
 
@@ -107,10 +97,11 @@ class StoredRun(Generic[M]):
         self.dir = run_dir
         self.id = run_dir.name
         self.project = run_dir.parent.name
-        self.meta = read_json(run_dir / META)
+        self._folder = RunFolder(run_dir)  # the only reader and writer of its files
+        self.meta = self._folder.read_meta()
         self.schema = schema
         self._schema_problem = schema_problem
-        layer, self._descs = read_config(run_dir)
+        layer, self._descs = self._folder.read_config()
         self._typed: M | None = validate(schema, [layer]) if schema is not None else None
         if self._typed is not None:
             # A writer killed between its files leaves meta.json behind config.yaml: the fingerprint
@@ -149,8 +140,8 @@ class StoredRun(Generic[M]):
         patch, origins = self.config.pending()
         if not patch:
             return
-        with locked(self.dir):
-            layer, self._descs = read_config(self.dir)
+        with self._folder.lock():
+            layer, self._descs = self._folder.read_config()
             now = flatten_fields(validate(self.schema, [layer]))
             clashing = [] if overwrite else clashes(patch, self.config.as_read(), now)
             if clashing:
@@ -167,7 +158,7 @@ class StoredRun(Generic[M]):
             mine = {k: v for k, v in merged.items() if k in patch}
             stored_layer = Layer("stored", unflatten({k: v for k, v in merged.items() if k not in patch}))
             change_layer = KeyedLayer("api update", unflatten(mine), origins, next(iter(origins.values())))
-            history = read_provenance(self.dir)
+            history = self._folder.read_provenance()
             followed = follow_stored(self.schema, history, stored_layer, change_layer, patch)
             updated = (
                 validate(self.schema, [stored_layer, change_layer]) if followed is None else followed.model
@@ -200,15 +191,15 @@ class StoredRun(Generic[M]):
             _append(provenance, key, entry)
         for key, entry in followed.items():
             _append(provenance, key, entry)
-        atomic_write(self.dir / CONFIG, render_defaults(updated, self._descs))
-        write_provenance(self.dir, provenance)
+        self._folder.write_config(render_defaults(updated, self._descs))
+        self._folder.write_provenance(provenance)
         # meta.json as it is now (a resume may have changed argv and name): only the fingerprint is ours.
         try:
-            meta = read_json(self.dir / META)
+            meta = self._folder.read_meta()
         except ConfigError:
             meta = dict(self.meta)
         self.meta = {**meta, "config_fingerprint": fingerprint(updated)}
-        write_json(self.dir / META, self.meta)
+        self._folder.write_meta(self.meta)
 
     def _read_only(self) -> ConfigError:
         message = (
@@ -287,7 +278,7 @@ class Api:
         run_dir = self._find(path)
         if schema is not None:
             return StoredRun(run_dir, schema, None)
-        reference = str(read_json(run_dir / META).get("schema"))
+        reference = str(RunFolder(run_dir).read_meta().get("schema"))
         module = reference.rpartition(":")[0]
         if module.endswith(".py") or "/" in module or os.sep in module:
             # A schema defined in a script: importing it would run the script (its training).
@@ -327,7 +318,7 @@ class Api:
         project_dir = self.root / check_name(project, Origin(path=str(self.root)), "project")
         found = RunList()
         try:
-            folders = run_folders(project_dir)
+            folders = [folder.path for folder in RunFolder.in_project(project_dir)]
         except OSError as exc:
             raise _unreadable(project_dir, exc) from None
         for run_dir in folders:
@@ -348,7 +339,7 @@ class Api:
 
     def _find(self, path: str | os.PathLike[str]) -> Path:
         candidate = Path(path)
-        if (candidate / CONFIG).is_file() or (candidate / META).is_file():
+        if RunFolder(candidate).holds_run() or RunFolder(candidate).has_meta():
             return candidate if candidate.name not in ("", ".", "..") else candidate.resolve()
         parts = str(path).strip("/").split("/")
         if len(parts) in (2, 3):

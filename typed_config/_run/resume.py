@@ -19,9 +19,8 @@ from typed_config._keys.values import MISSING, is_dict, lookup, to_plain
 from typed_config._layers.layers import KeyedLayer, Layer, validate
 from typed_config._model.model import H, HyperParams
 from typed_config._model.state import diff
-from typed_config._run.folder_files import CONFIG, META, read_config, read_json
-from typed_config._run.history import read_provenance
-from typed_config._run.ids import check_name, latest_run
+from typed_config._run.folder import RunFolder, latest_run
+from typed_config._run.ids import check_name
 from typed_config._schema.secrets import forget_markers
 
 
@@ -30,6 +29,7 @@ class Stored(NamedTuple):
 
     run_id: str
     layer: Layer  # its config.yaml, with positions, redacted secrets dropped
+    descs: dict[str, str]  # its config.yaml's top-level desc texts, which the resumed run keeps
     meta: dict[str, Any]
     history: dict[str, list[Any]]  # its provenance.json
     redacted: list[str]  # the dot-keys of the values dropped because they hold a redacted secret
@@ -60,14 +60,13 @@ def resumed(
         run_id = latest_run(project_dir) or job_id
     else:
         run_id = check_name(str(resume), Origin(text=f"resume={show(resume)}"))
-    if run_id is None or not (project_dir / run_id / CONFIG).is_file():
+    folder = RunFolder(project_dir / run_id) if run_id is not None else None
+    if folder is None or not folder.holds_run():
         wanted = "no stored run" if resume is True else f"no stored run {show(resume)}"
         raise ConfigError([Problem(None, f"{wanted} to resume", Origin(path=str(project_dir)))])
-    layer, _descs = read_config(project_dir / run_id)
+    layer, descs = folder.read_config()
     redacted = forget_markers(schema, layer.data)
-    meta = read_json(project_dir / run_id / META)
-    history = read_provenance(project_dir / run_id)
-    return Stored(run_id, layer, meta, history, redacted)
+    return Stored(folder.id, layer, descs, folder.read_meta(), folder.read_provenance(), redacted)
 
 
 def secrets_only(layer: Layer, keys: Sequence[str]) -> Layer:

@@ -21,7 +21,6 @@ from typing_extensions import Self
 from typed_config._errors import ConfigError, Origin, Problem, code_location, show
 from typed_config._flat.fingerprint import fingerprint
 from typed_config._flat.flatten import flatten, flatten_fields
-from typed_config._fs import atomic_write
 from typed_config._keys.dotted import unflatten
 from typed_config._keys.patch import REMOVED, apply_patch, changes, clashes, involves
 from typed_config._keys.values import to_plain
@@ -30,8 +29,7 @@ from typed_config._model.defaults_file import Rendering, render_defaults
 from typed_config._model.model import H, HyperParams, adopt
 from typed_config._model.state import ConfigState, diff
 from typed_config._run.explain import Explanation, explain, last_setting
-from typed_config._run.folder_files import CONFIG, META, locked, mark_status, read_config, write_json
-from typed_config._run.history import Appender, dumps, file_stamp, sync, write_provenance
+from typed_config._run.folder import CONFIG, RunFolder, Stamp
 
 
 class Run(Generic[H]):
@@ -78,16 +76,23 @@ class Run(Generic[H]):
         # from what it read, so its first write carries only its own changes.
         self._written: dict[str, Any] | None = written
         self._finished = False
-        self._log = Appender(run_dir) if run_dir is not None else None
-        self._stamp: tuple[int, int, int, int] | None = None  # config.yaml as this run last wrote it
+        self._folder = RunFolder(run_dir) if run_dir is not None else None  # the only writer of its files
+        self._stamp: Stamp | None = None  # config.yaml as this run last wrote it
         self._unsynced = False  # written since the last fsync
         self._meta_behind = False  # meta.json's fingerprint is of an older config.yaml
         self._rendering: Rendering | None = None  # config.yaml's text as this run last wrote it
         state.listener = self._changed
+
+    def _start(self) -> Self:
+        """Begin the run: its folder's first write (durable, a resumed run's provenance folded), and its end at exit.
+
+        Making a ``Run`` does no I/O; ``init`` starts it.
+        """
         if self._writes:
             self._persist()
-            self._sync()  # a resumed run's first write: durable, its provenance folded
+            self._sync()
             atexit.register(self._at_exit)
+        return self
 
     def explain(self, key: str) -> Explanation:
         """The chain of sources that set ``key`` (a dot-key), lowest first, starting at the default.
@@ -130,10 +135,10 @@ class Run(Generic[H]):
         self._mark(status, fields)
 
     def _mark(self, status: str, fields: dict[str, Any]) -> None:
-        if not self._writes or self.dir is None or not (self.dir / META).is_file():
+        if not self._writes or self._folder is None or not self._folder.has_meta():
             return  # kept in memory, or its folder went away: nothing to record the end in
         try:
-            self._meta = mark_status(self.dir, status, **fields)
+            self._meta = self._folder.mark_status(status, **fields)
         except (ConfigError, OSError) as exc:  # the folder went away: the config is what matters
             sys.stderr.write(f"typed_config: run {self.id}: status {status} not recorded: {exc}\n")
 
@@ -174,16 +179,16 @@ class Run(Generic[H]):
 
     def _sync(self) -> None:
         """Fold the provenance log into ``provenance.json`` and fsync the run's files."""
-        if not self._unsynced or self.dir is None:
+        if not self._unsynced or self._folder is None:
             return
-        if not self.dir.is_dir():  # the folder was removed: nothing left to make durable
+        if not self._folder.path.is_dir():  # the folder was removed: nothing left to make durable
             self._unsynced = False
             return
         try:
-            with locked(self.dir):
-                if self._meta_behind and self._stamp == file_stamp(self.dir / CONFIG):
+            with self._folder.lock():
+                if self._meta_behind and self._stamp == self._folder.config_stamp():
                     self._write_meta(self.config)  # config.yaml holds this run's config
-                sync(self.dir, (CONFIG, META))
+                self._folder.sync()
         except OSError as exc:
             raise OSError(exc.errno, f"run {self.id}: could not sync {self.dir}: {exc}") from exc
         self._unsynced = False
@@ -229,13 +234,13 @@ class Run(Generic[H]):
     def _persist(self, recorded: Collection[str] = frozenset()) -> None:
         current = flatten_fields(self.config)
         self._snapshot = current
-        if not self._writes or self.dir is None:
+        if not self._writes or self._folder is None:
             return
         patch = None if self._written is None else changes(self._written, current)
         if patch == {}:
             return  # nothing new: the file stays as it is (and so do other writers' edits)
         try:
-            with locked(self.dir):
+            with self._folder.lock():
                 if patch is None:
                     theirs = self._write_all(current)
                 else:
@@ -255,17 +260,17 @@ class Run(Generic[H]):
         raise error
 
     def _write_all(self, current: dict[str, Any]) -> dict[str, Any]:
-        assert self.dir is not None  # noqa: S101 - _persist checked
-        atomic_write(self.dir / CONFIG, render_defaults(self.config, self._descs))
+        assert self._folder is not None  # noqa: S101 - _persist checked
+        self._folder.write_config(render_defaults(self.config, self._descs))
         chains: dict[str, list[dict[str, Any]]] = {}
         for key in current:
             chain = [s.to_json() for s in self.explain(key).chain]
             earlier = self._history.get(key)
             # A resumed run's stored chain already holds the default and the stored value.
             chains[key] = [*earlier, *chain[2:]] if earlier else chain
-        write_provenance(self.dir, chains)
-        write_json(self.dir / META, {**self._meta, "config_fingerprint": self.config.fingerprint()})
-        self._stamp = file_stamp(self.dir / CONFIG)
+        self._folder.write_provenance(chains)
+        self._folder.write_meta({**self._meta, "config_fingerprint": self.config.fingerprint()})
+        self._stamp = self._folder.config_stamp()
         return {}
 
     def _write_changes(
@@ -277,11 +282,11 @@ class Run(Generic[H]):
         A key it changed since this run last wrote, which this run changes too, is not written:
         its stored value is returned, for the conflict to be told.
         """
-        assert self.dir is not None  # noqa: S101 - _persist checked
+        assert self._folder is not None  # noqa: S101 - _persist checked
         assert self._written is not None  # noqa: S101 - only called after a first write
         if (
             self._stamp is not None
-            and self._stamp == file_stamp(self.dir / CONFIG)
+            and self._stamp == self._folder.config_stamp()
             and patch.keys() <= set(recorded)
         ):
             # Nobody wrote since this run did, and the patch is the change just recorded (validated):
@@ -290,7 +295,7 @@ class Run(Generic[H]):
             return {}
         schema = type(self.config)
         try:
-            stored = flatten_fields(validate(schema, [read_config(self.dir)[0]]))
+            stored = flatten_fields(validate(schema, [self._folder.read_config()[0]]))
         except ConfigError:
             stored = dict(self._written)  # a damaged file is replaced by what this run knows
         clashing = clashes(patch, self._written, stored)
@@ -311,18 +316,19 @@ class Run(Generic[H]):
         The provenance entries go to the log, each appended line whole: a retry after a write that
         failed half-way appends the same entries, which readers keep once.
         """
-        assert self.dir is not None  # noqa: S101 - _persist checked
-        assert self._log is not None  # noqa: S101 - a run with a folder has a log
+        assert self._folder is not None  # noqa: S101 - _persist checked
         self._unsynced = True
         if not (exact and self._rendering is not None and self._rendering.change(mine)):
             self._rendering = Rendering(written, self._descs) if exact else None
         text = (
             self._rendering.text() if self._rendering is not None else render_defaults(written, self._descs)
         )
-        atomic_write(self.dir / CONFIG, text, durable=False)
-        self._stamp = file_stamp(self.dir / CONFIG) if exact else None
+        self._folder.write_config(text, durable=False)
+        self._stamp = self._folder.config_stamp() if exact else None
         layers = self._state.layers
-        self._log.append({k: last_setting(self.config, layers, k).to_json() for k in mine if k in current})
+        self._folder.append_provenance(
+            {k: last_setting(self.config, layers, k).to_json() for k in mine if k in current}
+        )
         # meta.json's fingerprint of this run's own config is written at the sync point; readers
         # compute the fingerprint from config.yaml, the truth, meanwhile.
         self._meta_behind = exact
@@ -330,9 +336,8 @@ class Run(Generic[H]):
             self._write_meta(written)
 
     def _write_meta(self, written: HyperParams) -> None:
-        assert self.dir is not None  # noqa: S101 - only for a run with a folder
-        meta = {**self._meta, "config_fingerprint": fingerprint(written)}
-        atomic_write(self.dir / META, dumps(meta, indent=2) + "\n", durable=False)
+        assert self._folder is not None  # noqa: S101 - only for a run with a folder
+        self._folder.write_meta({**self._meta, "config_fingerprint": fingerprint(written)}, durable=False)
         self._meta_behind = False
 
     def _take(self, theirs: dict[str, Any]) -> ConfigError:

@@ -28,8 +28,8 @@ from typed_config._layers.layers import Layer, merge
 from typed_config._model.load import Presets, catalog, resolve, source_layer
 from typed_config._model.model import H, HyperParams, attach_state
 from typed_config._model.state import ConfigState
-from typed_config._run.folder_files import process_fields, read_config
-from typed_config._run.ids import check_name, create_run_dir, new_run_id
+from typed_config._run.folder import RunFolder, process_fields
+from typed_config._run.ids import check_name, new_run_id
 from typed_config._run.launcher import launch_of, launcher, note_launched_run
 from typed_config._run.resume import Stored, as_stored, check_resumed, missing_secrets, resumed, secrets_only
 from typed_config._run.run import Run
@@ -237,7 +237,8 @@ def _start(  # noqa: PLR0917 - one private call site, each argument named there
         run_id, meta, history = stored.run_id, stored.meta, stored.history
         run_dir = None if project_dir is None else project_dir / run_id
     elif project_dir is not None and writes:
-        run_id, run_dir = create_run_dir(project_dir, job_id)
+        run_dir = RunFolder.create(project_dir, job_id).path
+        run_id = run_dir.name
     else:
         run_id = job_id or new_run_id()
         run_dir = None if project_dir is None else project_dir / run_id
@@ -258,9 +259,9 @@ def _start(  # noqa: PLR0917 - one private call site, each argument named there
         launched = launch_of()
         meta.update(process_fields(), **({"launch": launched} if launched else {}))
         note_launched_run(run_dir)
-    descs = read_config(run_dir)[1] if stored is not None and run_dir is not None else {}
+    descs = stored.descs if stored is not None and run_dir is not None else {}
     written = flatten_fields(as_stored(schema, stored, config)) if stored is not None else None
-    return Run(
+    run = Run(
         config,
         state,
         run_id=run_id,
@@ -274,6 +275,8 @@ def _start(  # noqa: PLR0917 - one private call site, each argument named there
         history=history,
         written=written,
     )
+    run._start()  # noqa: SLF001  # pyright: ignore[reportPrivateUsage] - making a Run does no I/O; init starts it
+    return run
 
 
 def _schema_fingerprint(schema: type[HyperParams]) -> str:
