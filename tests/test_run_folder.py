@@ -42,12 +42,11 @@ def test_making_a_run_writes_nothing_starting_it_writes_the_folder(
     seen: dict[str, Any] = {}
     real_start = Run._start
 
-    def start(self: Run[Any]) -> Run[Any]:
+    def start(self: Run[Any]) -> None:
         assert self.dir is not None
         seen["before"] = sorted(p.name for p in self.dir.iterdir())  # the Run is made, not started
-        result = real_start(self)
+        real_start(self)
         seen["after"] = sorted(p.name for p in self.dir.iterdir())
-        return result
 
     monkeypatch.setattr(Run, "_start", start)
     run = tc.init(Params, argv=["--lr=0.5"], dir=tmp_path / "runs", project="p", defaults=None)

@@ -83,16 +83,16 @@ class Run(Generic[H]):
         self._rendering: Rendering | None = None  # config.yaml's text as this run last wrote it
         state.listener = self._changed
 
-    def _start(self) -> Self:
-        """Begin the run: its folder's first write (durable, a resumed run's provenance folded), and its end at exit.
+    def _start(self) -> None:
+        """Begin the run: its folder's first write, durable, and its end recorded at exit.
 
-        Making a ``Run`` does no I/O; ``init`` starts it.
+        Making a ``Run`` does no I/O; ``init`` starts it. A resumed run's first write folds its
+        provenance log in.
         """
         if self._writes:
             self._persist()
             self._sync()
             atexit.register(self._at_exit)
-        return self
 
     def explain(self, key: str) -> Explanation:
         """The chain of sources that set ``key`` (a dot-key), lowest first, starting at the default.
