@@ -6,13 +6,17 @@ import math
 from typing import Any
 
 import pytest
+from helpers import assert_not_default
 from schemas import HParams
 
 import typed_config as tc
 
+# What the forms that set a schema default (False, None) start from, so that they can fail.
+BASE = "use_amp: true\nseed: 3\n"
 
-def parse(*argv: str) -> dict[str, Any]:
-    return tc.load(HParams, overrides=list(argv)).to_flat()
+
+def parse(*argv: str, base: str = "") -> dict[str, Any]:
+    return tc.loads(HParams, base, overrides=list(argv)).to_flat()
 
 
 @pytest.mark.parametrize(
@@ -22,23 +26,19 @@ def parse(*argv: str) -> dict[str, Any]:
         (["--epochs", "4"], "epochs", 4),
         (["--batch-size", "64"], "batch_size", 64),
         (["--batch_size=64"], "batch_size", 64),
-        (["--optimizer.lr=1e-3"], "optimizer.lr", 0.001),
+        (["--optimizer.lr=5e-3"], "optimizer.lr", 0.005),
         (["--dropout", "-1e-3"], "dropout", -0.001),
         (["--dropout", "-0"], "dropout", 0.0),
         (["--dataset=NO"], "dataset", "NO"),
         (["--dataset", "010"], "dataset", "010"),
         (["--dataset=--weird"], "dataset", "--weird"),
         (["--use-amp"], "use_amp", True),
-        (["--no-use-amp"], "use_amp", False),
-        (["--use_amp=false"], "use_amp", False),
-        (["--use-amp", "false"], "use_amp", False),
         (["--use-amp", "True"], "use_amp", True),
         (["--tags", "a", "b"], "tags", ["a", "b"]),
         (["--tags=[a, b]"], "tags", ["a", "b"]),
         (["--tags", "[a, b]"], "tags", ["a", "b"]),
         (["--sizes", "1", "2", "3"], "sizes", [1, 2, 3]),
         (["--sizes=[4]"], "sizes", [4]),
-        (["--seed=None"], "seed", None),
         (["--seed", "7"], "seed", 7),
         (["--dropout=inf"], "dropout", math.inf),
         (["--color=green"], "color", "green"),
@@ -50,21 +50,43 @@ def parse(*argv: str) -> dict[str, Any]:
     ],
 )
 def test_override_forms(argv: list[str], key: str, value: Any) -> None:
+    assert_not_default(HParams, key, value)
     assert parse(*argv)[key] == value
 
 
+@pytest.mark.parametrize(
+    ("argv", "key", "value"),
+    [
+        (["--no-use-amp"], "use_amp", False),
+        (["--use_amp=false"], "use_amp", False),
+        (["--use-amp", "false"], "use_amp", False),
+        (["--use-amp", "FALSE"], "use_amp", False),
+        (["--seed=None"], "seed", None),
+        (["--seed", "null"], "seed", None),
+    ],
+)
+def test_override_forms_that_set_a_default_over_a_file(argv: list[str], key: str, value: Any) -> None:
+    assert_not_default(HParams, key, value, base=BASE)
+    assert parse(*argv, base=BASE)[key] == value
+
+
 def test_a_mapping_for_a_model_field_merges_key_by_key() -> None:
+    assert_not_default(HParams, "optimizer", {"lr": 0.1}, base="optimizer: {name: sgd, lr: 0.5}\n")
     cfg = tc.loads(HParams, "optimizer: {name: sgd, lr: 0.5}\n", overrides=["--optimizer={lr: 0.1}"])
     assert (cfg.optimizer.name, cfg.optimizer.lr) == ("sgd", 0.1)
 
 
 def test_a_bool_flag_does_not_swallow_the_next_option() -> None:
     flat = parse("--use-amp", "--epochs", "3")
+    assert_not_default(HParams, "use_amp", True)
+    assert_not_default(HParams, "epochs", 3)
     assert (flat["use_amp"], flat["epochs"]) == (True, 3)
 
 
 def test_list_values_stop_at_the_next_option_but_not_at_negative_numbers() -> None:
     flat = parse("--sizes", "1", "-2", "--epochs=2")
+    assert_not_default(HParams, "sizes", [1, -2])
+    assert_not_default(HParams, "epochs", 2)
     assert (flat["sizes"], flat["epochs"]) == ([1, -2], 2)
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import assert_not_default, not_defaults
 from schemas import HParams, Optimizer
 
 import typed_config as tc
+
+# What the run below starts from (a defaults file, the command line, init's config), as a file.
+STARTED = "epochs: 10\noptimizer: {lr: 0.01}\ndropout: 0.1\n"
 
 
 @pytest.fixture
@@ -22,13 +26,14 @@ def lines(info: pytest.ExceptionInfo[tc.ConfigError]) -> list[str]:
 
 
 def test_a_key_set_only_by_its_default_is_free_to_set(run: tc.Run[HParams]) -> None:
-    run.config.update({"dataset": "ab131"})  # the wandb page's own example
-    assert run.config.dataset == "ab131"
+    run.config.update(not_defaults(HParams, {"dataset": "ab132"}))  # the wandb page's example, another value
+    assert run.config.dataset == "ab132"
+    assert run.explain("dataset").chain[-1].source == "update"
 
 
 def test_changing_a_set_value_needs_allow_val_change(run: tc.Run[HParams]) -> None:
     with pytest.raises(tc.ConfigError) as info:
-        run.config.update({"epochs": 4})
+        run.config.update(not_defaults(HParams, {"epochs": 4}, base=STARTED))
     assert lines(info) == [
         "epochs: already set to 10 by config-defaults.yaml:3:10; changing it to 4 needs allow_val_change=True"
     ]
@@ -38,11 +43,12 @@ def test_changing_a_set_value_needs_allow_val_change(run: tc.Run[HParams]) -> No
 
 
 def test_setting_the_same_value_again_is_fine_and_keeps_the_origin(run: tc.Run[HParams]) -> None:
-    run.config.update({"epochs": 10, "dropout": 0.1})
+    run.config.update(not_defaults(HParams, {"epochs": 10, "dropout": 0.1}))  # not defaults: set already
     assert str(run.explain("epochs").chain[-1].origin) == "config-defaults.yaml:3:10"
 
 
 def test_command_line_values_are_locked_even_with_allow_val_change(run: tc.Run[HParams]) -> None:
+    assert_not_default(HParams, "optimizer.lr", 0.5, base=STARTED)
     with pytest.raises(tc.ConfigError) as info:
         run.config.update({"optimizer": {"lr": 0.5}}, allow_val_change=True)
     assert lines(info) == [
@@ -60,6 +66,7 @@ def test_command_line_values_are_locked_even_with_allow_val_change(run: tc.Run[H
 
 def test_a_failed_update_changes_nothing(run: tc.Run[HParams]) -> None:
     before = run.config.model_copy(deep=True)
+    assert_not_default(HParams, "seed", 3)
     with pytest.raises(tc.ConfigError) as info:
         run.config.update({"seed": 3, "batch_size": "big", "epocs": 1})
     assert lines(info) == [
@@ -78,6 +85,7 @@ def test_update_errors_name_the_code_line(run: tc.Run[HParams]) -> None:
 
 
 def test_assignment_is_a_deliberate_change(run: tc.Run[HParams]) -> None:
+    not_defaults(HParams, {"epochs": 3, "dropout": 0.2}, base=STARTED)
     run.config.epochs = 3  # set by the defaults file, yet an assignment needs no flag
     run.config["dropout"] = 0.2
     assert (run.config.epochs, run.config.dropout) == (3, 0.2)
@@ -87,18 +95,21 @@ def test_assignment_is_a_deliberate_change(run: tc.Run[HParams]) -> None:
 
 
 def test_setdefaults_sets_only_keys_not_set_yet(run: tc.Run[HParams]) -> None:
-    run.config.setdefaults({"epochs": 99, "seed": 7, "optimizer.lr": 0.3})
+    run.config.setdefaults(
+        not_defaults(HParams, {"epochs": 99, "seed": 7, "optimizer.lr": 0.3}, base=STARTED)
+    )
     assert (run.config.epochs, run.config.seed, run.config.optimizer.lr) == (10, 7, 0.01)
 
 
 def test_nested_objects_keep_their_identity_after_update(run: tc.Run[HParams]) -> None:
     optimizer = run.config.optimizer
-    run.config.update({"optimizer.name": "sgd"})
+    run.config.update(not_defaults(HParams, {"optimizer.name": "sgd"}))
     assert run.config.optimizer is optimizer
     assert optimizer.name == "sgd"
 
 
 def test_update_takes_a_model_instance_and_its_explicitly_set_fields(run: tc.Run[HParams]) -> None:
+    not_defaults(HParams, {"seed": 3, "optimizer.name": "sgd"}, base=STARTED)
     run.config.update(HParams(seed=3, optimizer=Optimizer(name="sgd")))
     assert (run.config.seed, run.config.optimizer.name, run.config.optimizer.lr) == (3, "sgd", 0.01)
     with pytest.raises(tc.ConfigError) as info:
@@ -118,6 +129,7 @@ def test_update_from_a_file_names_its_lines(run: tc.Run[HParams], tmp_path: Path
         == f"{tmp_path / 'more.yaml'}:2:13: batch_size: Input should be a valid integer (got 'x')"
     )
     (tmp_path / "more.yaml").write_text("seed: 5\n")
+    assert_not_default(HParams, "seed", 5)
     run.config.update(str(tmp_path / "more.yaml"))
     assert run.config.seed == 5
 
@@ -133,8 +145,8 @@ def test_explain_gives_the_chain_lowest_first(run: tc.Run[HParams]) -> None:
 
 def test_a_config_outside_a_run_updates_without_locks() -> None:
     cfg = HParams()
-    cfg.update({"epochs": 3})
-    cfg.update({"epochs": 4})
+    cfg.update(not_defaults(HParams, {"epochs": 3}))
+    cfg.update(not_defaults(HParams, {"epochs": 4}, base="epochs: 3\n"))
     assert cfg.epochs == 4
     with pytest.raises(tc.ConfigError):
         cfg.update({"epochs": "x"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import assert_not_default, not_defaults
 from schemas import HParams, Plain
 
 import typed_config as tc
@@ -14,17 +15,22 @@ def lines(exc: tc.ConfigError) -> list[str]:
     return str(exc).splitlines()
 
 
+DEFAULTS_FILE = (
+    "epochs:\n  desc: Number of epochs\n  value: 10\noptimizer:\n  name: sgd\n  lr: 0.5\ntags: [a, b]\n"
+)
+
+
 @pytest.fixture
 def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "config-defaults.yaml").write_text(
-        "epochs:\n  desc: Number of epochs\n  value: 10\noptimizer:\n  name: sgd\n  lr: 0.5\ntags: [a, b]\n"
-    )
+    (tmp_path / "config-defaults.yaml").write_text(DEFAULTS_FILE)
     (tmp_path / "special.yaml").write_text("optimizer:\n  lr: 0.01\ntags: [c]\n")
     return tmp_path
 
 
 def test_later_files_win_key_by_key_and_lists_are_replaced(files: Path) -> None:
+    not_defaults(HParams, {"epochs": 10, "optimizer.name": "sgd", "optimizer.lr": 0.01, "tags": ["c"]})
+    not_defaults(HParams, {"optimizer.lr": 0.01, "tags": ["c"]}, base=DEFAULTS_FILE)
     cfg = tc.load(HParams, "config-defaults.yaml", files / "special.yaml")
     assert cfg.epochs == 10
     assert (cfg.optimizer.name, cfg.optimizer.lr) == ("sgd", 0.01)
@@ -32,16 +38,19 @@ def test_later_files_win_key_by_key_and_lists_are_replaced(files: Path) -> None:
 
 
 def test_overrides_come_last_as_arguments_or_a_mapping(files: Path) -> None:
-    cfg = tc.load(HParams, "config-defaults.yaml", overrides=["--optimizer.lr=1e-3", "--epochs", "4"])
-    assert (cfg.epochs, cfg.optimizer.lr, cfg.optimizer.name) == (4, 0.001, "sgd")
-    cfg = tc.load(
-        HParams, "config-defaults.yaml", overrides={"optimizer.lr": 0.2, "optimizer": {"name": "adam"}}
-    )
+    not_defaults(HParams, {"optimizer.lr": 2e-3, "epochs": 4})
+    cfg = tc.load(HParams, "config-defaults.yaml", overrides=["--optimizer.lr=2e-3", "--epochs", "4"])
+    assert (cfg.epochs, cfg.optimizer.lr, cfg.optimizer.name) == (4, 0.002, "sgd")
+    # "adam" is the schema default: what it must differ from is the file's "sgd" below it.
+    overrides = {"optimizer.lr": 0.2, "optimizer": {"name": "adam"}}
+    not_defaults(HParams, overrides, base=DEFAULTS_FILE)
+    cfg = tc.load(HParams, "config-defaults.yaml", overrides=overrides)
     assert (cfg.optimizer.lr, cfg.optimizer.name) == (0.2, "adam")
 
 
 def test_a_later_empty_mapping_or_null_replaces_everything_below(files: Path) -> None:
-    cfg = tc.loads(HParams, "weights: {a: 1, b: 2}\nseed: 3\n", overrides={"weights": {}, "seed": None})
+    base = "weights: {a: 1, b: 2}\nseed: 3\n"
+    cfg = tc.loads(HParams, base, overrides=not_defaults(HParams, {"weights": {}, "seed": None}, base=base))
     assert cfg.weights == {}
     assert cfg.seed is None
 
@@ -71,6 +80,8 @@ def test_a_file_that_cannot_be_read_is_reported_with_the_others(files: Path) -> 
 
 
 def test_a_plain_base_model_follows_typed_configs_rules() -> None:
+    assert_not_default(Plain, "count", 3)
+    assert_not_default(Plain, "inner", {"ratio": 1.0})
     assert tc.loads(Plain, "count: 3\ninner: {ratio: 1}\n") == Plain(count=3, inner=Plain(ratio=1.0))
     with pytest.raises(tc.ConfigError) as info:
         tc.loads(Plain, "count: '3'\ninner:\n  cuont: 1\n")
@@ -137,6 +148,7 @@ def test_a_wandb_run_config_validates() -> None:
         "epochs:\n  desc: null\n  value: 4\noptimizer:\n  desc: null\n  value:\n    lr: 1e-05\n"
     )
     cfg = tc.loads(HParams, text)
+    not_defaults(HParams, {"epochs": 4, "optimizer.lr": 1e-05})
     assert (cfg.epochs, cfg.optimizer.lr) == (4, 1e-05)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import math
+import datetime
+import pathlib
 from typing import Any
 
 import pytest
-from schemas import Color, HParams, Optimizer, Step
+from helpers import assert_not_default, not_defaults
+from schemas import Color, HParams, Optimizer, Plain, Sgd, Step
 
 import typed_config as tc
 
@@ -17,6 +19,7 @@ def messages(exc: tc.ConfigError) -> list[str]:
 
 def test_assignment_of_a_valid_value_is_kept() -> None:
     cfg = HParams()
+    not_defaults(HParams, {"epochs": 4, "dropout": 1.0, "sizes": [3, 4], "color": "green"})
     cfg.epochs = 4
     cfg.dropout = 1  # int widens to float
     cfg.sizes = [3, 4]  # type: ignore[assignment]  # a list widens to a tuple
@@ -83,9 +86,10 @@ def test_assigning_a_mapping_to_a_model_field_forbids_unknown_keys() -> None:
 
 
 def test_item_access_by_dot_key() -> None:
-    cfg = HParams(weights={"a": 1.0})
-    assert cfg["optimizer.lr"] == 1e-3
-    assert cfg["weights.a"] == 1.0
+    cfg = HParams(weights={"a": 1.5}, optimizer=Optimizer(lr=0.02))
+    not_defaults(HParams, {"weights.a": 1.5, "optimizer.lr": 0.02})
+    assert cfg["optimizer.lr"] == 0.02
+    assert cfg["weights.a"] == 1.5
     assert isinstance(cfg["optimizer"], Optimizer)
     assert "optimizer.lr" in cfg
     assert "weights.a" in cfg
@@ -101,6 +105,7 @@ def test_item_access_of_an_unknown_key_suggests_one() -> None:
 
 def test_item_assignment_validates_and_names_the_whole_key() -> None:
     cfg = HParams()
+    not_defaults(HParams, {"optimizer.lr": 0.1, "weights.b": 2.0})
     cfg["optimizer.lr"] = 0.1
     cfg["weights.b"] = 2
     assert cfg.optimizer.lr == 0.1
@@ -115,23 +120,39 @@ def test_item_assignment_validates_and_names_the_whole_key() -> None:
 
 
 def test_to_flat_gives_dot_keys_with_json_values() -> None:
-    cfg = HParams(schedule=[Step(epoch=1)], weights={"a": 1.0}, extra={"empty": {}})
+    expected = {
+        "optimizer.lr": 0.02,
+        "sizes": [3, 4],
+        "color": "green",
+        "out": "data/x",
+        "start": "2025-02-03",
+        "schedule": [{"epoch": 1, "lr_scale": 1.0}],
+        "weights.a": 1.0,
+        "extra.empty": {},
+        "opt.kind": "sgd",
+    }
+    not_defaults(HParams, expected)
+    cfg = HParams(
+        optimizer=Optimizer(lr=0.02),
+        sizes=(3, 4),
+        color=Color.GREEN,
+        out=pathlib.Path("data/x"),
+        start=datetime.date(2025, 2, 3),
+        schedule=[Step(epoch=1)],
+        weights={"a": 1.0},
+        extra={"empty": {}},
+        opt=Sgd(),
+    )
     flat = cfg.to_flat()
-    assert flat["optimizer.lr"] == 1e-3
-    assert flat["sizes"] == [1, 2]
-    assert flat["color"] == "red"
-    assert flat["out"] == "runs"
-    assert flat["start"] == "2024-01-01"
-    assert flat["schedule"] == [{"epoch": 1, "lr_scale": 1.0}]
-    assert flat["weights.a"] == 1.0
-    assert flat["extra.empty"] == {}
-    assert flat["opt.kind"] == "adam"
+    assert {key: flat[key] for key in expected} == expected
     assert tc.flatten(cfg) == flat
 
 
 def test_from_flat_validates_and_round_trips() -> None:
+    not_defaults(HParams, {"epochs": 3, "tags": ["a"], "schedule": [{"epoch": 2}], "weights.x": 0.5})
     cfg = HParams(epochs=3, tags=["a"], schedule=[Step(epoch=2)], weights={"x": 0.5})
     assert HParams.from_flat(cfg.to_flat()) == cfg
+    assert HParams.from_flat(cfg.to_flat()) != HParams()
     with pytest.raises(tc.ConfigError) as info:
         HParams.from_flat({"optimizer.lr": "fast", "optimizer": {"name": "sgd"}, "epchs": 1})
     assert [str(p) for p in info.value.problems] == [
@@ -159,8 +180,25 @@ def test_equality_compares_values_only() -> None:
 
 
 def test_nan_values_compare_equal_to_themselves() -> None:
-    cfg = HParams(dropout=math.nan)
-    assert cfg == cfg  # noqa: PLR0124 - the point of the test
+    # Each config holds its own NaN object (``==`` alone is true only for the very same one).
+    text = "dropout: .nan\nweights: {a: .nan}\nschedule: [{lr_scale: .nan}]\nextra: {p: {q: [.nan]}}\n"
+    a, b = tc.loads(HParams, text), tc.loads(HParams, text)
+    assert a.dropout is not b.dropout
+    assert a == b
+    assert HParams.from_flat(a.to_flat()) == a
+    assert a != tc.loads(HParams, text.replace("dropout: .nan", "dropout: 0.25"))
+    assert a != tc.loads(HParams, text.replace("{a: .nan}", "{a: 1.0}"))
+    assert a != tc.loads(HParams, text.replace("[.nan]", "[.nan, .nan]"))
+
+
+class HoldsPlain(tc.HyperParams):
+    plain: Plain = Plain()
+
+
+def test_nan_values_in_a_plain_pydantic_model_inside_a_config_compare_equal() -> None:
+    text = "plain: {ratio: .nan, inner: {ratio: .nan}}\n"
+    assert tc.loads(HoldsPlain, text) == tc.loads(HoldsPlain, text)
+    assert tc.loads(HoldsPlain, text) != tc.loads(HoldsPlain, text.replace("{ratio: .nan}", "{ratio: 1}"))
 
 
 @pytest.mark.parametrize(
@@ -179,6 +217,7 @@ def test_aliases_with_dots_are_refused_when_the_class_is_defined() -> None:
 
 
 def test_fingerprint_is_stable_and_value_based() -> None:
+    assert_not_default(HParams, "epochs", 3)
     a = HParams(epochs=3)
     b = HParams.from_flat({"epochs": 3})
     assert a.fingerprint() == b.fingerprint() == tc.fingerprint(a) == tc.fingerprint(a.to_flat())

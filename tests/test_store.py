@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import assert_not_default, not_defaults
 from pydantic import SecretStr
 from schemas import HParams, Step
 
@@ -46,6 +47,7 @@ def stored(run: tc.Run[HParams]) -> HParams:
 
 
 def test_a_run_folder_holds_config_provenance_and_meta() -> None:
+    assert_not_default(HParams, "epochs", 3)
     run = start(["--epochs=3"], name="first")
     assert run.dir == Path("runs") / "p" / run.id
     assert sorted(p.name for p in run.dir.iterdir() if not p.name.startswith(".")) == [
@@ -74,6 +76,7 @@ def test_dir_none_keeps_the_run_in_memory() -> None:
 
 
 def test_every_change_is_written_at_once() -> None:
+    not_defaults(HParams, {"epochs": 7, "seed": 3})
     run = start()
     run.config.epochs = 7
     assert stored(run).epochs == 7
@@ -125,6 +128,7 @@ def test_an_in_place_change_to_a_locked_value_is_refused() -> None:
 
 
 def test_resume_continues_the_stored_config() -> None:
+    not_defaults(HParams, {"epochs": 3, "seed": 9})
     first = start(["--epochs=3"])
     first.config.update({"seed": 9})
     again = start(["--epochs=3"], resume=first.id)
@@ -141,6 +145,7 @@ def test_resume_refuses_different_values_unless_allowed() -> None:
         "--epochs=5: epochs: the resumed run has 3; changing it to 5 needs allow_val_change=True",
         "--batch-size=8: batch_size: the resumed run has 32; changing it to 8 needs allow_val_change=True",
     ]
+    assert_not_default(HParams, "epochs", 5, base="epochs: 3\n")
     again = start(["--epochs=5"], resume=first.id, allow_val_change=True)
     assert stored(again).epochs == 5
     provenance = json.loads((again.dir / "provenance.json").read_text())  # type: ignore[operator]
@@ -164,11 +169,17 @@ def test_descriptions_edited_in_the_file_survive_a_rewrite() -> None:
 
 
 def test_secrets_are_never_written_in_clear() -> None:
+    assert_not_default(Secretive, "api_key", "hunter2")
     run = tc.init(Secretive, argv=["--api-key=hunter2"], project="p")
     assert run.config.api_key.get_secret_value() == "hunter2"
     for name in ("config.yaml", "provenance.json", "meta.json"):
         assert "hunter2" not in (run.dir / name).read_text()  # type: ignore[operator]
-    assert "hunter2" not in run.config.fingerprint()
+    # The fingerprint is the redacted flat dict's: it never depends on a secret (a digest of a
+    # guessable one could be matched), yet it follows every other value.
+    fingerprint = run.config.fingerprint()
+    assert fingerprint == Secretive(api_key=SecretStr("other")).fingerprint()
+    assert fingerprint == tc.fingerprint({"api_key": "**********", "epochs": 1})
+    assert fingerprint != Secretive(api_key=SecretStr("hunter2"), epochs=2).fingerprint()
     assert run.config.to_flat()["api_key"] == "**********"
 
 
@@ -189,6 +200,7 @@ def test_a_rank_other_than_zero_writes_nothing(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_a_live_run_merges_api_edits_of_other_keys_and_refuses_to_overwrite_one_of_its_own() -> None:
+    not_defaults(HParams, {"epochs": 9, "weights": {"a": 0.5}, "seed": 1}, base="epochs: 5\n")
     run = start()
     run.config.epochs = 5
     editor = tc.Api().run(f"p/{run.id}", schema=HParams)

@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
+from helpers import not_defaults
 from schemas import HParams, Step
 
 import typed_config as tc
@@ -16,7 +17,14 @@ class Text(tc.HyperParams):
     words: list[str] = tc.Field(default_factory=list[str])
 
 
+class Seeded(tc.HyperParams):
+    seed: int | None = 7
+
+
 def test_every_value_becomes_a_scalar_and_comes_back() -> None:
+    not_defaults(Seeded, {"seed": None})  # HParams.seed defaults to None: only this one can fail
+    none = Seeded(seed=None)
+    assert Seeded.from_flat(none.to_flat(scalars=True), scalars=True) == none
     cfg = HParams(tags=["a", "None"], seed=None, schedule=[Step(epoch=1)], weights={"a": 1.0}, sizes=(3,))
     flat = cfg.to_flat(scalars=True)
     assert all(isinstance(v, (str, int, float, bool)) for v in flat.values())
@@ -39,6 +47,7 @@ def test_nan_and_infinity_survive_inside_lists() -> None:
     assert Floats.from_flat(cfg.to_flat(scalars=True), scalars=True) == cfg
     nan = Floats.from_flat(Floats(values=[math.nan]).to_flat(scalars=True), scalars=True)
     assert math.isnan(nan.values[0])
+    assert nan == Floats(values=[math.nan])  # equal values, though two NaN objects
 
 
 def test_text_fields_keep_text_and_none_is_the_documented_exception() -> None:

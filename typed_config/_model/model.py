@@ -25,7 +25,7 @@ from typed_config._model.as_is import (
     set_scalars,
 )
 from typed_config._model.load import source_layer, with_selection_hint
-from typed_config._model.state import ConfigState, diff, unset_only
+from typed_config._model.state import ConfigState, diff, same_value, unset_only
 from typed_config._schema.check import dotted_aliases
 from typed_config._schema.derived import (
     computed_message,
@@ -184,10 +184,10 @@ class HyperParams(BaseModel):
         _attach(self.__dict__[name], self._tc_state, f"{self._tc_prefix}{key}.")
 
     def __eq__(self, other: object) -> bool:
-        """Configs are equal when their values are: state such as provenance is not compared."""
+        """Configs are equal when their values are (NaN equals NaN): provenance and state are not compared."""
         if not isinstance(other, BaseModel):
             return NotImplemented
-        return type(self) is type(other) and self.__dict__ == other.__dict__
+        return type(self) is type(other) and same_value(self.__dict__, other.__dict__)
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like dict
 

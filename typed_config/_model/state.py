@@ -12,10 +12,12 @@ import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 from typed_config._errors import Origin, Problem, show
 from typed_config._flat.flatten import flatten
 from typed_config._keys.dotted import unflatten
-from typed_config._keys.values import to_plain
+from typed_config._keys.values import is_dict, to_plain
 from typed_config._layers.layers import KeyedLayer, Layer, merge, provenance
 from typed_config._types import Path
 
@@ -146,17 +148,32 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]
     return {
         key: (old.get(key), new.get(key))
         for key in {**old, **new}
-        if not _same(old.get(key, _ABSENT), new.get(key, _ABSENT))
+        if not same_value(old.get(key, _ABSENT), new.get(key, _ABSENT))
     }
 
 
 _ABSENT = object()
 
 
-def _same(a: object, b: object) -> bool:
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+def same_value(a: object, b: object) -> bool:
+    """``a == b`` for config values, except that NaN equals NaN at any depth (in lists, dicts, models).
+
+    ``==`` says a NaN equals only the very same float object, so two configs read from the same
+    file would differ, and setting a NaN again would count as a change.
+    """
+    if a == b:
         return True
-    return a == b
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isnan(a) and math.isnan(b)
+    if type(a) is not type(b):
+        return False
+    if is_dict(a) and is_dict(b):
+        return a.keys() == b.keys() and all(same_value(value, b[key]) for key, value in a.items())
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(map(same_value, a, b))  # pyright: ignore[reportUnknownArgumentType]
+    if isinstance(a, BaseModel) and isinstance(b, BaseModel):
+        return same_value(a.__dict__, b.__dict__) and same_value(a.__pydantic_extra__, b.__pydantic_extra__)
+    return False
 
 
 def _related(key: str, keys: Iterable[str]) -> str | None:
