@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import not_defaults
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr, computed_field
@@ -151,9 +152,17 @@ AGENT_COMMAND = {
 )
 def test_every_form_a_wandb_agent_passes_reaches_the_config(macro: str, offline: Path) -> None:
     argv = create_sweep_command_args(AGENT_COMMAND)[macro]
-    cfg = tc.init(HParams, argv=argv, dir=None).config
-    assert (cfg.epochs, cfg.use_amp, cfg.seed, cfg.dataset, cfg.tags) == (7, False, None, "NO", ["a", "b"])
+    # use_amp False and seed None are the schema defaults: they must replace other values to count.
+    below = {"use_amp": True, "seed": 3}
+    not_defaults(
+        HParams, {k: v["value"] for k, v in AGENT_COMMAND["args"].items()}, base="use_amp: true\nseed: 3\n"
+    )
+    cfg = tc.init(HParams, argv=argv, dir=None, config=below).config
+    amp = macro == "args_no_boolean_flags"  # this form leaves a False flag out: the value below stays
+    assert (cfg.epochs, cfg.use_amp, cfg.seed, cfg.dataset, cfg.tags) == (7, amp, None, "NO", ["a", "b"])
     assert (cfg.optimizer.name, cfg.optimizer.lr, cfg.dropout) == ("sgd", 0.05, 1e-05)
+    argv = create_sweep_command_args({"args": {"use_amp": {"value": True}}})[macro]
+    assert tc.init(HParams, argv=argv, dir=None).config.use_amp is True
 
 
 def test_the_agents_json_file_and_param_file(offline: Path, monkeypatch: pytest.MonkeyPatch) -> None:
