@@ -14,9 +14,9 @@ from pydantic import SecretStr, model_validator
 from schemas import Adam, HParams, Plain, Sgd
 
 import typed_config as tc
-from typed_config._secrets import REDACTED
+from typed_config._model.state import same_value
+from typed_config._schema.secrets import REDACTED
 from typed_config._sources.argv import default_argv, parse_overrides, split_run_arguments
-from typed_config._state import same_value
 
 
 class Flags(tc.HyperParams):
@@ -183,11 +183,11 @@ def test_a_new_key_set_to_none_is_a_change() -> None:
 
 
 @pytest.mark.usefixtures("in_tmp")
-def test_a_change_that_only_removes_a_key_is_written() -> None:
+def test_an_in_place_deletion_of_a_dict_key_is_written() -> None:
     run = tc.init(HParams, argv=[], project="p")
     run.config.weights.update({"a": 0.5, "b": 1.0})
     run.update()
-    del run.config.weights["a"]  # nothing set, one key removed
+    del run.config.weights["a"]  # nothing set, one key gone
     run.update()
     assert run.dir is not None
     assert tc.load(HParams, run.dir / "config.yaml").weights == {"b": 1.0}
@@ -323,3 +323,13 @@ def test_a_sweep_agent_s_json_file(tmp_path: Path) -> None:
     assert problems(HParams, str(path)) == [f"{path}: not a JSON object"]
     path.write_text(" " * (16 * 1024 * 1024) + "{}")
     assert problems(HParams, str(path)) == [f"{path}: file too large: 16777218 bytes (the limit is 16777216)"]
+
+
+def test_a_dot_key_with_an_empty_segment_is_a_problem_at_its_origin() -> None:
+    for overrides, origin in (
+        ({"extra..a": 1}, "overrides['extra..a']"),
+        (['{"extra..a": 1}'], """{"extra..a": 1}['extra..a']"""),
+    ):
+        with pytest.raises(tc.ConfigError) as info:
+            tc.load(HParams, overrides=overrides)
+        assert [str(p) for p in info.value.problems] == [f"{origin}: extra..a: keys must not be empty"]
