@@ -156,6 +156,9 @@ def test_a_command_line_value_locks_every_key_below_it() -> None:
     with pytest.raises(tc.ConfigError, match=r"extra\.p\.q: is locked: --extra\.p=\{\} set it"):
         run.config["extra.p.q"] = 1
     run.config["extra.r"] = 2  # beside the locked key: free
+    again = tc.init(HParams, argv=["--extra={}"], dir=None)
+    with pytest.raises(tc.ConfigError, match=r"extra\.p\.q: is locked: --extra=\{\} set it"):
+        again.config["extra.p.q"] = 1  # two levels below
     assert run.config.extra == {"p": {}, "r": 2}
 
 
@@ -168,10 +171,11 @@ def test_setdefaults_keeps_a_mapping_whose_keys_are_set() -> None:
 
 def test_setdefaults_from_a_file_names_its_line(in_tmp: Path) -> None:
     run = tc.init(HParams, argv=[], dir=None)
-    (in_tmp / "more.yaml").write_text("epochs: 3\nseed: 5\n")
+    (in_tmp / "more.yaml").write_text("epochs: 3\nseed: 5\noptimizer:\n  lr: 0.3\n")
     not_defaults(HParams, {"epochs": 3, "seed": 5})
     run.config.setdefaults("more.yaml")
     assert [str(s.origin) for s in run.explain("seed").chain] == ["schema default", "more.yaml:2:7"]
+    assert str(run.explain("optimizer.lr").chain[-1].origin) == "more.yaml:4:7"
 
 
 @pytest.mark.usefixtures("in_tmp")
@@ -279,6 +283,7 @@ def test_a_sweep_agent_s_key_value_forms_and_their_origins() -> None:
         "tags=[a: tags: cannot read the value: did not find expected ',' or ']' (while parsing a flow sequence)"
     ]
     assert problems(HParams, "nokey=3") == ["nokey=3: unexpected argument"]
+    assert data(HParams, "dataset=a=b") == {"dataset": "a=b"}  # the first '=' ends the key
     secret = parse_overrides(Secretive, ["api_key=[s"])
     assert (secret.layer.data, secret.shown, origins(secret, "api_key")) == (
         {"api_key": "[s"},
@@ -298,6 +303,14 @@ def test_a_sweep_agent_s_json_argument() -> None:
     ]
     assert problems(HParams, '{"a": ') == [
         '{"a": : not a JSON object: Expecting value: line 1 column 7 (char 6)'
+    ]
+    assert parse_overrides(HParams, ['{"a": ']).shown == ['{"a": ']  # no secret in the schema: shown
+    assert parse_overrides(HParams, [text]).shown == [text]
+    assert data(HParams, '{"batch-size": 8}') == {"batch_size": 8}
+    forty = '{"epochs": 7, "dataset": "abcdefghijkl"}'  # 40 characters: named whole
+    assert origins(parse_overrides(HParams, [forty]), "epochs") == [f"{forty}['epochs']"]
+    assert origins(parse_overrides(HParams, [forty.replace("l", "lm")]), "epochs") == [
+        f"{forty[:37]}...['epochs']"
     ]
     assert problems(HParams, '{"epochs": 1e400}') == [
         '{"epochs": 1e400}: 1e400 is out of the range of a float'
@@ -319,10 +332,18 @@ def test_a_sweep_agent_s_json_file(tmp_path: Path) -> None:
     path.write_text('{"epochs": 7}')
     parsed = parse_overrides(HParams, [str(path)])
     assert (parsed.layer.data, origins(parsed, "epochs")) == ({"epochs": 7}, [f"{path}['epochs']"])
+    assert parsed.shown == [str(path)]
     path.write_text("[1]")
+    assert parse_overrides(HParams, [str(path)]).shown == [str(path)]
     assert problems(HParams, str(path)) == [f"{path}: not a JSON object"]
     path.write_text(" " * (16 * 1024 * 1024) + "{}")
     assert problems(HParams, str(path)) == [f"{path}: file too large: 16777218 bytes (the limit is 16777216)"]
+    path.write_text(" " * (16 * 1024 * 1024 - 2) + "{}")  # at the limit: read
+    assert data(HParams, str(path)) == {}
+    (tmp_path / "notes.txt").write_text("{}")  # a script's own file argument: not read as JSON
+    assert problems(HParams, str(tmp_path / "notes.txt")) == [
+        f"{tmp_path / 'notes.txt'}: unexpected argument"
+    ]
 
 
 def test_a_dot_key_with_an_empty_segment_is_a_problem_at_its_origin() -> None:
