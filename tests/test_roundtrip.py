@@ -20,6 +20,7 @@ from pydantic import create_model
 from strategies import examples, instances, same, schemas, schemas_and_configs
 
 import typed_config as tc
+from typed_config._compose.references import escape_literals
 
 Case = tuple[type[tc.HyperParams], tc.HyperParams]
 
@@ -76,7 +77,8 @@ def test_dump_defaults_is_plain_yaml_of_the_flat_dict(case: Case) -> None:
         if info.description:
             assert entry["desc"] == info.description
     unwrapped = {key: entry["value"] for key, entry in document.items()}
-    assert same(unwrapped, tc.unflatten(cfg.to_flat()))
+    # Plain YAML of the flat dict, but for a literal '${', written escaped so typed_config reads text.
+    assert same(unwrapped, escape_literals(tc.unflatten(cfg.to_flat())))
 
 
 @settings(
@@ -246,3 +248,14 @@ def test_field_named_like_a_wandb_key_is_refused() -> None:
     # Config files drop wandb's own keys, so such a field could never be read back.
     with pytest.raises(TypeError, match="field name 'wandb_version' is reserved"):
         create_model("Schema", __base__=tc.HyperParams, wandb_version=(int, 0))
+
+
+def test_a_literal_reference_text_in_a_default_reads_back_as_text() -> None:
+    class Paths(tc.HyperParams):
+        pattern: str = "run-${seed}"
+        names: list[str] = ["${not closed", "plain"]  # noqa: RUF012 - pydantic copies defaults
+
+    text = tc.dump_defaults(Paths)
+    assert yaml.safe_load(text)["pattern"]["value"] == "run-\\${seed}"  # escaped: not a reference
+    loaded = tc.loads(Paths, text)
+    assert (loaded.pattern, loaded.names) == ("run-${seed}", ["${not closed", "plain"])

@@ -350,3 +350,14 @@ def with_notes(error: ConfigError, layers: Sequence[Layer]) -> ConfigError:
         for p in error.problems
     ]
     return ConfigError(noted, error.omitted)
+
+
+def escape_literals(value: Any) -> Any:
+    r"""Values as config-file text: each ``${`` written ``\${``, so reading it back gives the value, not a reference."""
+    if isinstance(value, str):
+        return value.replace("${", "\\${")
+    if is_dict(value):
+        return {k: escape_literals(v) for k, v in value.items()}
+    if is_list(value):
+        return [escape_literals(v) for v in value]
+    return value

@@ -10,6 +10,7 @@ from typing import Any, Final
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from typed_config._compose.references import escape_literals
 from typed_config._flat.flatten import flatten
 from typed_config._fs import atomic_write
 from typed_config._keys.values import field_keys, to_plain
@@ -25,12 +26,13 @@ _REQUIRED_NOTE: Final = "required: this key has no default; set its value"
 
 
 def dump_defaults(config: BaseModel | type[BaseModel], path: str | os.PathLike[str] | None = None) -> str:
-    """Write a config, or a schema's defaults, in the ``config-defaults.yaml`` format.
+    r"""Write a config, or a schema's defaults, in the ``config-defaults.yaml`` format.
 
     Every top-level key is written as a ``{desc, value}`` wrapper (``desc`` from the field's
     description), nested fields' descriptions as comments, and every value so that typed_config,
-    plain PyYAML (YAML 1.1) and wandb's loader all read it back the same. Computed fields are
-    written as comments after the values, with the fields they are computed from.
+    plain PyYAML (YAML 1.1) and wandb's loader all read it back the same; the one exception is a
+    ``${`` in text, written ``\${`` so that typed_config reads it as text, not as a reference.
+    Computed fields are written as comments after the values, with the fields they are computed from.
 
     Args:
         config: a config instance, or a schema class (its defaults; required keys get a note).
@@ -44,15 +46,23 @@ def dump_defaults(config: BaseModel | type[BaseModel], path: str | os.PathLike[s
         ConfigError: ``path`` is a symbolic link (typed_config does not write through links).
         OSError: the file cannot be written.
     """
-    text = render_defaults(config)
+    text = render_defaults(config, literal=True)
     if path is not None:
         atomic_write(path, text)
     return text
 
 
-def render_defaults(config: BaseModel | type[BaseModel], descs: Mapping[str, str] | None = None) -> str:
-    """The ``config-defaults.yaml`` text; ``descs`` overrides top-level desc texts (kept from a file)."""
+def render_defaults(
+    config: BaseModel | type[BaseModel], descs: Mapping[str, str] | None = None, *, literal: bool = False
+) -> str:
+    r"""The ``config-defaults.yaml`` text; ``descs`` overrides top-level desc texts (kept from a file).
+
+    With ``literal``, a ``${`` in a value is written escaped (``\${``): ``init`` and ``load`` read the
+    file back as the same value instead of a reference.
+    """
     header, document, comments = _document(config, descs)
+    if literal:
+        document = escape_literals(document)
     schema = config if isinstance(config, type) else type(config)
     values = None if isinstance(config, type) else config
     return header + dump_mapping(document, comments) + _computed_note(schema, values)

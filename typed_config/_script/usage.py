@@ -15,9 +15,10 @@ from typing import Any, Final, Literal, NoReturn
 from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 
+from typed_config._compose.references import escape_literals
 from typed_config._errors import Origin, escaped
 from typed_config._flat.flatten import flatten
-from typed_config._keys.values import MISSING, field_keys, is_dict, is_list, lookup, to_plain
+from typed_config._keys.values import MISSING, field_keys, is_dict, lookup, to_plain
 from typed_config._layers.layers import Layer
 from typed_config._schema.secrets import secret_at_key
 from typed_config._schema.types import is_bool, is_model, members, strip
@@ -237,7 +238,7 @@ def config_text(
         "or an environment variable\n"
         for key in secrets
     )
-    text = dump_commented(_literal(_without(data, secrets)), leaves)
+    text = dump_commented(escape_literals(_without(data, secrets)), leaves)
     # Keys the config computes are shown, as comments: a file that --configs reads sets none of them.
     text += "".join(
         f"# {key}: {dump_flow(value)}  # {leaves[tuple(key.split('.'))]}\n"
@@ -258,14 +259,3 @@ def _without(data: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
         elif not rest:
             out.pop(node, None)
     return out
-
-
-def _literal(value: Any) -> Any:
-    """Values as written text: ``${`` escaped, so reading the text back gives the value, not a reference."""
-    if isinstance(value, str):
-        return value.replace("${", "\\${")
-    if is_dict(value):
-        return {k: _literal(v) for k, v in value.items()}
-    if is_list(value):
-        return [_literal(v) for v in value]
-    return value
