@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from itertools import compress, repeat
+from operator import is_
 from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, Field, TypeAdapter
@@ -15,10 +17,10 @@ from typed_config._types import M
 from typed_config._yaml.bounds import value_problem
 
 _PLAIN: Final = (int, float, str, bool)
-_EXACT_INT: Final = 2**53  # far inside every bound on digits: no check can refuse it
-_SHORT_TEXT: Final = 1_000  # far inside every bound on sizes
-_SHORT_LIST: Final = 1_000
-_LISTS: Final[dict[Any, type]] = {list[int]: int, list[float]: float, list[str]: str, list[bool]: bool}
+EXACT_INT: Final = 2**53  # far inside every bound on digits: no check can refuse it
+SHORT_TEXT: Final = 1_000  # far inside every bound on sizes
+SHORT_LIST: Final = 1_000
+LISTS: Final[dict[Any, type]] = {list[int]: int, list[float]: float, list[str]: str, list[bool]: bool}
 
 
 def field_adapter(cls: type[BaseModel], name: str, cache: dict[str, TypeAdapter[Any]]) -> TypeAdapter[Any]:
@@ -49,7 +51,7 @@ def plain_type(cls: type[BaseModel], name: str) -> Any:
     info = cls.model_fields[name]
     frozen = info.frozen or cls.model_config.get("frozen")
     annotation: Any = info.annotation
-    plain = annotation in _PLAIN or annotation in _LISTS
+    plain = annotation in _PLAIN or annotation in LISTS
     found = annotation if plain and not (info.metadata or frozen) else None
     cache[name] = found
     return found
@@ -69,17 +71,17 @@ def as_is(kind: Any, value: Any) -> bool:
     list's item type; anything else takes the full path.
     """
     if type(value) is not kind:
-        item = _LISTS.get(kind)
+        item = LISTS.get(kind)
         if item is None or not is_list(value) or type(value) is not list:
             return False
-        return len(value) <= _SHORT_LIST and all(as_is(item, v) for v in value)
+        return len(value) <= SHORT_LIST and all(as_is(item, v) for v in value)
     if isinstance(value, bool):
         return True
     if isinstance(value, int):
-        return -_EXACT_INT < value < _EXACT_INT
+        return -EXACT_INT < value < EXACT_INT
     if isinstance(value, float):
         return math.isfinite(value)
-    return isinstance(value, str) and len(value) <= _SHORT_TEXT and value.isascii()
+    return isinstance(value, str) and len(value) <= SHORT_TEXT and value.isascii()
 
 
 Target = tuple[BaseModel, str, str, Any]
@@ -151,22 +153,53 @@ def from_flat_as_is(schema: type[M], flat: Mapping[str, Any]) -> M | None:
 
 def _nested(flat: Mapping[str, Any]) -> dict[str, Any] | None:
     """The nested dict of plain values and well-formed dot-keys; None for anything else."""
+    if not _plain_values(list(flat.values())) or any(type(key) is not str for key in flat):
+        return None
     out: dict[str, Any] = {}
-    node: dict[str, Any]
+    nodes: dict[str, dict[str, Any] | None] = {"": out}  # each holder by its dot-key, made once
     for key, value in flat.items():
-        if type(key) is not str or not _plain_value(value):
-            return None
-        *parents, last = key.split(".")
-        node = out
-        for part in parents:
-            child: Any = node.setdefault(part, {})
-            if not is_dict(child):
-                return None  # a value, and keys below it
-            node = child
-        if last in node or not last:
-            return None  # a key given twice (as a value and as a holder), or an empty segment
+        head, _, last = key.rpartition(".")
+        node = nodes.get(head, _ABSENT)
+        if node is _ABSENT:
+            node = nodes[head] = _holder(out, head)
+        if node is None or last in node or not last:
+            return None  # a value and keys below it, or an empty segment
         node[last] = value
     return out
+
+
+_ABSENT: Final[Any] = object()
+
+
+def _holder(out: dict[str, Any], head: str) -> dict[str, Any] | None:
+    """The dict at dot-key ``head`` in ``out``, made where missing; None where a value or an empty segment is."""
+    node = out
+    for part in head.split("."):
+        child: Any = node.setdefault(part, {}) if part else None
+        if not is_dict(child):
+            return None
+        node = child
+    return node
+
+
+def _plain_values(values: list[Any]) -> bool:
+    """``_plain_value`` of each, at C speed for the common kinds (their classes, then bounds by kind)."""
+    kinds = set(map(type, values))
+    if not kinds <= _PLAIN_KINDS:
+        return False
+    if int in kinds and not -EXACT_INT < min(_of(values, int)) <= max(_of(values, int)) < EXACT_INT:
+        return False
+    if str in kinds and max(map(len, _of(values, str))) > SHORT_TEXT:
+        return False
+    return list not in kinds or all(map(_plain_value, _of(values, list)))
+
+
+_PLAIN_KINDS: Final = frozenset({float, bool, type(None), int, str, list})
+
+
+def _of(values: list[Any], kind: type[Any]) -> Iterator[Any]:
+    """The values of exactly this class (a C-level filter)."""
+    return compress(values, map(is_, map(type, values), repeat(kind)))
 
 
 def _plain_value(value: Any) -> bool:
@@ -174,9 +207,9 @@ def _plain_value(value: Any) -> bool:
     if kind is float or kind is bool or value is None:
         return True
     if kind is int:
-        return bool(-_EXACT_INT < value < _EXACT_INT)
+        return bool(-EXACT_INT < value < EXACT_INT)
     if kind is str:
-        return len(value) <= _SHORT_TEXT
+        return len(value) <= SHORT_TEXT
     if kind is list:
-        return len(value) <= _SHORT_LIST and all(_plain_value(v) for v in value)
+        return len(value) <= SHORT_LIST and all(_plain_value(v) for v in value)
     return False
