@@ -15,7 +15,8 @@ from typed_config._keys.values import field_keys, is_dict, is_list, to_plain
 from typed_config._layers.layers import Layer, validate
 from typed_config._schema.derived import has_computed
 from typed_config._schema.secrets import holds_secret
-from typed_config._schema.types import discriminators, nested_models
+from typed_config._schema.types import nested_models
+from typed_config._schema.unions import discriminators
 from typed_config._types import M
 from typed_config._yaml.bounds import value_problem
 
