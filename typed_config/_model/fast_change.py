@@ -154,10 +154,12 @@ def assign(model: BaseModel, name: str, value: Any) -> bool:
         if not taken:
             return False
     state: ConfigState | None = private.get("_tc_state")
+    if state is not None and state.follows is not None:
+        return False  # keys follow references: the full path plans what follows, changed or not
     values: dict[str, Any] = model.__dict__  # pyright: ignore[reportAssignmentType] - an instance's dict
     if state is not None and values[name] != value:  # a change: the run checks and records it
-        if state.closed is not None or state.follows is not None:
-            return False  # the full path names the problem, or makes the keys that follow this one follow
+        if state.closed is not None:
+            return False  # the full path names the problem
         full = private["_tc_prefix"] + key
         if state.locked and state.lock_of(full) is not None:
             return False
