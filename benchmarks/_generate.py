@@ -51,7 +51,7 @@ def _leaf_value(kind: str, rng: random.Random) -> Any:
     return [rng.randrange(1024) for _ in range(rng.randrange(1, 5))]
 
 
-SHAPES = ("sections", "mixed", "unions", "dicts")
+SHAPES = ("sections", "mixed", "unions", "dicts", "small")
 """How the generated models nest (``_build``): the flatten benchmark times each."""
 
 
@@ -62,7 +62,10 @@ def _build(leaves: int, base: type[BaseModel], seed: int, shape: str = "sections
     the group itself, beside its subgroups. ``unions``: every subgroup field is typed as a union of
     its class and another. ``dicts``: every subgroup's last leaf is an entry of a ``dict[str, int]``
     field, whose keys ``flatten`` learns only at run time: no one-step path for the subgroups.
+    ``small``: many small groups, four levels deep (``_build_small``).
     """
+    if shape == "small":
+        return _build_small(leaves, base, seed)
     if leaves % FIELDS_PER_GROUP:
         raise ValueError(f"leaves must be a multiple of {FIELDS_PER_GROUP}")
     if shape not in SHAPES:
@@ -102,6 +105,46 @@ def _build(leaves: int, base: type[BaseModel], seed: int, shape: str = "sections
         )
         group_index += 1
     return create_model(f"Root{leaves}", __base__=base, **groups)
+
+
+SMALL = 4
+"""Leaves in each small group, and groups in each group above them (``small`` shape)."""
+
+
+def _build_small(leaves: int, base: type[BaseModel], seed: int) -> type[BaseModel]:
+    """Many small groups: the root -> blocks -> layers -> units of four leaves (dot-keys four deep).
+
+    Four unit classes, cycled; a layer holds four units, a block four layers (the last ones fewer).
+    """
+    rng = random.Random(seed)
+    units: list[type[BaseModel]] = []
+    for index in range(SMALL):
+        fields: dict[str, Any] = {}
+        for leaf in range(SMALL):
+            kind, annotation = _KINDS[(leaf + index) % len(_KINDS)]
+            fields[f"{kind}_{leaf}"] = (annotation, Field(default=_leaf_value(kind, rng)))
+        units.append(create_model(f"Unit{index}", __base__=base, **fields))
+    made: dict[tuple[int, int], type[BaseModel]] = {}
+
+    def holder(count: int, level: int) -> type[BaseModel]:  # a layer (level 1) or block (2) of `count` units
+        if (count, level) not in made:
+            size = SMALL ** (level - 1)
+            fields: dict[str, Any] = {}
+            for index, start in enumerate(range(0, count, size)):
+                child = units[index % SMALL] if level == 1 else holder(min(size, count - start), 1)
+                fields[f"{'unit' if level == 1 else 'layer'}_{index}"] = (child, Field(default_factory=child))
+            made[count, level] = create_model(
+                f"{'Layer' if level == 1 else 'Block'}{count}", __base__=base, **fields
+            )
+        return made[count, level]
+
+    total, per_block = leaves // SMALL, SMALL * SMALL
+    blocks = {
+        f"block_{index}": (model, Field(default_factory=model))
+        for index, start in enumerate(range(0, total, per_block))
+        for model in [holder(min(per_block, total - start), 2)]
+    }
+    return create_model(f"Small{leaves}", __base__=base, **blocks)
 
 
 def build_workload(leaves: int, seed: int = 0, shape: str = "sections") -> Workload:

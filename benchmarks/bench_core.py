@@ -217,6 +217,7 @@ _SHAPE_TITLES = {
     "mixed": "2. flatten, leaves beside subgroups",
     "unions": "2. flatten, subgroups typed as unions",
     "dicts": "2. flatten, a dict field in every subgroup (no one-step path)",
+    "small": "2. flatten, many small groups (four leaves each, four deep)",
 }
 
 
@@ -294,10 +295,11 @@ def run(repeats: int = 7, sizes: tuple[int, ...] = SIZES) -> list[Row]:
         rows += bench_flatten(work, repeats * 3)  # milliseconds per call: more repeats, a steadier minimum
         del work
         gc.collect()
-    for shape in SHAPES[1:]:  # the other nestings, at the largest size: flatten only
-        work = build_workload(sizes[-1], shape=shape)
-        rows += bench_flatten(work, repeats * 3, shape)
-        del work
-        gc.collect()
+    for shape in SHAPES[1:]:  # the other nestings, at the largest size (small groups at each): flatten only
+        for leaves in sizes if shape == "small" else sizes[-1:]:
+            work = build_workload(leaves, shape=shape)
+            rows += bench_flatten(work, repeats * 3, shape)
+            del work
+            gc.collect()
     rows += bench_access(repeats * 2)  # 100 ns operations: more repeats, so the minimum is stable
     return rows

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from strategies import examples, instances, same, schemas_and_configs
 
 import typed_config as tc
+from typed_config._model import assign as _assign
 from typed_config._model import model as _model
 from typed_config._model.as_is import as_is, plain_type
 
@@ -22,7 +23,10 @@ from typed_config._model.as_is import as_is, plain_type
 def full_path() -> Iterator[None]:
     """Every assignment takes the full path: JSON, strict validation, then pydantic's assignment."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_model, "assigned_as_is", lambda *_args, **_kwargs: False)
+        patch.setattr(_assign, "assigned_as_is", lambda *_args, **_kwargs: False)
+        patch.setattr(_model, "fast_assign", lambda *_args: False)
+        patch.setattr(_model, "fast_update", lambda *_args, **_kwargs: False)
+        patch.setattr(_model, "item_target", lambda *_args: None)
         patch.setattr(_model, "scalar_targets", lambda _root, _data: None)
         patch.setattr(_model, "from_flat_as_is", lambda _schema, _flat: None)
         yield
@@ -152,12 +156,15 @@ def test_a_runs_update_of_plain_scalars_checks_and_records_as_the_full_validatio
     flat = other.to_flat()
     keys = data.draw(st.lists(st.sampled_from(sorted(flat)), unique=True)) if flat else []
     changes = {k: flat[k] for k in keys}
-    locked = [f"--{k}={json.dumps(v)}" for k, v in list(config.to_flat().items())[:1] if isinstance(v, int)]
+    first = list(config.to_flat().items())[:1]
+    locked = [
+        f"--{k}={json.dumps(v)}" for k, v in first if isinstance(v, int) and "=" not in k
+    ]  # "--a==1" is no option
     fast = tc.init(schema, argv=locked, config=config.to_flat(), dir=None, defaults=None)
     with full_path():
         slow = tc.init(schema, argv=locked, config=config.to_flat(), dir=None, defaults=None)
         expected = updated(slow.config, changes, allow_val_change=allow)
-    assert updated(fast.config, changes, allow_val_change=allow)[0] == expected[0]
+    assert updated(fast.config, changes, allow_val_change=allow)[0] == expected[0], expected
     assert same(fast.config.to_flat(), slow.config.to_flat())
     for key in fast.config.to_flat():
         mine = [(s.source, s.value) for s in fast.explain(key).chain]
@@ -191,3 +198,104 @@ def test_from_flat_of_plain_values_matches_the_full_path(
         assert same(got[1], expected[1])
     else:
         assert got == expected
+
+
+def item_outcome(config: tc.HyperParams, key: str, value: Any) -> tuple[str, object]:
+    try:
+        config[key] = value
+    except tc.ConfigError as error:
+        return "error", [(p.key, p.message, str(p.origin)) for p in error.problems]
+    except KeyError as error:  # a key into a model that is None: no such key
+        return "no key", str(error)
+    return "set", config.to_flat()
+
+
+def chains(run: tc.Run[Any]) -> dict[str, list[tuple[str, str, Any]]]:
+    """Every key's provenance: which source, from where (origin text), which value."""
+    return {
+        key: [(s.source, str(s.origin), s.value) for s in run.explain(key).chain]
+        for key in run.config.to_flat()
+    }
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(data=st.data(), pair=schemas_and_configs())
+def test_an_item_assignment_through_nested_models_matches_the_full_path(
+    data: st.DataObject, pair: tuple[type[tc.HyperParams], tc.HyperParams]
+) -> None:
+    schema, config = pair
+    flat = data.draw(instances(schema)).to_flat()
+    for key in data.draw(st.lists(st.sampled_from(sorted(flat)), unique=True, max_size=4)) if flat else []:
+        value = data.draw(st.one_of(st.just(flat[key]), SCALARS, st.lists(st.integers(), max_size=3)))
+        fast = config.model_copy(deep=True)
+        with full_path():
+            slow = config.model_copy(deep=True)
+            expected = item_outcome(slow, key, value)
+        got = item_outcome(fast, key, value)
+        if got[0] == "set" and expected[0] == "set":
+            assert same(got[1], expected[1])
+        else:
+            assert got == expected
+
+
+def run_changes(run: tc.Run[Any], steps: list[tuple[str, Any]], allow: bool) -> list[tuple[str, object]]:
+    """Each step (a dot-key assignment, or an ``update`` of several dot-keys) and its outcome."""
+    outcomes: list[tuple[str, object]] = []
+    for kind, change in steps:
+        if kind == "item":
+            outcomes.append(item_outcome(run.config, *change))
+        else:
+            outcomes.append(updated_with_origins(run.config, change, allow_val_change=allow))
+    return outcomes
+
+
+def updated_with_origins(
+    config: tc.HyperParams, changes: dict[str, Any], **options: Any
+) -> tuple[str, object]:
+    try:
+        config.update(changes, **options)
+    except tc.ConfigError as error:
+        return "error", sorted((p.key or "", p.message, str(p.origin)) for p in error.problems)
+    return "set", config.to_flat()
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(data=st.data(), pair=schemas_and_configs(), allow=st.booleans())
+def test_a_runs_changes_check_lock_and_record_as_the_full_path(
+    data: st.DataObject, pair: tuple[type[tc.HyperParams], tc.HyperParams], allow: bool
+) -> None:
+    """Assignments by dot-key and updates of dot-keys in a run: same values, errors, locks and provenance."""
+    schema, config = pair
+    start = config.to_flat()
+    flat = data.draw(instances(schema)).to_flat()
+    keys = sorted(flat)
+    plain = [
+        k
+        for k, v in start.items()
+        if isinstance(v, (int, float, str)) and "=" not in k and "\n" not in str(v)
+    ]
+    locked = (
+        [f"--{k}={json.dumps(start[k])}" for k in data.draw(st.lists(st.sampled_from(plain), max_size=1))]
+        if plain
+        else []
+    )
+    steps: list[tuple[str, Any]] = []
+    for _ in range(data.draw(st.integers(0, 4)) if keys else 0):
+        if data.draw(st.booleans()):
+            key = data.draw(st.sampled_from(keys))
+            steps.append(("item", (key, data.draw(st.one_of(st.just(flat[key]), SCALARS)))))
+        else:
+            chosen = data.draw(st.lists(st.sampled_from(keys), unique=True, min_size=1))
+            steps.append(("update", {k: data.draw(st.one_of(st.just(flat[k]), SCALARS)) for k in chosen}))
+    try:
+        fast = tc.init(schema, argv=locked, config=start, dir=None, defaults=None)
+    except tc.ConfigError:
+        return  # a command-line spelling this schema's text cannot take: nothing to compare
+    with full_path():
+        slow = tc.init(schema, argv=locked, config=start, dir=None, defaults=None)
+        expected = run_changes(slow, steps, allow)
+    got = run_changes(fast, steps, allow)
+    assert [g[0] for g in got] == [e[0] for e in expected]
+    for mine, theirs in zip(got, expected, strict=True):
+        assert same(mine[1], theirs[1]) if mine[0] == "set" else mine == theirs
+    assert same(chains(fast), chains(slow))

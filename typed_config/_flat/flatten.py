@@ -20,6 +20,7 @@ from typed_config._flat.plans import (
     Fixes,
     Getter,
     Plan,
+    build_deep,
     build_plan,
     build_variant,
     is_model_type,
@@ -73,7 +74,9 @@ def _flatten_model(model: BaseModel, prefix: str, out: dict[str, Any], problems:
         # Without aliases the values dict holds the fields in order: taken as it is, no lookups.
         own = list(values.values())
         take_others = plan.take_others
-        if take_others is None or not _flatten_group(own, plan, take_others, out):
+        if take_others is None or not (
+            _flatten_group(own, plan, take_others, out) or _flatten_deep(own, plan, out)
+        ):
             _flatten_runs(own, plan, out, problems)
     else:
         ordered = [values.get(n) for n, _ in field_keys(model_type)]  # model_construct() may leave gaps
@@ -168,6 +171,32 @@ def _flatten_group(own: list[Any], plan: Plan, take_others: Getter, out: dict[st
                 parts[index] = child.values()
     leaves = own if parts is None else list(chain.from_iterable(parts))
     return _copy_leaves(group.keys, leaves, group.fixes, out)
+
+
+def _flatten_deep(own: list[Any], plan: Plan, out: dict[str, Any]) -> bool:
+    """Flatten a tree of models holding models, down to models of plain fields, in one step per level.
+
+    The values of the models at one level, one after the other, are the models of the next level
+    (checked: their classes and numbers of fields are the plan's), and at the last level the
+    leaves, in the order a field-by-field walk writes them. False, with nothing written, for
+    anything else: the caller then takes the model as before.
+    """
+    if len(plan.others) != len(own):
+        return False  # plain fields beside the models
+    deep = plan.deep.get(tuple(map(type, own)), _UNKNOWN)
+    if deep is _UNKNOWN:
+        deep = build_deep(plan, own)
+    if deep is None:
+        return False
+    nodes = own
+    for sizes, kinds in deep.levels:
+        dicts: list[dict[str, Any]] = list(map(_INSTANCE_DICT, nodes))
+        if tuple(map(len, dicts)) != sizes:
+            return False  # a model built without validation, with unset fields
+        nodes = list(chain.from_iterable(map(_VALUES, dicts)))
+        if kinds is not None and tuple(map(type, nodes)) != kinds:
+            return False  # other classes than the plan's (a union's other member)
+    return _copy_leaves(deep.keys, nodes, deep.fixes, out)
 
 
 _INSTANCE_DICT: Final = attrgetter("__dict__")

@@ -81,6 +81,26 @@ class Plan:
     when every field is plain. Empty when the fields have aliases: then they are walked by name."""
     computed: tuple[tuple[str, str], ...]
     """The computed fields: (attribute name, dot-key), written after the fields."""
+    deep: dict[tuple[type[Any], ...], Deep | None]
+    """By the classes of the fields' values, when every field holds a model: the flatten of the
+    whole tree below in one step (``build_deep``), or None (no such step)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Deep:
+    """A tree of models whose fields hold only models, down to models of plain fields, flattened level by level.
+
+    The models at each level are the values of the models above, in order: the leaves, taken
+    that way, come in the order a field-by-field walk writes them.
+    """
+
+    levels: tuple[tuple[tuple[int, ...], tuple[type[Any], ...] | None], ...]
+    """For each level from the fields' values down: each model's number of fields, and the
+    classes of the values they hold (None at the last level: the leaves)."""
+    keys: tuple[str, ...]
+    """Every leaf's dot-key, in order."""
+    fixes: Fixes
+    """The leaves to convert (lists, enums)."""
 
 
 # Flatten plans by (model class, prefix): one dict lookup per model, where the key strings are
@@ -111,6 +131,7 @@ def build_plan(model_type: type[BaseModel], prefix: str) -> Plan:
         variants={},
         runs=_runs(keys, converts, others) if by_name else (),
         computed=tuple((name, prefix + key) for name, key in computed_keys(model_type)),
+        deep={},
     )
     PLANS[(model_type, prefix)] = plan
     return plan
@@ -172,6 +193,57 @@ def build_variant(plan: Plan, kinds: tuple[type[Any], ...]) -> Group | None:
     if len(plan.variants) < MAX_VARIANTS:
         plan.variants[kinds] = group
     return group
+
+
+MAX_LEVELS: Final = 16
+"""How deep a tree ``build_deep`` flattens in one step."""
+
+
+def build_deep(plan: Plan, own: list[Any]) -> Deep | None:
+    """The one-step flatten of the tree under a model whose fields hold these models (``own``), or None.
+
+    None unless every model at each level holds only models (without aliases or computed fields),
+    down to a level where every model holds only plain fields. Remembered in the plan by the
+    classes of ``own`` (up to ``MAX_VARIANTS``); the deeper classes are checked on each use.
+    """
+    deep: Deep | None = None
+    kinds = tuple(map(type, own))
+    nodes: list[Any] = own
+    prefixes = list(plan.prefixes)
+    levels: list[tuple[tuple[int, ...], tuple[type[Any], ...] | None]] = []
+    for _ in range(MAX_LEVELS):
+        if not (nodes and all(MODEL_TYPES.get(kind) or is_model_type(kind) for kind in map(type, nodes))):
+            break
+        classes: list[type[BaseModel]] = list(map(type, nodes))
+        plans = [PLANS.get((c, p)) or build_plan(c, p) for c, p in zip(classes, prefixes, strict=True)]
+        sizes = tuple(len(child.keys) for child in plans)
+        if all(_leaf_class(c) for c in classes):  # the last level: leaves below
+            keys = tuple(key for child in plans for key in child.keys)
+            converts = [convert for child in plans for convert in child.converts]
+            deep = Deep((*levels, (sizes, None)), keys, _fixes(converts, keys))
+            break
+        if not all(_branch(child) for child in plans):
+            break
+        nodes = [value for node in nodes for value in _values(node)]
+        prefixes = [prefix for child in plans for prefix in child.prefixes]
+        levels.append((sizes, tuple(map(type, nodes))))
+    if len(plan.deep) < MAX_VARIANTS:
+        plan.deep[kinds] = deep
+    return deep
+
+
+def _values(model: BaseModel) -> list[Any]:
+    return list(model.__dict__.values())
+
+
+def _branch(plan: Plan) -> bool:
+    """Whether a model's fields all may hold models (keyed by their names, no computed field)."""
+    return (
+        bool(plan.keys)
+        and plan.take_others is not None
+        and len(plan.others) == len(plan.keys)
+        and not plan.computed
+    )
 
 
 def _annotations(model_type: type[BaseModel]) -> list[Any]:

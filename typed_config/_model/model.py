@@ -13,35 +13,25 @@ from typing_extensions import Self
 from typed_config._errors import ConfigError, Origin, Problem, code_location
 from typed_config._flat.fingerprint import fingerprint
 from typed_config._flat.flatten import flatten, flatten_fields
-from typed_config._keys.dotted import format_path, replaced
+from typed_config._keys.dotted import replaced
 from typed_config._keys.values import field_keys, is_mapping, to_plain
 from typed_config._layers.error_map import map_errors, under
-from typed_config._layers.layers import Layer, attempt, encode, validate
-from typed_config._model.as_is import (
-    assigned_as_is,
-    field_adapter,
-    from_flat_as_is,
-    scalar_targets,
-    set_scalars,
-)
+from typed_config._layers.layers import Layer, attempt, validate
+from typed_config._model.as_is import from_flat_as_is, scalar_targets, set_scalars
+from typed_config._model.assign import assign
+from typed_config._model.fast_change import assign as fast_assign
+from typed_config._model.fast_change import item_target
+from typed_config._model.fast_change import update as fast_update
 from typed_config._model.load import source_layer, with_selection_hint
 from typed_config._model.state import ConfigState, diff, same_value, unset_only
 from typed_config._schema.check import dotted_aliases
-from typed_config._schema.derived import (
-    computed_message,
-    computed_name,
-    frozen_key,
-    frozen_problems,
-    is_computed,
-)
+from typed_config._schema.derived import computed_message, computed_name, frozen_problems, is_computed
 from typed_config._schema.names import attribute_name, computed_problem
 from typed_config._schema.secrets import redact_pairs
 from typed_config._schema.space import check_spaces
 from typed_config._schema.suggest import suggest
 from typed_config._schema.tracker_scalars import from_scalars, to_scalars
-from typed_config._schema.widening import inexact_integers, may_lose_digits
 from typed_config._sources.mapping import mapping_layer
-from typed_config._yaml.bounds import check_bounds
 
 __all__ = ["Field", "HyperParams"]
 
@@ -99,6 +89,8 @@ class HyperParams(BaseModel):
             if name.startswith("_"):
                 super().__setattr__(name, value)
                 return
+            if fast_assign(self, name, value):
+                return  # a plain value of the field's own type: nothing to convert or check
             fields = type(self).model_fields
             if name not in fields:
                 origin = Origin(text=f"assignment at {code_location()}")
@@ -107,73 +99,7 @@ class HyperParams(BaseModel):
                     raise ConfigError([computed])
                 message = "unknown key" + suggest(name, list(fields))
                 raise ConfigError([Problem(name, message, origin)])
-            self._assign(name, value)
-
-    def _assign(self, name: str, value: Any) -> None:
-        """Validate ``value`` for field ``name`` by typed_config's rule, then set it."""
-        cls = type(self)
-        if assigned_as_is(cls, name, value, depth=self._tc_prefix.count(".") + 1):
-            self._assign_as_is(name, value)
-            return
-        adapter = field_adapter(cls, name, cls.__typed_config_adapters__)
-        key = cls.model_fields[name].alias or name
-        origin = Origin(text=f"assignment at {code_location()}")
-        check_bounds(value, key, origin, depth=self._tc_prefix.count(".") + 1)  # before to_plain walks it
-        plain = to_plain(value, reveal=True)
-        payload = encode(plain)
-        converted, errors = attempt(lambda: adapter.validate_json(payload, strict=True, extra="forbid"))
-        if errors is not None:
-            inexact = inexact_integers(cls, {key: plain}) if may_lose_digits(payload) else []
-            raise map_errors(under(key, name, errors), cls, {key: to_plain(value)}, [], extra=inexact).at(
-                origin
-            )
-        if may_lose_digits(payload):
-            inexact = inexact_integers(cls, {key: plain}, {key: converted})
-            if inexact:
-                raise ConfigError([Problem(format_path(path), message, origin) for path, message in inexact])
-        # Secrets in clear, so changing one is a change (shown redacted; provenance redacts too).
-        old = flatten({key: to_plain(self.__dict__[name], reveal=True)})
-        new = flatten({key: to_plain(converted, reveal=True)})
-        delta = redact_pairs(cls, diff(old, new))
-        if not delta and frozen_key(cls, [key]) is not None:
-            return  # the same value: nothing changes (pydantic's own check would refuse it)
-        frozen = frozen_problems(cls, list(delta), "", lambda _: origin)
-        if frozen:
-            raise ConfigError(frozen)
-        state = self._tc_state
-        if state is None:
-            self._set_validated(name, converted, key, origin)
-            return
-        changed = {self._tc_prefix + k: v for k, v in delta.items()}
-        problems = state.check(changed, lambda _: origin, allow_val_change=True, deliberate=True)
-        if problems:
-            raise ConfigError(problems)
-        if state.follows is not None:  # keys that follow a reference to this one: checked, then followed
-            state.plan(self._tc_prefix, new, lambda _: origin)
-        self._set_validated(name, converted, key, origin)
-        gone = [self._tc_prefix + k for k in old if k not in new] if changed else []
-        state.record(
-            "assignment",
-            {self._tc_prefix + k: v for k, v in new.items()} if changed else {},
-            lambda _: origin,
-            gone,
-        )
-
-    def _assign_as_is(self, name: str, value: Any) -> None:
-        """``_assign`` for a value its strict validation gives back unchanged (``as_is``), not frozen."""
-        key, state = type(self).model_fields[name].alias or name, self._tc_state
-        if state is None:
-            self._set_validated(name, value, key, None)
-            return
-        origin, full = Origin(text=f"assignment at {code_location()}"), self._tc_prefix + key
-        changed = diff({full: self.__dict__[name]}, {full: value})
-        problems = state.check(changed, lambda _: origin, allow_val_change=True, deliberate=True)
-        if problems:
-            raise ConfigError(problems)
-        if state.follows is not None:
-            state.plan("", {full: value}, lambda _: origin)
-        self._set_validated(name, value, key, origin)
-        state.record("assignment", {full: to_plain(value)} if changed else {}, lambda _: origin)
+            assign(self, name, value)
 
     def _set_validated(self, name: str, converted: Any, key: str, origin: Origin | None) -> None:
         # pydantic's own assignment runs model validators; the value already has its type.
@@ -201,6 +127,23 @@ class HyperParams(BaseModel):
     def __setitem__(self, key: str, value: Any) -> None:
         """Set the value at a dot-key, validated: ``cfg["optimizer.lr"] = 0.1``."""
         parts = key.split(".")
+        found = item_target(self, key)  # a plain field through models: nothing else to look at
+        if found is not None:
+            model, name, index = *found, len(parts) - 1
+        else:
+            model, name, index, value = self._item_owner(key, parts, value)
+        try:
+            if not fast_assign(model, name, value):
+                setattr(model, name, value)
+        except ConfigError as exc:
+            prefix = ".".join(parts[:index]) + "." if index else ""
+            problems = [
+                Problem(prefix + p.key if p.key else p.key, p.message, p.origin) for p in exc.problems
+            ]
+            raise ConfigError(problems) from None
+
+    def _item_owner(self, key: str, parts: list[str], value: Any) -> tuple[BaseModel, str, int, Any]:
+        """Where ``cfg[key] = value`` sets a field: the model, the attribute, its depth, the value to set."""
         owner = is_computed(type(self), parts)
         if owner is not None:
             origin = Origin(text=f"assignment at {code_location()}")
@@ -216,14 +159,7 @@ class HyperParams(BaseModel):
             model = child
         else:
             index = len(parts) - 1
-        try:
-            setattr(model, attribute_name(model, parts[index], key), value)
-        except ConfigError as exc:
-            prefix = ".".join(parts[:index]) + "." if index else ""
-            problems = [
-                Problem(prefix + p.key if p.key else p.key, p.message, p.origin) for p in exc.problems
-            ]
-            raise ConfigError(problems) from None
+        return model, attribute_name(model, parts[index], key), index, value
 
     def __contains__(self, key: object) -> bool:
         """Whether ``key`` is a dot-key of this config: ``"optimizer.lr" in cfg``."""
@@ -298,6 +234,9 @@ class HyperParams(BaseModel):
         exclude: Iterable[str] | None = None,
         defaults_only: bool = False,
     ) -> None:
+        short = not defaults_only and include is None and exclude is None
+        if short and fast_update(self, source, allow_val_change=allow_val_change):
+            return  # dot-keys of plain fields given values of their types: nothing to validate
         cls = type(self)
         where = f" at {code_location()}"
         try:

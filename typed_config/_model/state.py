@@ -102,7 +102,10 @@ class ConfigState:
 
         Then the keys that follow a reference to a changed key follow (as ``plan`` found).
         """
-        if values:
+        if len(values) == 1:  # one key (an assignment): a small layer, its nested data made when read
+            [(key, value)] = values.items()
+            self.add(OneKeyLayer(name, key, value, origin_of(key)), values, removed)
+        elif values:
             origins = {key: origin_of(key) for key in values}
             fallback = next(iter(origins.values()))
             self.add(KeyedLayer(name, unflatten(values), origins, fallback), values, removed)
@@ -133,6 +136,44 @@ class ConfigState:
         self.set_keys.update(values)
         if self.listener is not None:
             self.listener(values, removed)
+
+    def record_one(self, name: str, key: str, value: Any, origin: Origin) -> None:
+        """``record`` of one key's new value (an assignment) in few steps, for a config whose keys follow no reference."""
+        self.pending = None  # as ``check`` starts a change: nothing planned follows this one
+        self.layers.append(OneKeyLayer(name, key, value, origin))
+        self.set_keys.add(key)
+        if self.listener is not None:
+            self.listener({key: value}, ())
+
+
+class OneKeyLayer(Layer):
+    """A change of one key (an assignment), held as its key and value: few objects for a run to keep.
+
+    Its nested ``data`` is made when something reads it (provenance, ``explain``).
+    """
+
+    __slots__ = ("at", "key", "value")
+
+    def __init__(
+        self, name: str, key: str, value: Any, origin: Origin
+    ) -> None:  # no data slot: ``data`` is made when read
+        self.name = name
+        self.key = key
+        self.value = value
+        self.at = origin
+
+    @property
+    def data(self) -> dict[str, Any]:  # type: ignore[override]  # read only: made from the key
+        """The change as nested data."""
+        *parents, last = self.key.split(".")
+        data: dict[str, Any] = {last: self.value}
+        for part in reversed(parents):
+            data = {part: data}
+        return data
+
+    def origin(self, path: Path, *, at_key: bool = False) -> Origin:  # noqa: ARG002 - one origin
+        """Where the change came from (one origin, as a ``KeyedLayer`` of one key gives for every path)."""
+        return self.at
 
 
 def unset_only(layer: Layer, state: ConfigState, prefix: str) -> Layer:
