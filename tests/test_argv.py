@@ -122,16 +122,16 @@ def test_bad_arguments(argv: list[str], expected: list[str]) -> None:
 
 
 def test_double_dash_ends_the_options() -> None:
-    from typed_config._sources.argv import parse_overrides
+    from typed_config._sources.argv import argv_layer
 
-    parsed = parse_overrides(HParams, ["--epochs=2", "--", "--epochs=3", "x"])
+    parsed = argv_layer(HParams, ["--epochs=2", "--", "--epochs=3", "x"])
     assert parsed.unknown == ["--epochs=3", "x"]
     assert parsed.layer.data == {"epochs": 2}
 
 
 def test_unknown_options_and_their_values_can_be_left_for_the_script() -> None:
-    from typed_config._sources.argv import parse_overrides
+    from typed_config._sources.argv import argv_layer
 
-    parsed = parse_overrides(HParams, ["--gpu", "0", "--epochs=2", "--resume"], allow_unknown=True)
+    parsed = argv_layer(HParams, ["--gpu", "0", "--epochs=2", "--resume"], allow_unknown=True)
     assert parsed.unknown == ["--gpu", "0", "--resume"]
     assert parsed.problems == []

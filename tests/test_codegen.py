@@ -28,6 +28,7 @@ import typed_config as tc
 from typed_config._cli.codegen import add_codegen_command, generate, is_class_name, yaml11_boolean_paths
 from typed_config._cli.common import EXIT_USAGE, UsageError, error
 from typed_config._cli.main import main
+from typed_config._errors import checked as read_or_raise
 from typed_config._sources.files import FileLayer, file_layer
 
 DATA = Path(__file__).parent / "data" / "codegen"
@@ -62,7 +63,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> Result:
 
 def descs_of(path: Path) -> dict[str, str | None]:
     """Every top-level key's desc text (None for none), read from the raw document."""
-    layer = file_layer(path)
+    layer = read_or_raise(file_layer(path))
     assert isinstance(layer, FileLayer)
     descs: dict[str, str | None] = {}
     for key, value in layer.document.data.items():
@@ -133,7 +134,7 @@ def test_generated_class_loads_the_source_back(
     descs = descs_of(source)
     module = import_text(generated_for(source), tmp_path, f"codegen_{source.stem}", monkeypatch)
     schema: type[tc.HyperParams] = module.HParams
-    layer = file_layer(source)
+    layer = read_or_raise(file_layer(source))
     if isinstance(layer, FileLayer) and yaml11_boolean_paths(layer.document.root):
         # A plain yes/no is a bool field (wandb's reading): the file must say true/false instead.
         with pytest.raises(tc.ConfigError) as caught:
@@ -143,9 +144,9 @@ def test_generated_class_loads_the_source_back(
         }
         return
     loaded = tc.load(schema, source).to_flat()
-    expected = tc.flatten(file_layer(source).data)
+    expected = tc.flatten(read_or_raise(file_layer(source)).data)
     # Keys with a desc and no value become `str | None` fields defaulting to None.
-    expected.update({key: None for key in descs if key not in file_layer(source).data})
+    expected.update({key: None for key in descs if key not in read_or_raise(file_layer(source)).data})
     assert same(loaded, expected), {k: (loaded.get(k), expected.get(k)) for k in loaded.keys() | expected}
     assert same(schema().to_flat(), expected)
     by_key = {info.alias or name: info for name, info in schema.model_fields.items()}
@@ -682,4 +683,4 @@ def test_the_generated_class_validates_its_own_source(
     module = import_text(generated_for(source), folder, f"codegen_prop_{folder.name}", monkeypatch)
     loaded = tc.load(module.HParams, source)
     # What the file holds, as typed_config reads it (PyYAML writes `0E0` plain: YAML 1.2 reads a float).
-    assert same(loaded.to_flat(), tc.flatten(file_layer(source).data))
+    assert same(loaded.to_flat(), tc.flatten(read_or_raise(file_layer(source)).data))

@@ -21,8 +21,8 @@ from strategies import SECRET_CORE, examples, instances, schemas, secret_texts
 
 import typed_config as tc
 import typed_config.wandb as tcw
-from typed_config._keys.values import to_plain
-from typed_config._schema.secrets import REDACTED, holds_secret, is_secret_type, secret_at_key, type_at
+from typed_config._keys.values import REDACTED, to_plain
+from typed_config._schema.secrets import holds_secret, is_secret_type, secret_at_key, type_at
 
 _SETTINGS = settings(
     max_examples=examples(25),

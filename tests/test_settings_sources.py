@@ -81,7 +81,7 @@ def test_dotenv_matches_python_dotenv_on_a_corpus(workdir: Path) -> None:
     (workdir / ".env").write_text(text, encoding="utf-8", newline="")
     from typed_config._sources.dotenv import read_dotenv  # the parser itself, compared
 
-    ours = {name: variable.value for name, variable in read_dotenv(".env", {}).items()}
+    ours = {name: variable.value for name, variable in read_dotenv(".env", {})[0].items()}
     assert ours == dotenv.dotenv_values(".env", interpolate=False)
 
 

@@ -14,9 +14,9 @@ from pydantic import SecretStr, model_validator
 from schemas import Adam, HParams, Plain, Sgd
 
 import typed_config as tc
+from typed_config._keys.values import REDACTED
 from typed_config._model.state import same_value
-from typed_config._schema.secrets import REDACTED
-from typed_config._sources.argv import default_argv, parse_overrides, split_run_arguments
+from typed_config._sources.argv import argv_layer, default_argv, split_run_arguments
 
 
 class Flags(tc.HyperParams):
@@ -35,13 +35,13 @@ class Secretive(tc.HyperParams):
 
 
 def data(schema: type[tc.HyperParams], *argv: str) -> dict[str, Any]:
-    parsed = parse_overrides(schema, list(argv))
+    parsed = argv_layer(schema, list(argv))
     assert parsed.problems == []
     return parsed.layer.data
 
 
 def problems(schema: type[tc.HyperParams], *argv: str) -> list[str]:
-    return [str(p) for p in parse_overrides(schema, list(argv)).problems]
+    return [str(p) for p in argv_layer(schema, list(argv)).problems]
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,7 @@ def problems(schema: type[tc.HyperParams], *argv: str) -> list[str]:
     ],
 )
 def test_a_flag_is_named_by_its_own_arguments(argv: list[str], origin: str) -> None:
-    assert str(parse_overrides(HParams, argv).layer.origin(("use_amp",))) == origin
+    assert str(argv_layer(HParams, argv).layer.origin(("use_amp",))) == origin
 
 
 def test_a_flag_s_value_word_is_taken_and_the_next_option_read() -> None:
@@ -92,7 +92,7 @@ def test_unknown_and_valueless_options() -> None:
 def test_what_a_secret_option_takes_as_its_value(
     argv: list[str], secret: str | None, found: list[str], unknown: list[str]
 ) -> None:
-    parsed = parse_overrides(Secretive, argv)
+    parsed = argv_layer(Secretive, argv)
     if secret is None:
         assert [str(p) for p in parsed.problems] == ["--api-key: api_key: expected a value", *found]
     else:
@@ -102,8 +102,8 @@ def test_what_a_secret_option_takes_as_its_value(
 
 
 def test_arguments_that_may_hold_a_secret_are_shown_redacted_whole() -> None:
-    assert parse_overrides(Secretive, ["--api-key=a=b"]).shown == [f"--api-key={REDACTED}"]
-    assert parse_overrides(Secretive, ['{"api_key": "a=b"}']).shown == [REDACTED]
+    assert argv_layer(Secretive, ["--api-key=a=b"]).shown == [f"--api-key={REDACTED}"]
+    assert argv_layer(Secretive, ['{"api_key": "a=b"}']).shown == [REDACTED]
     for stray in ("hunter2", "[x=hunter2]"):
         assert problems(Secretive, stray) == [f"{REDACTED}: unexpected argument"]
 
@@ -272,7 +272,7 @@ def origins(parsed: Any, *keys: str) -> list[str]:
 
 def test_a_sweep_agent_s_key_value_forms_and_their_origins() -> None:
     not_defaults(HParams, {"epochs": 7, "batch_size": 8, "optimizer.lr": 0.5})
-    parsed = parse_overrides(HParams, ["epochs=7", "+batch_size=8", "++optimizer.lr=0.5"])
+    parsed = argv_layer(HParams, ["epochs=7", "+batch_size=8", "++optimizer.lr=0.5"])
     assert parsed.layer.data == {"epochs": 7, "batch_size": 8, "optimizer": {"lr": 0.5}}
     assert origins(parsed, "epochs", "batch_size", "optimizer.lr") == [
         "epochs=7",
@@ -284,7 +284,7 @@ def test_a_sweep_agent_s_key_value_forms_and_their_origins() -> None:
     ]
     assert problems(HParams, "nokey=3") == ["nokey=3: unexpected argument"]
     assert data(HParams, "dataset=a=b") == {"dataset": "a=b"}  # the first '=' ends the key
-    secret = parse_overrides(Secretive, ["api_key=[s"])
+    secret = argv_layer(Secretive, ["api_key=[s"])
     assert (secret.layer.data, secret.shown, origins(secret, "api_key")) == (
         {"api_key": "[s"},
         [f"api_key={REDACTED}"],
@@ -294,22 +294,22 @@ def test_a_sweep_agent_s_key_value_forms_and_their_origins() -> None:
 
 def test_a_sweep_agent_s_json_argument() -> None:
     text = '{"epochs": 7, "optimizer.lr": 0.5}'
-    parsed = parse_overrides(HParams, [text])
+    parsed = argv_layer(HParams, [text])
     assert parsed.layer.data == {"epochs": 7, "optimizer": {"lr": 0.5}}
     assert origins(parsed, "epochs", "optimizer.lr") == [f"{text}['epochs']", f"{text}['optimizer.lr']"]
     long = '{"epochs": 7, "optimizer": {"lr": 0.5}, "tags": ["a", "b"]}'  # named by its first 37 characters
-    assert origins(parse_overrides(HParams, [long]), "tags") == [
+    assert origins(argv_layer(HParams, [long]), "tags") == [
         """{"epochs": 7, "optimizer": {"lr": 0.5...['tags']"""
     ]
     assert problems(HParams, '{"a": ') == [
         '{"a": : not a JSON object: Expecting value: line 1 column 7 (char 6)'
     ]
-    assert parse_overrides(HParams, ['{"a": ']).shown == ['{"a": ']  # no secret in the schema: shown
-    assert parse_overrides(HParams, [text]).shown == [text]
+    assert argv_layer(HParams, ['{"a": ']).shown == ['{"a": ']  # no secret in the schema: shown
+    assert argv_layer(HParams, [text]).shown == [text]
     assert data(HParams, '{"batch-size": 8}') == {"batch_size": 8}
     forty = '{"epochs": 7, "dataset": "abcdefghijkl"}'  # 40 characters: named whole
-    assert origins(parse_overrides(HParams, [forty]), "epochs") == [f"{forty}['epochs']"]
-    assert origins(parse_overrides(HParams, [forty.replace("l", "lm")]), "epochs") == [
+    assert origins(argv_layer(HParams, [forty]), "epochs") == [f"{forty}['epochs']"]
+    assert origins(argv_layer(HParams, [forty.replace("l", "lm")]), "epochs") == [
         f"{forty[:37]}...['epochs']"
     ]
     assert problems(HParams, '{"epochs": 1e400}') == [
@@ -321,20 +321,20 @@ def test_a_sweep_agent_s_json_argument() -> None:
     assert [str(p) for p in info.value.problems] == [
         """{"epochs": 7, "nope": 1}['nope']: nope: unknown key"""
     ]
-    secret = parse_overrides(Secretive, ['{"api_key": "s", "epochs": 2}'])
+    secret = argv_layer(Secretive, ['{"api_key": "s", "epochs": 2}'])
     assert (secret.shown, origins(secret, "epochs")) == ([REDACTED], [f"{REDACTED}['epochs']"])
-    mine = parse_overrides(HParams, [text, "epochs=7"], allow_unknown=True)  # a script's own JSON argument
+    mine = argv_layer(HParams, [text, "epochs=7"], allow_unknown=True)  # a script's own JSON argument
     assert (mine.layer.data, mine.unknown) == ({"epochs": 7}, [text])
 
 
 def test_a_sweep_agent_s_json_file(tmp_path: Path) -> None:
     path = tmp_path / "config-run1.json"
     path.write_text('{"epochs": 7}')
-    parsed = parse_overrides(HParams, [str(path)])
+    parsed = argv_layer(HParams, [str(path)])
     assert (parsed.layer.data, origins(parsed, "epochs")) == ({"epochs": 7}, [f"{path}['epochs']"])
     assert parsed.shown == [str(path)]
     path.write_text("[1]")
-    assert parse_overrides(HParams, [str(path)]).shown == [str(path)]
+    assert argv_layer(HParams, [str(path)]).shown == [str(path)]
     assert problems(HParams, str(path)) == [f"{path}: not a JSON object"]
     path.write_text(" " * (16 * 1024 * 1024) + "{}")
     assert problems(HParams, str(path)) == [f"{path}: file too large: 16777218 bytes (the limit is 16777216)"]

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from strategies import examples
 
 from typed_config import ConfigError
+from typed_config._errors import checked
 from typed_config._sources.files import text_layer
 from typed_config._yaml.dump import dump_mapping
 from typed_config._yaml.read import MAX_ALIAS_NODES, MAX_BYTES, MAX_DEPTH, load_document, parse_value
@@ -415,7 +416,7 @@ def test_text_layer_unwraps_top_level_wrappers_and_skips_wandb_keys() -> None:
         "optimizer: {lr: {desc: inner, value: 0.1}}\n"
         "weights: {desc: w, value: {desc: 0.5, value: 2.0}}\n"
     )
-    assert text_layer(text, "config.yaml").data == {
+    assert checked(text_layer(text, "config.yaml")).data == {
         "epochs": 4,
         "batch_size": 8,
         "optimizer": {"lr": {"desc": "inner", "value": 0.1}},

@@ -21,7 +21,7 @@ from typed_config._run.explain import Explanation, Setting
 from typed_config._run.run import Run
 from typed_config._script.argparse_flags import add_arguments
 from typed_config._script.call import call
-from typed_config._script.init import init
+from typed_config._script.init import VERSION, init
 
 __all__ = [
     "Api",
@@ -53,7 +53,8 @@ __all__ = [
     "unflatten",
 ]
 
-__version__ = "0.1.0"
+__version__ = VERSION  # its one home is _script/init.py, which records it in meta.json
+del VERSION
 
 # Classes report the public module as theirs (in reprs, docs and pickles), as httpx does.
 for _public in [globals()[name] for name in __all__]:

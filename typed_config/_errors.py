@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Final, cast
 
+from typed_config._types import T
+
 _MAX_SHOWN: Final = 80
 MAX_PROBLEMS: Final = 100
 """How many problems a ``ConfigError`` keeps and lists; it counts the rest in ``omitted``."""
@@ -115,8 +117,32 @@ class ProblemList(list[Problem]):
 
     def add(self, error: ConfigError) -> None:
         """Take an error's problems and its count of the others."""
-        self.extend(error.problems)
+        super().extend(error.problems)
         self.omitted += error.omitted
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Take problems, and the count of those left out when they are a ``ProblemList`` too."""
+        super().extend(problems)
+        self.omitted += omitted_in(problems)
+
+    @classmethod
+    def of(cls, error: ConfigError) -> ProblemList:
+        """An error's problems, as a source returns them (its count of the others kept)."""
+        found = cls()
+        found.add(error)
+        return found
+
+
+def checked(read: tuple[T, list[Problem]]) -> T:
+    """What a source read, or, when it found problems, all of them raised as one ``ConfigError``.
+
+    For a caller that stops at the first bad source (a command reading one file); ``init`` and
+    ``load`` gather the problems of every source instead.
+    """
+    value, problems = read
+    if problems:
+        raise ConfigError(problems, omitted_in(problems))
+    return value
 
 
 def omitted_in(problems: Iterable[Problem]) -> int:

@@ -26,15 +26,12 @@ from typed_config._flat.flatten import flatten
 from typed_config._keys.dotted import unflatten
 from typed_config._keys.values import is_mapping
 from typed_config._layers.layers import validate
-from typed_config._schema.check import check_schema
+from typed_config._schema.check import WANDB_KEYS, check_schema
 from typed_config._schema.secrets import holds_marker, redact, type_at
 from typed_config._sources.mapping import mapping_layer
 from typed_config._types import M
 
 __all__ = ["from_wandb", "push", "to_wandb"]
-
-
-_WANDB_OWN = frozenset({"_wandb", "wandb_version"})
 
 
 def _wandb() -> Any:
@@ -113,7 +110,7 @@ def _merged(
     origins: dict[str, str] = {}
     problems: list[Problem] = []
     for top, value in raw.items():
-        if top in _WANDB_OWN:
+        if top in WANDB_KEYS:
             continue
         for key, leaf in _leaves(str(top), value):
             where = f"wandb.config[{top!r}]"

@@ -16,7 +16,7 @@ from typing import Any, Final
 from typed_config._cli.codegen_guesses import rate_like, yaml11_boolean_paths, yaml11_booleans
 from typed_config._cli.codegen_layout import Code, Split, lines, prefixed, string, text_width
 from typed_config._cli.common import EXIT_OK, EXIT_USAGE, UsageError, check_readable, out, report
-from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._errors import ConfigError, Origin, Problem, checked, single
 from typed_config._keys.values import is_dict, is_list
 from typed_config._model.model import HyperParams
 from typed_config._sources.files import FileLayer, file_layer
@@ -105,7 +105,7 @@ def _infer(value: Any, key: str) -> _Type:
         return _Type(type(value).__name__ if value is not None else "None")
     what = "a mapping whose keys are not all strings" if is_dict(value) else f"a {type(value).__name__}"
     if not (is_list(value) or (is_dict(value) and all(isinstance(k, str) for k in value))):
-        raise ConfigError([Problem(key, f"codegen cannot write {what}", Origin(text="codegen"))])
+        raise single(f"codegen cannot write {what}", Origin(text="codegen"), key)
     arg = _NEVER
     for item in value.values() if is_dict(value) else value:
         arg = _unify(arg, _infer(item, key))
@@ -260,7 +260,7 @@ def generate(
     Nested mappings whose keys look like names become classes; others, and lists, ``dict``/``list`` fields.
 
     Args:
-        data: the file's values, top-level wrappers unwrapped (``file_layer(path).data``).
+        data: the file's values, top-level wrappers unwrapped (``checked(file_layer(path)).data``).
         class_name: the name of the top-level class.
         descs: top-level keys' ``desc`` texts (or None) in the file's order; a key without a value
             in ``data`` (``{desc}`` alone) becomes a ``str | None`` field: the loader wants one.
@@ -335,7 +335,7 @@ def _run_codegen(args: argparse.Namespace) -> int:
         raise UsageError(f"--line-length: {line_length} is too short (at least 60)")
     check_readable(path)
     try:
-        layer = file_layer(path)
+        layer = checked(file_layer(path))
     except ConfigError as exc:
         report(exc)
         return EXIT_USAGE

@@ -22,7 +22,7 @@ from typed_config._errors import ConfigError, escaped
 from typed_config._launch import LaunchResult, Local, Ray, Slurm, launch
 from typed_config._launch.options import Backend
 from typed_config._layers.layers import validate
-from typed_config._sources.argv import parse_overrides
+from typed_config._sources.argv import argv_layer
 
 _PREFIXES: Final = ("--slurm.", "--ray.")
 _LISTS: Final = ("--slurm.extra",)
@@ -203,7 +203,7 @@ def _backend(args: argparse.Namespace) -> Backend:
 
 
 def _parsed_backend(tokens: list[str]) -> _BackendArgs:
-    parsed = parse_overrides(_BackendArgs, tokens, name="backend options")
+    parsed = argv_layer(_BackendArgs, tokens, name="backend options")
     if parsed.problems:
         raise ConfigError(parsed.problems)
     return validate(_BackendArgs, [parsed.layer])

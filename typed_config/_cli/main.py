@@ -30,7 +30,7 @@ from typed_config._cli.completion import add_completion_command
 from typed_config._cli.launch import add_launch_command, launch_arguments
 from typed_config._cli.runs import add_run_commands
 from typed_config._cli.sweep import add_sweep_commands
-from typed_config._errors import ConfigError, escaped
+from typed_config._errors import ConfigError, checked, escaped
 from typed_config._flat.flatten import flatten
 from typed_config._fs import atomic_write
 from typed_config._model.defaults_file import defaults_json_schema, dump_defaults
@@ -218,7 +218,7 @@ def _warn_wandb_unreadable(path: str) -> None:
     if os.path.basename(path) != WANDB_DEFAULTS:
         return
     try:
-        layer = file_layer(path)
+        layer = checked(file_layer(path))
     except ConfigError:
         return  # validation reports it
     if not isinstance(layer, FileLayer):
@@ -279,7 +279,7 @@ def _run_flatten(args: argparse.Namespace) -> int:
     check_readable(path)
     if schema is None:
         try:
-            flat = flatten(file_layer(path).data)
+            flat = flatten(checked(file_layer(path)).data)
         except ConfigError as exc:
             # Not a validation: a file that cannot be read as a config is invalid input (status 2).
             report(exc)

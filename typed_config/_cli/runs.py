@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from typed_config._cli.common import EXIT_OK, EXIT_PROBLEMS, UsageError, add_schema, out, schema_of, warn
-from typed_config._errors import ConfigError, escaped
+from typed_config._errors import ConfigError, checked, escaped
 from typed_config._flat.fingerprint import fingerprint
 from typed_config._flat.flatten import flatten
 from typed_config._keys.values import is_dict
 from typed_config._model.load import load
 from typed_config._run.api import Api
 from typed_config._run.folder import RunFolder
-from typed_config._schema.suggest import closest
+from typed_config._schema.suggest import suggest
 from typed_config._sources.files import file_layer
 from typed_config._yaml.read import parse_value
 
@@ -100,7 +100,11 @@ def _flat_of(target: str, root: str, schema_ref: str | None) -> dict[str, Any]:
     schema = schema_of(schema_ref) if schema_ref else None
     try:
         if os.path.isfile(target):
-            return flatten(load(schema, target)) if schema is not None else flatten(file_layer(target).data)
+            return (
+                flatten(load(schema, target))
+                if schema is not None
+                else flatten(checked(file_layer(target)).data)
+            )
         run = Api(root).run(target, schema=schema) if schema is not None else Api(root).run(target)
         return run.config.to_flat()
     except ConfigError as exc:
@@ -141,7 +145,7 @@ def _run_explain(args: argparse.Namespace) -> int:
     chain = chains.get(args.key)
     if not isinstance(chain, list) or args.key not in run.config:
         raise UsageError(
-            f"{args.target} has no key {args.key!r}{_hint(args.key, list(run.config.to_flat()))}"
+            f"{args.target} has no key {args.key!r}{suggest(args.key, list(run.config.to_flat()))}"
         )
     lines = [f"{args.key} = {_shown(run.config[args.key])}"]
     entries: list[Any] = chain
@@ -235,12 +239,7 @@ def _check_keys(args: argparse.Namespace, known: set[str]) -> None:
     asked += [("--filter", text.partition("=")[0]) for text in args.filter]
     for option, key in asked:
         if key not in known:
-            raise UsageError(f"{option} {key!r}: no run has this key{_hint(key, sorted(known))}")
-
-
-def _hint(key: str, keys: list[str]) -> str:
-    match = closest(key, keys)
-    return f"; did you mean {match!r}?" if match else ""
+            raise UsageError(f"{option} {key!r}: no run has this key{suggest(key, sorted(known))}")
 
 
 def _filter(text: str) -> tuple[str, Any, str]:

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._errors import Origin, single
 from typed_config._keys.values import is_list
 from typed_config._layers.layers import Layer, merge
 from typed_config._types import Path
@@ -77,7 +77,7 @@ def _base_names(layer: Layer) -> list[tuple[str, Origin]]:
         origin = layer.origin(where)
         if not isinstance(item, str) or not item:
             message = "must be a path or a list of paths, relative to this file's folder"
-            raise ConfigError([Problem(BASE_KEY, message, origin)])
+            raise single(message, origin, BASE_KEY)
         names.append((item, origin))
     return names
 
@@ -90,6 +90,6 @@ def _check_link(chain: tuple[_Link, ...], real: str, origin: Origin) -> None:
         links = [link[1] for link in chain[start + 1 :]] + [origin]
         shown = " -> ".join(str(where) for where in links)
         back = links[0].path or chain[start][0]
-        raise ConfigError([Problem(BASE_KEY, f"bases form a cycle: {shown} -> back to {back}", origin)])
+        raise single(f"bases form a cycle: {shown} -> back to {back}", origin, BASE_KEY)
     if len(chain) > MAX_BASE_DEPTH:
-        raise ConfigError([Problem(BASE_KEY, f"bases nested deeper than {MAX_BASE_DEPTH} files", origin)])
+        raise single(f"bases nested deeper than {MAX_BASE_DEPTH} files", origin, BASE_KEY)

@@ -14,13 +14,13 @@ from typing import Any, Final, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
-from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._errors import ConfigError, Origin, Problem, single
 from typed_config._keys.dotted import PRESET_KEY, format_path, unflatten
 from typed_config._keys.values import is_dict, is_list, lookup, to_plain
 from typed_config._layers.layers import Layer
 from typed_config._schema.suggest import suggest
 from typed_config._schema.types import is_model, members, model_fields_by_key, strip
-from typed_config._types import Path
+from typed_config._types import Path, per_class
 
 MARK: Final = "${"
 EXTENSIONS: Final = (".yaml", ".yml", ".json", ".toml")
@@ -46,7 +46,7 @@ class Catalog:
             if both:
                 where = Origin(path=self.files_of(group)[both[0]])
                 message = f"preset {both[0]!r} is both a file and written in Python (presets={{...}})"
-                raise ConfigError([Problem(group, message, where)])
+                raise single(message, where, group)
 
     def files_of(self, group: str) -> dict[str, str]:
         """The preset files of ``group`` by name (a folder is listed once, when first asked about)."""
@@ -101,7 +101,7 @@ def _scan(inside: str, group: str) -> dict[str, str]:
             continue
         if name in found:
             message = f"two presets named {name!r}: {os.path.basename(found[name])} and {entry}"
-            raise ConfigError([Problem(group, message, Origin(path=inside))])
+            raise single(message, Origin(path=inside), group)
         found[name] = os.path.join(inside, entry)
     return found
 
@@ -173,11 +173,7 @@ Kind = Literal["model", "list"]
 
 def groups_of(schema: type[BaseModel]) -> list[tuple[Path, Kind, Any]]:
     """Every path where the schema takes a model (or a list of models) and no member takes text."""
-    cached: list[tuple[Path, Kind, Any]] | None = schema.__dict__.get("__typed_config_groups__")
-    if cached is None:
-        cached = list(_walk(schema, (), set()))
-        type.__setattr__(schema, "__typed_config_groups__", cached)
-    return cached
+    return per_class(schema, "__typed_config_groups__", lambda s: list(_walk(s, (), set())))
 
 
 def _walk(model: type[BaseModel], path: Path, seen: set[type[BaseModel]]) -> Iterator[tuple[Path, Kind, Any]]:

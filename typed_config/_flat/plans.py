@@ -21,6 +21,7 @@ from typing_extensions import TypeIs
 from typed_config._keys.values import SCALARS, field_keys
 from typed_config._schema.derived import computed_keys
 from typed_config._schema.types import is_model, members, strip
+from typed_config._types import per_class
 
 MAX_VARIANTS: Final = 64
 """How many variants a plan remembers (``build_variant``)."""
@@ -352,10 +353,9 @@ def is_model_type(kind: type[Any]) -> bool:
 
 
 def _no_aliases(model_type: type[BaseModel]) -> bool:
-    cached: bool | None = model_type.__dict__.get("__typed_config_plain_keys__")
-    if cached is None:
-        cached = all(name == key for name, key in field_keys(model_type)) and list(
-            model_type.model_fields
-        ) == [name for name, _ in field_keys(model_type)]
-        type.__setattr__(model_type, "__typed_config_plain_keys__", cached)
-    return cached
+    return per_class(model_type, "__typed_config_plain_keys__", _plain_keys)
+
+
+def _plain_keys(model_type: type[BaseModel]) -> bool:
+    keys = field_keys(model_type)
+    return all(name == key for name, key in keys) and list(model_type.model_fields) == [n for n, _ in keys]

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Secret, SecretBytes, SecretStr
 from pydantic_core import to_jsonable_python
 from typing_extensions import TypeIs
 
-from typed_config._types import Path
+from typed_config._types import Path, per_class
 
 SCALARS: Final = frozenset({int, float, str, bool, type(None)})
 
@@ -37,6 +37,9 @@ def is_list(value: object) -> TypeIs[list[Any]]:
     """``isinstance(value, list)``, typed for data whose contents are not known."""
     return isinstance(value, list)
 
+
+REDACTED: Final = "**********"
+"""What a secret is shown as, everywhere; pydantic renders a secret the same way (an empty one as "")."""
 
 MISSING: Final = object()
 
@@ -72,9 +75,11 @@ def to_plain(value: object, *, reveal: bool = False) -> Any:
         return [to_plain(v, reveal=reveal) for v in value]
     if isinstance(value, enum.Enum):
         return to_plain(value.value, reveal=reveal)
-    if reveal and isinstance(value, (SecretStr, SecretBytes, Secret)):
+    if isinstance(value, (SecretStr, SecretBytes, Secret)):
         secret = cast("SecretStr | SecretBytes | Secret[object]", value)  # Secret[T]: any T
-        return to_plain(secret.get_secret_value())
+        if reveal:
+            return to_plain(secret.get_secret_value())
+        return REDACTED if secret.get_secret_value() else ""  # as pydantic shows one: an empty one as ""
     return to_jsonable_python(value, fallback=_fallback)
 
 
@@ -90,9 +95,9 @@ def _fallback(value: Any) -> Any:
 
 def field_keys(model_type: type[BaseModel]) -> list[tuple[str, str]]:
     """The (attribute name, key in data) pairs of a model: the key is the alias when one is set."""
-    cached: list[tuple[str, str]] | None = model_type.__dict__.get("__typed_config_keys__")
-    if cached is None:
-        cached = [(name, info.alias or name) for name, info in model_type.model_fields.items()]
-        # A plain attribute on the class: cheaper than a dict keyed by type on every call.
-        type.__setattr__(model_type, "__typed_config_keys__", cached)
-    return cached
+    # A plain attribute on the class: cheaper than a dict keyed by type on every call.
+    return per_class(model_type, "__typed_config_keys__", _field_keys)
+
+
+def _field_keys(model_type: type[BaseModel]) -> list[tuple[str, str]]:
+    return [(name, info.alias or name) for name, info in model_type.model_fields.items()]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic
 
 from pydantic import BaseModel
 
-from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._errors import ConfigError, Origin, single
 from typed_config._fs import atomic_write
 from typed_config._launch.options import Backend, Local, Slurm
 from typed_config._layers.layers import Layer, keyed_layer
@@ -185,7 +185,7 @@ def _mapping_grid(grid: Mapping[str, Sequence[Any]]) -> list[Layer]:
     size = math.prod(len(axis) for axis in axes)
     if size > MAX_CONFIGS:
         message = f"the grid has {size:,} configs, more than the {MAX_CONFIGS:,} a launch may have"
-        raise ConfigError([Problem(None, message, Origin(text="grid"))])
+        raise single(message, Origin(text="grid"))
     layers: list[Layer] = []
     for combo in itertools.product(*axes):
         layer, problems = keyed_layer("grid", list(combo), Origin(text="grid"))

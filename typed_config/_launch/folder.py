@@ -13,7 +13,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._errors import ConfigError, at_path
 from typed_config._flat.fingerprint import fingerprint
 from typed_config._fs import atomic_write
 from typed_config._keys.dotted import unflatten
@@ -85,7 +85,7 @@ class LaunchFolder:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 message = "another typed-config launch of the same configs is running in this folder"
-                raise ConfigError([Problem(None, message, Origin(path=str(self.dir)))]) from None
+                raise at_path(self.dir, message) from None
             yield
         finally:
             os.close(fd)
@@ -100,7 +100,7 @@ class LaunchFolder:
                 self.record = LaunchRecord.model_validate(read_json(state))
             except ValidationError as exc:
                 message = f"not a launch record typed_config can read: {exc.errors()[0]['msg']}"
-                raise ConfigError([Problem(None, message, Origin(path=str(state)))]) from None
+                raise at_path(state, message) from None
             self.record.backend = backend
             return self.record
         records: list[ConfigRecord] = []

@@ -11,13 +11,13 @@ from typing import Any, Final, NamedTuple
 
 from pydantic import BaseModel
 
-from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._errors import ConfigError, Origin, Problem, checked, single
 from typed_config._flat.flatten import flatten
 from typed_config._keys.dotted import format_path, unflatten
 from typed_config._keys.values import MISSING, lookup
 from typed_config._layers.layers import KeyedLayer, Layer, keyed_layer, validate
 from typed_config._model.load import source_layer
-from typed_config._sources.argv import parse_overrides
+from typed_config._sources.argv import argv_layer
 from typed_config._sources.files import file_layer
 from typed_config._sweep.expand import expand_runs
 
@@ -51,7 +51,7 @@ def grid_choices(schema: type[BaseModel], grid: Sequence[str]) -> list[KeyedLaye
             continue
         axis: list[tuple[str, Any, Origin]] = []
         for text in split_values(texts):
-            parsed = parse_overrides(schema, [f"--{key.removeprefix('--')}={text}"], name="--grid")
+            parsed = argv_layer(schema, [f"--{key.removeprefix('--')}={text}"], name="--grid")
             problems.extend(
                 q for p in parsed.problems if (q := Problem(p.key, p.message, origin)) not in problems
             )
@@ -129,7 +129,7 @@ def sweep_choices(
     name = os.fspath(sweep) if not isinstance(sweep, Mapping) else name
     if len(runs) > MAX_CONFIGS:
         message = f"the sweep has more than the {MAX_CONFIGS:,} configs a launch may have; give a count"
-        raise ConfigError([Problem(None, message, Origin(text=name))])
+        raise single(message, Origin(text=name))
     swept = list(dict.fromkeys(format_path(path) for _, paths in runs for path in paths))
     lines = _parameter_lines(name, swept) if not isinstance(sweep, Mapping) else {}
     origins = {k: Origin(text=f"{name}{lines.get(k, '')} (parameter {k})") for k in swept}
@@ -168,7 +168,7 @@ def preflight(
         ConfigError: the defaults file cannot be read, or any config has problems (each placed at
             its ``--grid`` argument, sweep line or defaults file line, and naming its config).
     """
-    under = [file_layer(defaults)] if defaults is not None else []
+    under = [checked(file_layer(defaults))] if defaults is not None else []
     planned: list[Planned] = []
     problems: dict[Problem, list[int]] = {}  # each problem once, with the configs that have it
     for number, choice in enumerate(choices, 1):
@@ -184,7 +184,7 @@ def preflight(
     if problems:
         raise ConfigError(_numbered(problem, numbers) for problem, numbers in problems.items())
     if not planned:
-        raise ConfigError([Problem(None, "nothing to launch: no configs", Origin(text="launch"))])
+        raise single("nothing to launch: no configs", Origin(text="launch"))
     return planned
 
 

@@ -8,7 +8,7 @@ import subprocess
 from collections.abc import Sequence
 from typing import Final
 
-from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._errors import ConfigError, at_path
 from typed_config._launch.folder import LaunchFolder
 from typed_config._launch.job import Job
 from typed_config._launch.options import Slurm
@@ -78,7 +78,7 @@ def submit(script: str) -> str:
 
 
 def _refused(script: str, message: str) -> ConfigError:
-    return ConfigError([Problem(None, message, Origin(path=script))])
+    return at_path(script, message)
 
 
 def queued_tasks(job_id: str) -> set[int]:

@@ -25,7 +25,7 @@ from typed_config._layers.error_paths import involved_keys, pick_union_members
 from typed_config._schema.names import known_keys
 from typed_config._schema.secrets import secret_at
 from typed_config._schema.suggest import suggest
-from typed_config._types import Path
+from typed_config._types import Path, per_class
 
 NO_SOURCE: Final = Origin(text="schema")
 _AT_KEY: Final = frozenset({"extra_forbidden", "missing"})  # placed at the key, not at the value
@@ -136,11 +136,7 @@ def has_unions(schema: type[BaseModel]) -> bool:
 
     Only a union puts tags in pydantic's error locations (and errors of members to choose from).
     """
-    cached: bool | None = schema.__dict__.get("__typed_config_has_unions__")
-    if cached is None:
-        cached = _any_union(schema)
-        type.__setattr__(schema, "__typed_config_has_unions__", cached)
-    return cached
+    return per_class(schema, "__typed_config_has_unions__", _any_union)
 
 
 def _any_union(schema: type[BaseModel]) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticSerializationError, to_json
 
-from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._errors import ConfigError, Origin, Problem, single
 from typed_config._keys.dotted import keep_name, segment_problem
 from typed_config._keys.values import MISSING, is_dict, lookup, to_plain
 from typed_config._layers.error_map import NO_SOURCE, map_errors, paused_gc
@@ -138,9 +138,7 @@ def validate(schema: type[M], layers: Sequence[Layer], *, whole: bool = False) -
         # Sources bound what they read; a value built by code may still be too deep to encode.
         where = layers[-1].origin(()) if layers else NO_SOURCE
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ConfigError(
-            [Problem(None, f"a value is too deeply nested or too large to validate ({reason})", where)]
-        ) from None
+        raise single(f"a value is too deeply nested or too large to validate ({reason})", where) from None
     config, errors = attempt(lambda: schema.model_validate_json(payload, strict=True, extra="forbid"))
     if config is None:  # a model never validates to None: pydantic said why
         # Integers a float would change are judged by the declared types here: there is no
@@ -232,6 +230,20 @@ def _undocumented(schema: type[BaseModel], layers: Sequence[Layer]) -> list[Prob
 def encode(data: object) -> bytes:
     """JSON for validation: enums, paths, dates and numpy scalars become plain JSON values."""
     return to_json(data, fallback=to_plain)
+
+
+def gather(read: tuple[Layer, list[Problem]], layers: list[Layer], problems: list[Problem]) -> Layer | None:
+    """Add what a source returned: its layer, or, when it found problems, only its problems.
+
+    A layer with problems is left out: a file that could not be read would make keys look missing.
+    Returns the layer when it was added.
+    """
+    layer, found = read
+    if found:
+        problems.extend(found)
+        return None
+    layers.append(layer)
+    return layer
 
 
 def keyed_layer(

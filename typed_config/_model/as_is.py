@@ -17,7 +17,7 @@ from typed_config._schema.derived import has_computed
 from typed_config._schema.secrets import holds_secret
 from typed_config._schema.types import nested_models
 from typed_config._schema.unions import discriminators
-from typed_config._types import M
+from typed_config._types import M, empty_cache, per_class
 from typed_config._yaml.bounds import value_problem
 
 _PLAIN: Final = (int, float, str, bool)
@@ -46,10 +46,7 @@ def field_adapter(cls: type[BaseModel], name: str, cache: dict[str, TypeAdapter[
 
 def plain_type(cls: type[BaseModel], name: str) -> Any:
     """The field's type when it is ``int``, ``float``, ``str``, ``bool`` or a list of one, with no constraint (else None)."""
-    cache: dict[str, Any] | None = cls.__dict__.get("__typed_config_plain__")
-    if cache is None:
-        cache = {}
-        type.__setattr__(cls, "__typed_config_plain__", cache)
+    cache: dict[str, Any] = per_class(cls, "__typed_config_plain__", empty_cache)
     if name in cache:
         return cache[name]
     info = cls.model_fields[name]

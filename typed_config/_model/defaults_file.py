@@ -14,11 +14,10 @@ from typed_config._compose.references import escape_literals
 from typed_config._flat.flatten import flatten
 from typed_config._fs import atomic_write
 from typed_config._keys.values import field_keys, to_plain
-from typed_config._schema.check import check_schema
+from typed_config._schema.check import WANDB_KEYS, check_schema
 from typed_config._schema.derived import computed_from, computed_paths
 from typed_config._schema.secrets import holds_secret
 from typed_config._schema.types import is_model, members
-from typed_config._sources.files import WANDB_KEYS
 from typed_config._types import Path
 from typed_config._yaml.dump import comment_block, dump_lines, dump_mapping, leaf_line
 

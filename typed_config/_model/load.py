@@ -10,12 +10,12 @@ from pydantic import BaseModel
 
 from typed_config._compose.presets import DEFAULT_FOLDER, Catalog, PythonPresets, expand
 from typed_config._compose.references import interpolate, with_notes
-from typed_config._errors import ConfigError, Problem, ProblemList, omitted_in
+from typed_config._errors import ConfigError, Problem, ProblemList, checked, omitted_in
 from typed_config._keys.values import is_mapping
 from typed_config._layers.error_map import paused_gc
-from typed_config._layers.layers import Layer, validate
+from typed_config._layers.layers import Layer, gather, validate
 from typed_config._schema.check import check_schema
-from typed_config._sources.argv import parse_overrides
+from typed_config._sources.argv import argv_layer
 from typed_config._sources.files import file_layer, text_layer
 from typed_config._sources.mapping import mapping_layer
 from typed_config._sources.objects import attributes
@@ -61,19 +61,8 @@ def _load_files(
     layers: list[Layer] = []
     problems = ProblemList()
     for path in paths:  # every file's problems are reported, not only the first file's
-        read = _read(path)
-        if isinstance(read, ConfigError):
-            problems.add(read)
-        else:
-            layers.append(read)
+        gather(file_layer(path), layers, problems)
     return _finish(schema, layers, problems, overrides, presets)
-
-
-def _read(path: str | os.PathLike[str]) -> Layer | ConfigError:
-    try:
-        return file_layer(path)
-    except ConfigError as exc:
-        return exc
 
 
 def loads(
@@ -91,7 +80,8 @@ def loads(
         TypeError: ``schema`` is not a model class.
     """
     check_schema(schema)
-    return _unwound(lambda: _finish(schema, [text_layer(text, source)], [], overrides, presets))
+    # The text's problems alone, before the overrides are read (``load`` reports both).
+    return _unwound(lambda: _finish(schema, [checked(text_layer(text, source))], [], overrides, presets))
 
 
 def _unwound(call: Callable[[], M]) -> M:
@@ -125,7 +115,7 @@ def override_layers(
         return [layer], problems
     if isinstance(overrides, str):
         raise TypeError("overrides must be a list of arguments or a mapping, not a single string")
-    parsed = parse_overrides(schema, list(overrides), name="overrides")
+    parsed = argv_layer(schema, list(overrides), name="overrides")
     return [parsed.layer], parsed.problems
 
 
@@ -152,12 +142,13 @@ def source_layer(
         include: take only these top-level names.
         exclude: leave these top-level names out.
 
+    Returns the layer and its problems, as every source does.
+
     Raises:
-        ConfigError: a config file cannot be read or has problems.
         TypeError: ``source`` is of no kind above.
     """
     if isinstance(source, (str, os.PathLike)):
-        return file_layer(source), []  # pyright: ignore[reportUnknownArgumentType]
+        return file_layer(source)  # pyright: ignore[reportUnknownArgumentType]
     if is_mapping(source):
         wanted = None if include is None else set(include)
         unwanted = set(exclude or ())
@@ -183,8 +174,13 @@ def catalog(presets: Presets) -> Catalog | None:
     if presets is None:
         return None
     if isinstance(presets, Mapping):
-        return Catalog(DEFAULT_FOLDER, presets, file_layer)  # beside the files of presets/
-    return Catalog(presets, None, file_layer)
+        return Catalog(DEFAULT_FOLDER, presets, _preset_file)  # beside the files of presets/
+    return Catalog(presets, None, _preset_file)
+
+
+def _preset_file(path: str) -> Layer:
+    """A chosen preset's file: its problems are raised, as those of everything expanding presets."""
+    return checked(file_layer(path))
 
 
 def resolve(
@@ -212,11 +208,11 @@ def resolve(
         if chosen is not None:
             layers[:] = expand(schema, layers, chosen)
         references = interpolate(schema, layers)
-        checked = layers
+        to_validate = layers
         if references is not None:
             layers.append(references)  # resolved values, on top: what explain shows and errors name
-            checked = [references.resolved()]  # merged once, not again by validate
-        config = validate(schema, checked)
+            to_validate = [references.resolved()]  # merged once, not again by validate
+        config = validate(schema, to_validate)
     except ConfigError as exc:
         # File problems first (by file and position), then those of arguments and code.
         noted = with_notes(exc, layers)

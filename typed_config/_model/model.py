@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
 from typing_extensions import Self
 
-from typed_config._errors import ConfigError, Origin, Problem, code_location
+from typed_config._errors import ConfigError, Origin, Problem, checked, code_location, single
 from typed_config._flat.fingerprint import fingerprint
 from typed_config._flat.flatten import flatten, flatten_fields
 from typed_config._keys.dotted import replaced
@@ -24,7 +24,7 @@ from typed_config._model.fast_change import item_target
 from typed_config._model.fast_change import update as fast_update
 from typed_config._model.load import source_layer, with_selection_hint
 from typed_config._model.state import ConfigState, diff, same_value, unset_only
-from typed_config._schema.check import dotted_aliases
+from typed_config._schema.check import WANDB_KEYS, dotted_aliases
 from typed_config._schema.derived import computed_message, computed_name, frozen_problems, is_computed
 from typed_config._schema.names import attribute_name, computed_problem
 from typed_config._schema.secrets import redact_pairs
@@ -36,7 +36,6 @@ from typed_config._sources.mapping import mapping_layer
 __all__ = ["Field", "HyperParams"]
 
 _OWN_METHODS: Final = frozenset({"update", "setdefaults", "to_flat", "from_flat", "fingerprint"})
-_WANDB_KEYS: Final = frozenset({"wandb_version", "_wandb"})  # config files drop these: a field would vanish
 
 
 class HyperParams(BaseModel):
@@ -68,7 +67,7 @@ class HyperParams(BaseModel):
                 f"{cls.__name__}: field name {reserved[0]!r} is reserved: it would hide "
                 f"HyperParams.{reserved[0]}; rename the field (an alias can keep the key)"
             )
-        if wandbs := [n for n in names if n in _WANDB_KEYS]:
+        if wandbs := [n for n in names if n in WANDB_KEYS]:  # config files drop these: a field would vanish
             raise TypeError(
                 f"{cls.__name__}: field name {wandbs[0]!r} is reserved: config files written by wandb use it"
             )
@@ -98,7 +97,7 @@ class HyperParams(BaseModel):
                 if computed is not None:
                     raise ConfigError([computed])
                 message = "unknown key" + suggest(name, list(fields))
-                raise ConfigError([Problem(name, message, origin)])
+                raise single(message, origin, name)
             assign(self, name, value)
 
     def _set_validated(self, name: str, converted: Any, key: str, origin: Origin | None) -> None:
@@ -147,7 +146,7 @@ class HyperParams(BaseModel):
         owner = is_computed(type(self), parts)
         if owner is not None:
             origin = Origin(text=f"assignment at {code_location()}")
-            raise ConfigError([Problem(key, computed_message(owner, parts[-1]), origin)])
+            raise single(computed_message(owner, parts[-1]), origin, key)
         model: BaseModel = self
         index = 0
         for index, part in enumerate(parts[:-1]):
@@ -239,14 +238,9 @@ class HyperParams(BaseModel):
             return  # dot-keys of plain fields given values of their types: nothing to validate
         cls = type(self)
         where = f" at {code_location()}"
-        try:
-            layer, problems = source_layer(
-                cls, source, role=f"{verb}({{...}})", where=where, include=include, exclude=exclude
-            )
-        except ConfigError as exc:
-            raise ConfigError(exc.problems, exc.omitted) from None
-        if problems:
-            raise ConfigError(problems)
+        layer = checked(
+            source_layer(cls, source, role=f"{verb}({{...}})", where=where, include=include, exclude=exclude)
+        )
         state, prefix = self._tc_state, self._tc_prefix
         if defaults_only and state is not None:
             layer = unset_only(layer, state, prefix)

@@ -17,7 +17,7 @@ from typing import Any, Generic, overload
 from pydantic import BaseModel
 
 from typed_config._compose.follow import follow_stored, followed_entries
-from typed_config._errors import ConfigError, Origin, Problem, code_location, show
+from typed_config._errors import ConfigError, Origin, Problem, at_path, code_location, show
 from typed_config._flat.fingerprint import fingerprint
 from typed_config._flat.flatten import flatten, flatten_fields
 from typed_config._keys.dotted import unflatten
@@ -206,7 +206,7 @@ class StoredRun(Generic[M]):
             f"this run is read-only: its schema {self.meta.get('schema')!r} could not be imported "
             f"({self._schema_problem}); pass schema= to Api().run(...) to validate and write"
         )
-        return ConfigError([Problem(None, message, Origin(path=str(self.dir)))])
+        return at_path(self.dir, message)
 
     @property
     def status(self) -> str | None:
@@ -242,7 +242,7 @@ def _shown(flat: Mapping[str, Any], key: str) -> str:
 
 
 def _unreadable(path: Path, exc: OSError) -> ConfigError:
-    return ConfigError([Problem(None, f"cannot read: {exc.strerror or exc}", Origin(path=str(path)))])
+    return at_path(path, f"cannot read: {exc.strerror or exc}")
 
 
 class RunList(list[StoredRun[Any]]):
@@ -348,4 +348,4 @@ class Api:
             if run_dir.is_dir():
                 return run_dir
         message = f"no stored run {str(path)!r} (looked in {self.root}/PROJECT/RUN_ID and for a run folder)"
-        raise ConfigError([Problem(None, message, Origin(path=str(self.root)))])
+        raise at_path(self.root, message)

@@ -18,7 +18,7 @@ from collections.abc import Generator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from typed_config._errors import Origin, at_path
+from typed_config._errors import Origin, at_path, checked
 from typed_config._fs import NEW_FILE_MODE, atomic_write
 from typed_config._keys.values import is_dict
 from typed_config._layers.layers import Layer
@@ -124,7 +124,7 @@ class RunFolder:
         Raises:
             ConfigError: ``config.yaml`` is missing or has problems, naming the file.
         """
-        layer = file_layer(self.path / CONFIG)
+        layer = checked(file_layer(self.path / CONFIG))
         document = getattr(layer, "document", None)
         raw: dict[str, Any] = document.data if document is not None else {}
         descs = {k: v["desc"] for k, v in raw.items() if is_dict(v) and isinstance(v.get("desc"), str)}

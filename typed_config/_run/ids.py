@@ -6,7 +6,7 @@ import os
 import re
 import time
 
-from typed_config._errors import ConfigError, Origin, Problem, show
+from typed_config._errors import Origin, show, single
 
 
 def safe_id(text: str) -> str:
@@ -25,7 +25,7 @@ def check_name(name: str, origin: Origin, what: str = "run id") -> str:
         message = (
             f"{what} {show(name)} cannot name a folder: it must not be empty, '.' or '..', or hold '/' or NUL"
         )
-        raise ConfigError([Problem(None, message, origin)])
+        raise single(message, origin)
     return name
 
 

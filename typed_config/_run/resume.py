@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from typed_config._errors import ConfigError, Origin, Problem, show
+from typed_config._errors import ConfigError, Origin, Problem, at_path, show
 from typed_config._flat.flatten import flatten_fields
 from typed_config._keys.dotted import unflatten
 from typed_config._keys.values import MISSING, is_dict, lookup, to_plain
@@ -63,7 +63,7 @@ def resumed(
     folder = RunFolder(project_dir / run_id) if run_id is not None else None
     if folder is None or not folder.holds_run():
         wanted = "no stored run" if resume is True else f"no stored run {show(resume)}"
-        raise ConfigError([Problem(None, f"{wanted} to resume", Origin(path=str(project_dir)))])
+        raise at_path(project_dir, f"{wanted} to resume")
     layer, descs = folder.read_config()
     redacted = forget_markers(schema, layer.data)
     return Stored(folder.id, layer, descs, folder.read_meta(), folder.read_provenance(), redacted)

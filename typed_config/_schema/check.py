@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from pydantic import BaseModel
 
 from typed_config._schema.types import nested_models
+from typed_config._types import per_class
+
+WANDB_KEYS: Final = frozenset({"wandb_version", "_wandb"})
+"""Keys wandb writes into a run's config.yaml: not configuration. Files drop them; no field may use them."""
 
 
 def check_schema(schema: object) -> None:
     """Refuse what is not a model class, or a model whose aliases contain dots."""
     if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
         raise TypeError(f"a schema must be a pydantic BaseModel subclass, not {schema!r}")
-    if schema.__dict__.get("__typed_config_checked__"):
-        return  # a class does not change once built: check it once, not on every load
+    per_class(schema, "__typed_config_checked__", _check_keys)  # once per class, not on every load
+
+
+def _check_keys(schema: type[BaseModel]) -> bool:
     dotted = [name for model in nested_models(schema) for name in dotted_aliases(model)]
     if dotted:
         raise TypeError(f"field aliases must not contain '.': {', '.join(dotted)}")
     keys = {info.alias or name for name, info in schema.model_fields.items()}
-    if keys & {"wandb_version", "_wandb"}:
+    if keys & WANDB_KEYS:
         raise TypeError(
             f"{schema.__name__}: 'wandb_version' and '_wandb' are wandb's keys; config files drop them"
         )
-    type.__setattr__(schema, "__typed_config_checked__", True)
+    return True
 
 
 def dotted_aliases(model: type[BaseModel]) -> list[str]:

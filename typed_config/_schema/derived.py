@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from typed_config._errors import Origin, Problem, show
 from typed_config._keys.values import field_keys, is_dict, to_plain
 from typed_config._schema.types import is_model, members, nested_models
+from typed_config._types import per_class
 
 _SELF_READ: Final = re.compile(r"\bself\.([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -51,11 +52,11 @@ def frozen_key(schema: type[BaseModel], parts: Sequence[str]) -> str | None:
 
 def computed_keys(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
     """The (attribute name, key) pairs of a model's computed fields (the key is the alias when set)."""
-    cached: tuple[tuple[str, str], ...] | None = model.__dict__.get("__typed_config_computed__")
-    if cached is None:
-        cached = tuple((name, info.alias or name) for name, info in model.model_computed_fields.items())
-        type.__setattr__(model, "__typed_config_computed__", cached)
-    return cached
+    return per_class(
+        model,
+        "__typed_config_computed__",
+        lambda m: tuple((name, info.alias or name) for name, info in m.model_computed_fields.items()),
+    )
 
 
 def computed_name(model: type[BaseModel], key: str) -> str | None:
@@ -115,11 +116,9 @@ def frozen_problems(
 
 def has_computed(schema: type[BaseModel]) -> bool:
     """Whether any model reachable from ``schema`` has a computed field (remembered per class)."""
-    cached: bool | None = schema.__dict__.get("__typed_config_any_computed__")
-    if cached is None:
-        cached = any(computed_keys(model) for model in nested_models(schema))
-        type.__setattr__(schema, "__typed_config_any_computed__", cached)
-    return cached
+    return per_class(
+        schema, "__typed_config_any_computed__", lambda s: any(computed_keys(m) for m in nested_models(s))
+    )
 
 
 def without_computed(schema: type[BaseModel], data: dict[str, Any]) -> tuple[dict[str, Any], list[Given]]:

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from typed_config._keys.values import field_keys, is_mapping, to_plain
 from typed_config._schema.types import is_model, members
+from typed_config._types import per_class
 
 
 def dict_defaults(schema: type[BaseModel]) -> dict[tuple[str, ...], Any]:
@@ -18,12 +19,13 @@ def dict_defaults(schema: type[BaseModel]) -> dict[tuple[str, ...], Any]:
     Schema defaults are the lowest layer: ``--weights.b=2`` on ``weights = {"a": 1.0}`` gives
     both keys, as a later file keeps what an earlier one set beside a key.
     """
-    cached: dict[tuple[str, ...], Any] | None = schema.__dict__.get("__typed_config_dict_defaults__")
-    if cached is None:
-        cached = {}
-        _find_dict_defaults(schema, None, (), cached, set())
-        type.__setattr__(schema, "__typed_config_dict_defaults__", cached)
-    return cached
+
+    def find(model: type[BaseModel]) -> dict[tuple[str, ...], Any]:
+        found: dict[tuple[str, ...], Any] = {}
+        _find_dict_defaults(model, None, (), found, set())
+        return found
+
+    return per_class(schema, "__typed_config_dict_defaults__", find)
 
 
 def _find_dict_defaults(

@@ -14,18 +14,15 @@ from pydantic import BaseModel
 from typed_config._errors import Origin, Problem
 from typed_config._keys.values import field_keys
 from typed_config._schema.derived import computed_message, is_computed
-from typed_config._schema.suggest import closest
+from typed_config._schema.suggest import suggest
 from typed_config._schema.types import child_type, is_model, members, model_fields_by_key
 from typed_config._schema.unions import member_by_tag
-from typed_config._types import Path
+from typed_config._types import Path, empty_cache, per_class
 
 
 def resolve_key(schema: type[BaseModel], name: str) -> tuple[Path, Any] | None:
     """The path and type behind a dotted name; ``-`` and ``_`` fold; keys of dict fields are literal."""
-    cache: dict[str, tuple[Path, Any] | None] | None = schema.__dict__.get("__typed_config_resolved__")
-    if cache is None:
-        cache = {}
-        type.__setattr__(schema, "__typed_config_resolved__", cache)
+    cache: dict[str, tuple[Path, Any] | None] = per_class(schema, "__typed_config_resolved__", empty_cache)
     if name not in cache:
         if len(cache) > 10_000:  # names come from command lines and files: keep the memory bounded
             cache.clear()
@@ -96,6 +93,5 @@ def attribute_name(model: BaseModel, key: str, full_key: str | None = None) -> s
     for name, field_key in field_keys(type(model)):
         if field_key == key:
             return name
-    match = closest(key, [k for _, k in field_keys(type(model))])
-    hint = f"; did you mean {match!r}?" if match else ""
+    hint = suggest(key, [k for _, k in field_keys(type(model))])
     raise KeyError(f"{full_key or key}: no such key{hint}")

@@ -14,11 +14,9 @@ from typing import Any, Final
 
 from pydantic import BaseModel, Secret, SecretBytes, SecretStr
 
-from typed_config._keys.values import field_keys, is_dict, is_list, is_mapping, is_tuple
+from typed_config._keys.values import REDACTED, field_keys, is_dict, is_list, is_mapping, is_tuple
 from typed_config._schema.types import child_type, is_model, members, model_fields_by_key
-
-REDACTED: Final = "**********"
-"""What a secret is shown as, everywhere (pydantic's own rendering of a secret)."""
+from typed_config._types import empty_cache, per_class
 
 SECRET_CLASSES: Final = (SecretStr, SecretBytes, Secret)
 
@@ -64,10 +62,7 @@ def _holds(tp: Any, seen: set[int]) -> bool:
 
 def type_at(schema: type[BaseModel], path: Sequence[str | int]) -> Any | None:
     """The type at a data path of ``schema`` (keys and list indices), or None when there is none."""
-    cache: dict[tuple[str | int, ...], Any] | None = schema.__dict__.get("__typed_config_types__")
-    if cache is None:
-        cache = {}
-        type.__setattr__(schema, "__typed_config_types__", cache)
+    cache: dict[tuple[str | int, ...], Any] = per_class(schema, "__typed_config_types__", empty_cache)
     key = tuple(path)
     if key not in cache:
         if len(cache) > 10_000:  # paths come from data (dict keys, list indices): keep the memory bounded

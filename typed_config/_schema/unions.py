@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from typed_config._keys.values import field_keys
 from typed_config._schema.types import is_model, members, strip
+from typed_config._types import per_class
 
 
 def discriminators(schema: type[BaseModel]) -> dict[tuple[str | int, ...], tuple[str, Any]]:
@@ -17,14 +18,13 @@ def discriminators(schema: type[BaseModel]) -> dict[tuple[str | int, ...], tuple
 
     Each comes with its discriminator's key and default value (None when the field has none).
     """
-    cached: dict[tuple[str | int, ...], tuple[str, Any]] | None = schema.__dict__.get(
-        "__typed_config_unions__"
-    )
-    if cached is None:
-        cached = {}
-        _find_unions(schema, (), cached, set())
-        type.__setattr__(schema, "__typed_config_unions__", cached)
-    return cached
+
+    def find(model: type[BaseModel]) -> dict[tuple[str | int, ...], tuple[str, Any]]:
+        found: dict[tuple[str | int, ...], tuple[str, Any]] = {}
+        _find_unions(model, (), found, set())
+        return found
+
+    return per_class(schema, "__typed_config_unions__", find)
 
 
 def _find_unions(

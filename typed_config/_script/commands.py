@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._errors import Origin, single
 from typed_config._schema.suggest import closest
 from typed_config._script.usage import row
 from typed_config._types import S
@@ -30,12 +30,12 @@ def choose_command(commands: Mapping[str, type[S]], argv: Sequence[str]) -> tupl
             raise SystemExit(0)
         given = f"; the first argument is {argv[0]!r}" if argv else ""
         message = f"expected a command first: {_either(names)}{given}"
-        raise ConfigError([Problem(None, message, Origin(text="the command line"))])
+        raise single(message, Origin(text="the command line"))
     name = argv[0]
     if name not in commands:
         match = closest(name, names)
         hint = f"did you mean {match!r}?" if match else f"the commands are {_either(names)}"
-        raise ConfigError([Problem(None, f"unknown command; {hint}", Origin(text=name))])
+        raise single(f"unknown command; {hint}", Origin(text=name))
     return name, commands[name], list(argv[1:])
 
 

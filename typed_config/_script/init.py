@@ -15,16 +15,16 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
 from typed_config._compose.follow import resumed_layer, run_follows
 from typed_config._compose.presets import DEFAULT_FOLDER
-from typed_config._errors import ConfigError, Origin, Problem, ProblemList
+from typed_config._errors import ConfigError, Origin, ProblemList
 from typed_config._flat.flatten import flatten, flatten_fields
 from typed_config._keys.values import field_keys, to_plain
-from typed_config._layers.layers import Layer, merge
+from typed_config._layers.layers import Layer, gather, merge
 from typed_config._model.load import Presets, catalog, resolve, source_layer
 from typed_config._model.model import H, HyperParams, attach_state
 from typed_config._model.state import ConfigState
@@ -42,8 +42,9 @@ from typed_config._script.argparse_flags import split_configs
 from typed_config._script.commands import choose_command
 from typed_config._script.settings import check_settings_arguments, settings_layers
 from typed_config._script.usage import config_text, print_help
-from typed_config._sources.argv import default_argv, parse_overrides, split_run_arguments
+from typed_config._sources.argv import argv_layer, default_argv, split_run_arguments
 from typed_config._sources.files import file_layer, sweep_param_layer
+from typed_config._types import per_class
 
 VERSION: Final = "0.1.0"
 
@@ -149,7 +150,7 @@ def init(
             secrets_dir=secrets_dir,
             presets=_preset_names(presets),
         )
-    parsed = parse_overrides(schema, rest, allow_unknown=allow_unknown_args)
+    parsed = argv_layer(schema, rest, allow_unknown=allow_unknown_args)
     layers.append(parsed.layer)
     if stored is not None:
         unread += missing_secrets(stored, layers[1:])
@@ -189,11 +190,11 @@ def _read_code_and_files(
     """The layers above the defaults: ``config=`` (a Namespace's files first), then ``--configs`` files."""
     config, namespace_files = split_configs(config, schema)
     for path in namespace_files:  # below the Namespace's own values, as on a command line
-        _read(functools.partial(_file, path), layers, unread)
+        gather(file_layer(path), layers, unread)
     if config is not None:
-        _read(lambda: source_layer(schema, config, role="config={...}"), layers, unread)
+        gather(source_layer(schema, config, role="config={...}"), layers, unread)
     for path in configs:
-        _read(functools.partial(_file, path), layers, unread)
+        gather(file_layer(path), layers, unread)
 
 
 def _state(layers: list[Layer], locking: list[Layer], stored: Stored | None) -> ConfigState:
@@ -281,18 +282,17 @@ def _start(  # noqa: PLR0917 - one private call site, each argument named there
 
 def _schema_fingerprint(schema: type[HyperParams]) -> str:
     """The sha256 of the schema's JSON Schema: a changed schema shows in ``meta.json`` (once per class)."""
-    cached: str | None = schema.__dict__.get("__typed_config_schema_fingerprint__")
-    if cached is not None:
-        return cached
+    return per_class(schema, "__typed_config_schema_fingerprint__", _json_schema_sha256)
+
+
+def _json_schema_sha256(schema: type[HyperParams]) -> str:
     import hashlib  # kept out of import time
 
     try:
         text = json.dumps(schema.model_json_schema(), sort_keys=True, default=str)
     except Exception:  # noqa: BLE001 - a schema with types JSON Schema cannot express still runs
         text = repr(sorted(schema.model_fields))
-    cached = hashlib.sha256(text.encode()).hexdigest()
-    type.__setattr__(schema, "__typed_config_schema_fingerprint__", cached)
-    return cached
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _read_base(
@@ -317,7 +317,7 @@ def _read_defaults(defaults: str | os.PathLike[str] | None, layers: list[Layer],
         return
     if isinstance(defaults, _DefaultFile) and not os.path.exists(defaults):
         return  # the conventional file is optional; an explicitly named one must exist
-    _read(lambda: _file(defaults), layers, unread)
+    gather(file_layer(defaults), layers, unread)
 
 
 def _sweep_parameters(layers: list[Layer], unread: ProblemList) -> Layer | None:
@@ -325,25 +325,7 @@ def _sweep_parameters(layers: list[Layer], unread: ProblemList) -> Layer | None:
     path = os.environ.get("WANDB_SWEEP_PARAM_PATH")
     if not path or not os.path.isfile(path):
         return None
-    before = len(layers)
-    _read(lambda: (sweep_param_layer(path), []), layers, unread)
-    return layers[-1] if len(layers) > before else None
-
-
-def _file(path: str | os.PathLike[str]) -> tuple[Layer, list[Problem]]:
-    return file_layer(path), []
-
-
-def _read(make: Callable[[], tuple[Layer, list[Problem]]], layers: list[Layer], unread: ProblemList) -> None:
-    try:
-        layer, problems = make()
-    except ConfigError as exc:
-        unread.add(exc)
-        return
-    if problems:
-        unread.extend(problems)
-    else:
-        layers.append(layer)
+    return gather(sweep_param_layer(path), layers, unread)
 
 
 def check_run_schema(schema: object) -> None:
@@ -351,8 +333,10 @@ def check_run_schema(schema: object) -> None:
     check_schema(schema)
     if not (isinstance(schema, type) and issubclass(schema, HyperParams)):
         raise TypeError(f"init needs a HyperParams schema, not {schema!r}")
-    if schema.__dict__.get("__typed_config_run_checked__"):
-        return
+    per_class(schema, "__typed_config_run_checked__", _check_all_hyperparams)
+
+
+def _check_all_hyperparams(schema: type[HyperParams]) -> bool:
     for model in nested_models(schema):
         for name, _key in field_keys(model):
             for member in members(model.model_fields[name].annotation):
@@ -361,7 +345,7 @@ def check_run_schema(schema: object) -> None:
                         f"{model.__name__}.{name}: {member.__name__} is a plain BaseModel; init needs "
                         "HyperParams all the way down, so every change is validated, locked and recorded"
                     )
-    type.__setattr__(schema, "__typed_config_run_checked__", True)
+    return True
 
 
 def _preset_names(presets: Presets) -> dict[str, list[str]]:

@@ -15,8 +15,8 @@ from typing import Final
 
 from pydantic import BaseModel
 
-from typed_config._errors import ConfigError, Origin, Problem
-from typed_config._layers.layers import Layer
+from typed_config._errors import Origin, Problem, ProblemList
+from typed_config._layers.layers import Layer, gather
 from typed_config._sources.dotenv import read_dotenv
 from typed_config._sources.env import env_layer
 from typed_config._sources.secret_files import secret_files_layer
@@ -35,7 +35,7 @@ def settings_layers(
 ) -> tuple[list[Layer], list[Problem]]:
     """The layers these sources give, lowest first, and the problems that kept any from being read."""
     layers: list[Layer] = []
-    problems: list[Problem] = []
+    problems = ProblemList()
     if secrets_dir is not None:
         _secret_files(schema, secrets_dir, layers, problems)
     if env_prefix:
@@ -43,10 +43,10 @@ def settings_layers(
         origins: dict[str, Origin] = {}
         name_origins: dict[str, Origin] = {}
         if env_file is not None and os.path.exists(env_file):
-            try:
-                read = read_dotenv(env_file, environ)
-            except ConfigError as exc:
-                return layers, [*problems, *exc.problems]
+            read, unread = read_dotenv(env_file, environ)
+            if unread:
+                problems.extend(unread)
+                return layers, problems
             for name, variable in read.items():
                 if name not in environ:  # the real environment wins, as in python-dotenv
                     variables[name] = variable.value
@@ -63,10 +63,7 @@ def settings_layers(
         )
         for stray in strays:
             warnings.warn(f"{stray} ({STRICT_HINT})", UserWarning, stacklevel=3)
-        if found:
-            problems.extend(found)
-        else:
-            layers.append(layer)
+        gather((layer, found), layers, problems)
     return layers, problems
 
 
@@ -77,11 +74,7 @@ def _secret_files(
         message = f"secrets_dir={os.fspath(folder)!r} is not a folder; no secret files were read"
         warnings.warn(message, UserWarning, stacklevel=4)
         return
-    layer, found = secret_files_layer(schema, folder)
-    if found:
-        problems.extend(found)
-    else:
-        layers.append(layer)
+    gather(secret_files_layer(schema, folder), layers, problems)
 
 
 def check_settings_arguments(env_prefix: str | None, env_file: object, env_strict: bool) -> None:

@@ -12,13 +12,13 @@ import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, Literal, NoReturn
 
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from typed_config._compose.references import escape_literals
 from typed_config._errors import Origin, escaped
 from typed_config._flat.flatten import flatten
-from typed_config._keys.values import MISSING, field_keys, is_dict, lookup, to_plain
+from typed_config._keys.values import MISSING, REDACTED, field_keys, is_dict, lookup, to_plain
 from typed_config._layers.layers import Layer
 from typed_config._schema.secrets import secret_at_key
 from typed_config._schema.types import is_bool, is_model, members, strip
@@ -55,8 +55,7 @@ def print_help(
         sources.append(f"${env_prefix}* variables" + (f" (and {os.fspath(env_file)})" if env_file else ""))
     prog = (os.path.basename(sys.argv[0]) or "train.py") + (f" {command}" if command else "")
     effective = {
-        k: (SecretStr("hidden") if secret_at_key(schema, k) else v, o)  # shown as the redaction marker
-        for k, (v, o) in effective_values(layers).items()
+        k: (REDACTED if secret_at_key(schema, k) else v, o) for k, (v, o) in effective_values(layers).items()
     }
     sys.stdout.write(help_text(schema, prog, sources, effective, presets))
     raise SystemExit(0)

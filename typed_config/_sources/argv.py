@@ -18,10 +18,10 @@ from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._flat.flatten import flatten
-from typed_config._keys.values import is_dict
+from typed_config._keys.values import REDACTED, is_dict
 from typed_config._layers.layers import KeyedLayer, keyed_layer
 from typed_config._schema.names import computed_problem, leaf_names, resolve_key
-from typed_config._schema.secrets import REDACTED, holds_secret
+from typed_config._schema.secrets import holds_secret
 from typed_config._schema.suggest import closest
 from typed_config._schema.text import convert, convert_items
 from typed_config._schema.types import is_bool, is_model, is_sequence, members, takes_text
@@ -32,7 +32,10 @@ _BOOL_WORDS: Final = {"true": True, "false": False}
 
 
 class Overrides(NamedTuple):
-    """What a command line said: the layer of values, and what was left for the script."""
+    """What a command line said: the layer and problems every source returns, then what is left.
+
+    ``unknown`` is what was left for the script, ``shown`` the arguments as they may be shown.
+    """
 
     layer: KeyedLayer
     problems: list[Problem]
@@ -57,10 +60,10 @@ def _is_value_token(token: str) -> bool:
     return True
 
 
-def parse_overrides(
+def argv_layer(
     schema: type[BaseModel], argv: Sequence[str], *, name: str = "command line", allow_unknown: bool = False
 ) -> Overrides:
-    """Parse override arguments into a layer.
+    """The command-line source: override arguments to a layer, and the problems (never raised).
 
     Args:
         schema: the model whose fields the options name.

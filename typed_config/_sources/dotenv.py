@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Final, NamedTuple
 
-from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._errors import ConfigError, Origin, Problem, ProblemList
 from typed_config._yaml.encoding import MAX_BYTES, checked_bytes
 
 # What a backslash means inside quotes: in double quotes the C escapes, in single quotes only
@@ -65,12 +65,13 @@ class _Lines:
         return index + 1, offset - self.starts[index] + 1
 
 
-def read_dotenv(path: str | os.PathLike[str], environ: Mapping[str, str]) -> dict[str, Variable]:
-    """The file's variables in order; a missing value (``KEY`` alone) sets nothing.
+def read_dotenv(
+    path: str | os.PathLike[str], environ: Mapping[str, str]
+) -> tuple[dict[str, Variable], list[Problem]]:
+    """The file's variables in order (a missing value, ``KEY`` alone, sets nothing), and the problems.
 
-    Raises:
-        ConfigError: the file cannot be read or parsed, a name is given twice, or an expansion
-            names a variable that is set nowhere (each problem at ``FILE:LINE:COL``).
+    Problems: the file cannot be read or parsed, a name is given twice, or an expansion names a
+    variable that is set nowhere (each at ``FILE:LINE:COL``); then no variable is returned.
     """
     source = os.fspath(path)
     try:
@@ -78,12 +79,16 @@ def read_dotenv(path: str | os.PathLike[str], environ: Mapping[str, str]) -> dic
             raw = handle.read(MAX_BYTES + 1)
     except (OSError, ValueError) as exc:
         message = f"cannot read file: {getattr(exc, 'strerror', None) or exc}"
-        raise ConfigError([Problem(None, message, Origin(path=source))]) from None
-    text = checked_bytes(raw, source).decode("utf-8").removeprefix("\ufeff")
-    return _parse(text, source, environ)
+        return {}, [Problem(None, message, Origin(path=source))]
+    try:
+        text = checked_bytes(raw, source).decode("utf-8").removeprefix("\ufeff")
+    except ConfigError as exc:
+        return {}, ProblemList.of(exc)
+    found, problems = _parse(text, source, environ)
+    return ({}, problems) if problems else (found, [])
 
 
-def _parse(text: str, source: str, environ: Mapping[str, str]) -> dict[str, Variable]:
+def _parse(text: str, source: str, environ: Mapping[str, str]) -> tuple[dict[str, Variable], list[Problem]]:
     lines = _Lines(text)
     found: dict[str, Variable] = {}
     problems: list[Problem] = []
@@ -114,9 +119,7 @@ def _parse(text: str, source: str, environ: Mapping[str, str]) -> dict[str, Vari
         if quote != "'":
             value = _expand(value, name, origin, environ=environ, found=found, problems=problems)
         found[name] = Variable(value, origin, name_origin)
-    if problems:
-        raise ConfigError(problems)
-    return found
+    return found, problems
 
 
 _SYNTAX_MESSAGE: Final = (

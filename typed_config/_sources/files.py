@@ -2,6 +2,9 @@
 
 The format goes by the file's extension: ``.json`` and ``.toml`` are read as such, anything else
 as YAML. Every format follows the same key rules and may use top-level wrappers.
+
+Like every source, each reader returns ``(layer, problems)``: the problems of a file that cannot
+be read are returned, never raised (inside this module they are raised and caught at the door).
 """
 
 from __future__ import annotations
@@ -11,20 +14,20 @@ import math
 import os
 import re
 import sys
+from collections.abc import Callable
 from typing import Any, Final
 
 from typed_config._compose.bases import with_bases
-from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._errors import ConfigError, Origin, Problem, ProblemList, at_path, single
 from typed_config._flat.flatten import flatten
 from typed_config._keys.dotted import format_path, segment_problem
 from typed_config._keys.values import is_dict, is_list
 from typed_config._layers.layers import KeyedLayer, Layer, keyed_layer
+from typed_config._schema.check import WANDB_KEYS
 from typed_config._types import Path
 from typed_config._yaml.read import MAX_BYTES, MAX_DEPTH, Document, load_document
 from typed_config._yaml.scalars import checked_float, int_problem
 
-WANDB_KEYS: Final = frozenset({"wandb_version", "_wandb"})
-"""Keys wandb writes into a run's config.yaml; they are not configuration."""
 _WRAPPER_KEYS: Final = frozenset({"desc", "value"})
 
 
@@ -88,14 +91,18 @@ class TomlLayer(Layer):
         return frozenset(k for k in self.wrapped if k not in self.data)
 
 
-def text_layer(text: str | bytes, source: str) -> FileLayer:
-    """Read config text (YAML, in the config-defaults format) into a layer."""
+def text_layer(text: str | bytes, source: str) -> tuple[Layer, list[Problem]]:
+    """Read config text (YAML, in the config-defaults format) into a layer; problems are returned."""
+    return _returned(source, lambda: _text_layer(text, source))
+
+
+def _text_layer(text: str | bytes, source: str) -> FileLayer:
     document = load_document(text, source, skip=WANDB_KEYS)
     data, wrapped = unwrap(document.data)
     return FileLayer(document, data, wrapped)
 
 
-def json_layer(raw: bytes, source: str) -> FileLayer:
+def _json_layer(raw: bytes, source: str) -> FileLayer:
     """Read JSON: checked as JSON, then read by the YAML loader (JSON is YAML 1.2) for positions."""
     constants: list[str] = []  # NaN, Infinity, -Infinity: Python's json.dump writes them
 
@@ -110,19 +117,13 @@ def json_layer(raw: bytes, source: str) -> FileLayer:
     except RecursionError:
         raise _cannot_read(source, f"nesting deeper than {MAX_DEPTH} levels") from None
     except json.JSONDecodeError as exc:
-        raise ConfigError(
-            [
-                Problem(
-                    None,
-                    f"JSON syntax error: {exc.msg}",
-                    Origin(path=source, line=exc.lineno, column=exc.colno),
-                )
-            ]
+        raise single(
+            f"JSON syntax error: {exc.msg}", Origin(path=source, line=exc.lineno, column=exc.colno)
         ) from None
     except UnicodeDecodeError:
         pass  # the YAML loader reports the position of the bad byte
     if not constants:
-        return text_layer(raw, source)
+        return _text_layer(raw, source)
     document = load_document(raw, source, skip=WANDB_KEYS)
     _restore_constants(parsed, document.data)
     data, wrapped = unwrap(document.data)
@@ -151,13 +152,11 @@ def _restore_constants(parsed: Any, data: Any) -> None:
 _TOML_POSITION: Final = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def toml_layer(raw: bytes, source: str) -> TomlLayer:
+def _toml_layer(raw: bytes, source: str) -> TomlLayer:
     """Read TOML with the standard library's tomllib (``tomli`` on Python 3.10)."""
     tomllib = _tomllib()
     if tomllib is None:
-        raise ConfigError(
-            [Problem(None, "reading TOML on Python 3.10 needs tomli: pip install tomli", Origin(path=source))]
-        )
+        raise at_path(source, "reading TOML on Python 3.10 needs tomli: pip install tomli")
     try:
         data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"), parse_float=_toml_float)
     except UnicodeDecodeError as exc:
@@ -176,16 +175,20 @@ def toml_layer(raw: bytes, source: str) -> TomlLayer:
     return TomlLayer(source, unwrapped, wrapped)
 
 
-def sweep_param_layer(path: str | os.PathLike[str]) -> KeyedLayer:
-    """The parameters a wandb agent wrote for this run (``WANDB_SWEEP_PARAM_PATH``).
+def sweep_param_layer(path: str | os.PathLike[str]) -> tuple[Layer, list[Problem]]:
+    """The parameters a wandb agent wrote for this run (``WANDB_SWEEP_PARAM_PATH``), and the problems.
 
     The file is wandb's run config format (``key: {value: ...}``); a parameter's name may be a
     dot-key (nested sweep parameters), so top-level dots are paths here.
-
-    Raises:
-        ConfigError: the file cannot be read or has problems.
     """
     source = os.fspath(path)
+    try:
+        return _sweep_param_layer(source)
+    except ConfigError as exc:
+        return Layer(source, {}), ProblemList.of(exc)
+
+
+def _sweep_param_layer(source: str) -> tuple[KeyedLayer, list[Problem]]:
     try:
         with open(source, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
@@ -193,24 +196,25 @@ def sweep_param_layer(path: str | os.PathLike[str]) -> KeyedLayer:
         raise
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         raise _cannot_read(source, f"cannot read file: {getattr(exc, 'strerror', None) or exc}") from None
-    document = load_document(raw, source, skip=WANDB_KEYS, dotted_top=True)
+    document = load_document(raw, source, skip=WANDB_KEYS, dotted=_top_level)
     data, _wrapped = unwrap(document.data)
     entries: list[tuple[str, Any, Origin]] = []
     for name, value in data.items():
         origin = document.origin((name,))
         leaves = flatten({"_": value}) if is_dict(value) and value else {"_": value}
         entries.extend((name + sub[1:], leaf, origin) for sub, leaf in leaves.items())
-    layer, problems = keyed_layer(f"sweep parameters {source}", entries, Origin(path=source))
-    if problems:
-        raise ConfigError(problems)
-    return layer
+    return keyed_layer(f"sweep parameters {source}", entries, Origin(path=source))
+
+
+def _top_level(path: Path) -> bool:
+    return not path
 
 
 def _toml_error(exc: Exception, source: str) -> ConfigError:
     found = _TOML_POSITION.search(str(exc))
     line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
     message = _TOML_POSITION.sub("", str(exc)).strip()
-    return ConfigError([Problem(None, f"TOML syntax error: {message}", Origin(source, line, column))])
+    return single(f"TOML syntax error: {message}", Origin(source, line, column))
 
 
 def _tomllib() -> Any:
@@ -267,15 +271,23 @@ def _key_problems(value: Any, path: Path, source: str) -> list[Problem]:
     return problems
 
 
-def file_layer(path: str | os.PathLike[str]) -> Layer:
+def file_layer(path: str | os.PathLike[str]) -> tuple[Layer, list[Problem]]:
     """Read a config file into a layer; ``.json`` and ``.toml`` by their format, the rest as YAML.
 
     The files a top-level ``_base_`` names apply first, each value still traced to its own file.
-
-    Raises:
-        ConfigError: the file cannot be read, or has problems (each with line and column).
+    Returns the layer and the problems (each with line and column): a file that cannot be read,
+    or has problems, gives an empty layer and at least one problem.
     """
-    return with_bases(_one_file_layer(os.fspath(path)), _one_file_layer)
+    source = os.fspath(path)
+    return _returned(source, lambda: with_bases(_one_file_layer(source), _one_file_layer))
+
+
+def _returned(source: str, read: Callable[[], Layer]) -> tuple[Layer, list[Problem]]:
+    """The layer ``read`` gives, or an empty layer and the problems it raised (their count kept)."""
+    try:
+        return read(), []
+    except ConfigError as exc:
+        return Layer(source, {}), ProblemList.of(exc)
 
 
 def _one_file_layer(source: str) -> Layer:
@@ -294,11 +306,11 @@ def _one_file_layer(source: str) -> Layer:
         raise _cannot_read(source, f"cannot read file: {getattr(exc, 'strerror', None) or exc}") from None
     extension = os.path.splitext(source)[1].lower()
     if extension == ".json":
-        return json_layer(raw, source)
+        return _json_layer(raw, source)
     if extension == ".toml":
-        return toml_layer(raw, source)
-    return text_layer(raw, source)
+        return _toml_layer(raw, source)
+    return _text_layer(raw, source)
 
 
 def _cannot_read(source: str, message: str) -> ConfigError:
-    return ConfigError([Problem(None, message, Origin(path=source))])
+    return at_path(source, message)

@@ -11,7 +11,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel
 
-from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._errors import ConfigError, Origin, checked, single
 from typed_config._keys.values import MISSING, lookup
 from typed_config._layers.layers import Layer, merge, validate
 from typed_config._schema.check import check_schema
@@ -53,7 +53,7 @@ def expand_runs(
         raise ConfigError(found.problems)
     method, params = data["method"], sorted(found.params, key=lambda p: p.where[1::2])  # wandb's order
     if method in _SERVER:
-        raise ConfigError([Problem("method", _SERVER[method], where(("method",), False))])  # noqa: FBT003 - Where
+        raise single(_SERVER[method], where(("method",), False), "method")  # noqa: FBT003 - Where
     limit = _limit(data, count, where)
     under = _defaults_layers(defaults)
     if method == "grid":
@@ -77,7 +77,7 @@ def _limit(data: dict[str, Any], count: int | None, where: Where) -> int | None:
         message = (
             f"run_cap {cap:,} is more than the {MAX_CONFIGS:,} configs a sweep may expand to; give a count"
         )
-        raise ConfigError([Problem("run_cap", message, where(("run_cap",), False))])  # noqa: FBT003 - Where
+        raise single(message, where(("run_cap",), False), "run_cap")  # noqa: FBT003 - Where
     return cap
 
 
@@ -85,7 +85,7 @@ def _defaults_layers(defaults: str | os.PathLike[str] | None) -> list[Layer]:
     """The defaults file under the sweep, as ``init`` reads it: the conventional one only when it exists."""
     if defaults is None or (defaults is DEFAULTS_FILE and not os.path.exists(defaults)):
         return []
-    return [file_layer(defaults)]
+    return [checked(file_layer(defaults))]
 
 
 def _grid(params: Sequence[Param], limit: int | None) -> Iterator[list[_Choice]]:
@@ -121,7 +121,7 @@ def _drawer(p: Param, where: Where) -> Callable[[random.Random], _Choice]:
             return draw(p.dist, p.spec, rng), None
         except (OverflowError, ValueError) as exc:
             message = f"{p.dist} drew a value beyond the largest float ({exc})"
-            raise ConfigError([Problem(p.name, message, where(p.where, True))]) from None  # noqa: FBT003 - Where
+            raise single(message, where(p.where, True), p.name) from None  # noqa: FBT003 - Where
 
     return drawn
 

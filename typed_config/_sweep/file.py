@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, TypeAlias
+from typing import Any, TypeAlias
 
-from typed_config._errors import ConfigError, Origin, Problem, single
-from typed_config._keys.values import is_dict, is_list
+from typed_config._errors import Origin, single
 from typed_config._layers.layers import Layer
 from typed_config._types import Path
-from typed_config._yaml.read import MAX_BYTES, load_document, utf8
+from typed_config._yaml.read import MAX_BYTES, load_document
 
 SweepSource: TypeAlias = "Mapping[str, Any] | str | os.PathLike[str]"
 """A sweep configuration: a mapping, or the path of its YAML file."""
 
 Where: TypeAlias = Callable[[Path, bool], Origin]
 """(a path in the sweep, at its key?) -> where it is written."""
-
-# PRE-PASS for dotted parameter names (`optimizer.lr:`), which load_document refuses in any key:
-# until it takes an option for them, dots in indented keys become a mark the text lacks
-# (one character for one: positions stay put), read back as '.' in data, messages and positions.
-# Flow keys (`{optimizer.lr: ...}`, JSON) too: a mark put anywhere is read back, so a match that is
-# not a key changes nothing.
-_DOTTED: Final = re.compile(r"""(?m)(?:^[ \t]+|[{,][ \t]*)(["']?)[A-Za-z_][\w-]*(?:\.[\w-]+)+\1(?=[ \t]*:)""")
-# Where the mark is looked for: private-use characters first, then any other printable one.
-_MARKS: Final = (range(0xE000, 0xF900), range(0xF0000, 0x10FFFE), range(0xA0, 0xD800))
 
 
 def read_sweep(sweep: SweepSource) -> tuple[dict[str, Any], Where]:
@@ -44,40 +33,13 @@ def read_sweep(sweep: SweepSource) -> tuple[dict[str, Any], Where]:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise single(f"cannot read file: {exc.strerror or exc}", Origin(path=source)) from None
-    raw = utf8(raw, source)  # UTF-16 and UTF-32 with a byte-order mark, as every YAML file
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:  # the loader names the bad byte and where it is
-        text = ""
-    mark = _free_character(text) if _DOTTED.search(text) else None
-    if mark is None:  # no dotted names (or a text holding every character): read as it is
-        document = load_document(raw, source)
-        return document.data, _Positions(source, document.root, None).origin
-    marked = _DOTTED.sub(lambda dotted: dotted.group().replace(".", mark), text)
-    try:
-        document = load_document(marked, source)
-    except ConfigError as exc:
-        raise ConfigError(_unmark(problem, mark) for problem in exc.problems) from None
-    return _unmark(document.data, mark), _Positions(source, document.root, mark).origin
+    document = load_document(raw, source, dotted=_parameters)
+    return document.data, _Positions(source, document.root).origin
 
 
-def _free_character(text: str) -> str | None:
-    """A printable character the text does not hold, found in time linear in the text."""
-    used = set(text)
-    return next((chr(c) for block in _MARKS for c in block if chr(c) not in used), None)
-
-
-def _unmark(value: Any, mark: str) -> Any:
-    # Strings first, and only those holding the mark are copied: most of a document's values.
-    if type(value) is str:
-        return value.replace(mark, ".") if mark in value else value
-    if is_dict(value):
-        return {_unmark(key, mark): _unmark(item, mark) for key, item in value.items()}
-    if is_list(value):
-        return [_unmark(item, mark) for item in value]
-    if isinstance(value, Problem):
-        return Problem(_unmark(value.key, mark), _unmark(value.message, mark), value.origin)
-    return value
+def _parameters(path: Path) -> bool:
+    """Where a key may be a dot-key (``optimizer.lr:``): among the parameters, nested ones too."""
+    return bool(path) and path[-1] == "parameters"
 
 
 class _Positions:
@@ -87,12 +49,11 @@ class _Positions:
     long ``parameters`` block would cost time quadratic in its length.
     """
 
-    __slots__ = ("indexes", "mark", "root", "source")
+    __slots__ = ("indexes", "root", "source")
 
-    def __init__(self, source: str, root: Any, mark: str | None) -> None:
+    def __init__(self, source: str, root: Any) -> None:
         self.source = source
         self.root = root
-        self.mark = mark
         self.indexes: dict[int, dict[Any, tuple[Any, Any]]] = {}
 
     def origin(self, path: Path, at_key: bool) -> Origin:
@@ -127,8 +88,7 @@ class _Positions:
             if key_node.value == "<<" and key_node.tag != "tag:yaml.org,2002:str":
                 merged.extend(value_node.value if value_node.id == "sequence" else [value_node])
                 continue
-            key = key_node.value if self.mark is None else key_node.value.replace(self.mark, ".")
-            index.setdefault(key, (key_node, value_node))
+            index.setdefault(key_node.value, (key_node, value_node))
         for source in _mappings(merged):  # keys written beside `<<` win over merged ones
             for key, found in self._index(source).items():
                 index.setdefault(key, found)

@@ -15,7 +15,7 @@ from typing import Any, Final, cast
 
 from pydantic import BaseModel, SecretBytes, SecretStr
 
-from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._errors import Origin, single
 from typed_config._keys.dotted import format_path
 from typed_config._keys.values import field_keys
 from typed_config._types import Path
@@ -158,7 +158,7 @@ def check_bounds(value: object, key: str, origin: Origin, depth: int = 1) -> Non
     """
     found = value_problem(value, depth)
     if found is not None:
-        raise ConfigError([Problem(format_path((key, *found[0])), found[1], origin)])
+        raise single(found[1], origin, format_path((key, *found[0])))
 
 
 def parse_json(text: str | bytes) -> Any:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, Final
 
-from typed_config._errors import ConfigError, Origin, Problem, show
+from typed_config._errors import ConfigError, Origin, show, single
 
 MAX_BYTES: Final = 16 * 1024 * 1024
 """The largest document read, in bytes."""
@@ -82,7 +82,7 @@ def position(before: str) -> tuple[int, int]:
 
 def at(source: str, line: int, column: int, message: str) -> ConfigError:
     """A ConfigError with one problem at a position."""
-    return ConfigError([Problem(None, message, Origin(path=source, line=line, column=column))])
+    return single(message, Origin(path=source, line=line, column=column))
 
 
 def syntax_error(exc: Any, source: str, max_depth: int, data: bytes = b"") -> ConfigError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import operator
+from collections.abc import Callable
 from typing import Any, Final, NamedTuple
 
 import yaml
@@ -95,13 +96,18 @@ class Document(NamedTuple):
         return mark_node.start_mark.line + 1, mark_node.start_mark.column + 1
 
 
+DottedAt = Callable[[Path], bool]
+"""Whether the keys of the mapping at a path may be dot-keys (``optimizer.lr``) instead of plain."""
+
+
 def load_document(
-    raw: str | bytes, source: str, *, skip: frozenset[str] = frozenset(), dotted_top: bool = False
+    raw: str | bytes, source: str, *, skip: frozenset[str] = frozenset(), dotted: DottedAt | None = None
 ) -> Document:
     """Parse one YAML document whose top level is a mapping (or nothing).
 
     Top-level keys in ``skip`` are left out unread (wandb's ``_wandb`` block has integer keys).
-    With ``dotted_top``, a top-level key may be a dot-key (wandb's sweep parameter files).
+    A key of a mapping for whose path ``dotted`` says yes may be a dot-key: the top level of
+    wandb's sweep parameter files, the ``parameters`` of a sweep (``optimizer.lr:``).
 
     Raises:
         ConfigError: every problem, each with ``source``, line and column.
@@ -113,13 +119,13 @@ def load_document(
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _load(data, source, skip, dotted_top)
+        return _load(data, source, skip, dotted)
     finally:
         if paused:
             gc.enable()
 
 
-def _load(data: bytes, source: str, skip: frozenset[str], dotted_top: bool) -> Document:
+def _load(data: bytes, source: str, skip: frozenset[str], dotted: DottedAt | None) -> Document:
     try:
         root: Node | None = _Loader(data).get_single_node()
         if root is not None and b"!" in data and NON_SPECIFIC.search(data):
@@ -147,7 +153,7 @@ def _load(data: bytes, source: str, skip: frozenset[str], dotted_top: bool) -> D
     if b"*" in data:  # only aliases can expand a document beyond its size
         _check_expansion(root, source)
     index = NodeIndex(root, _PLAIN)
-    builder = _Builder(source, index, skip, dotted_top=dotted_top, aliased=b"*" in data)
+    builder = _Builder(source, index, skip, dotted=dotted, aliased=b"*" in data)
     built = builder.mapping(root, (), 0)
     if builder.problems:
         raise ConfigError(builder.problems, builder.omitted)
@@ -258,7 +264,7 @@ def _scalar(node: Node) -> Any:
 class _Builder:
     """Builds Python values from composed nodes, keeping the first problems and counting the rest."""
 
-    __slots__ = ("dotted_top", "index", "omitted", "problems", "seen", "skip", "source")
+    __slots__ = ("dotted", "index", "omitted", "problems", "seen", "skip", "source")
 
     def __init__(
         self,
@@ -266,13 +272,13 @@ class _Builder:
         index: NodeIndex,
         skip: frozenset[str] = frozenset(),
         *,
-        dotted_top: bool = False,
+        dotted: DottedAt | None = None,
         aliased: bool = False,
     ) -> None:
         self.source = source
         self.index = index
         self.skip = skip
-        self.dotted_top = dotted_top
+        self.dotted = dotted
         self.problems: list[Problem] = []
         self.omitted = 0
         # A problem inside an anchored node is found again at every alias of it: report it once.
@@ -336,7 +342,7 @@ class _Builder:
             elif key_node.tag != _STR:
                 key = self.scalar(key_node, path)
             if type(key) is not str or not key or "." in key:
-                dotted = self.dotted_top and depth == 0 and type(key) is str
+                dotted = self.dotted is not None and type(key) is str and self.dotted(path)
                 reason = segment_problem(key) if not dotted else dot_key_problem(key)
                 if reason is not None:
                     self.report(key_node, reason, path)

@@ -25,7 +25,7 @@ _SPECIAL: Final[dict[str, Any]] = {
 MAYBE_TYPED: Final = frozenset("0123456789+-.~nNtTfF")
 MAX_INT_DIGITS: Final = 4_000
 """The longest integer, in digits (CPython refuses to convert longer ones)."""
-_INT_BITS: Final = 13_288  # the bit length of 10**4000: shorter integers have fewer digits
+_INT_BITS: Final = int(MAX_INT_DIGITS * math.log2(10)) + 1  # the bit length of 10**MAX_INT_DIGITS
 _SHOWN: Final = 80  # the most characters of a scalar's text a message shows
 
 
