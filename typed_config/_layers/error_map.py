@@ -7,12 +7,10 @@ a million did-you-mean searches.
 
 from __future__ import annotations
 
-import gc
 import heapq
 import types
 import typing
-from collections.abc import Generator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any, Final, Literal, NamedTuple, Protocol, Union
 
 from pydantic import BaseModel
@@ -70,22 +68,6 @@ class _Placed(NamedTuple):
     error: ErrorDetails | None  # None: one of typed_config's own checks, with its message
     message: str
     check: bool = False  # a cross-field check, placed at one of the values it involves
-
-
-@contextmanager
-def paused_gc() -> Generator[None, None, None]:
-    """Pause the cyclic collector while many objects that stay alive are made.
-
-    Each burst of allocations (pydantic's error dicts, one per error) would otherwise start a
-    collection that walks everything alive: quadratic in the number of errors.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def map_errors(

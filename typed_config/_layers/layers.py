@@ -18,9 +18,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticSerializationError, to_json
 
 from typed_config._errors import ConfigError, Origin, Problem, single
+from typed_config._gc import paused_gc
 from typed_config._keys.dotted import keep_name, segment_problem
 from typed_config._keys.values import MISSING, is_dict, lookup, to_plain
-from typed_config._layers.error_map import NO_SOURCE, map_errors, paused_gc
+from typed_config._layers.error_map import NO_SOURCE, map_errors
 from typed_config._schema.derived import computed_mismatches, without_computed
 from typed_config._schema.dict_defaults import dict_defaults
 from typed_config._schema.suggest import suggest

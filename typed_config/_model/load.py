@@ -11,8 +11,8 @@ from pydantic import BaseModel
 from typed_config._compose.presets import DEFAULT_FOLDER, Catalog, PythonPresets, expand
 from typed_config._compose.references import interpolate, with_notes
 from typed_config._errors import ConfigError, Problem, ProblemList, checked, omitted_in
+from typed_config._gc import paused_gc
 from typed_config._keys.values import is_mapping
-from typed_config._layers.error_map import paused_gc
 from typed_config._layers.layers import Layer, gather, validate
 from typed_config._schema.check import check_schema
 from typed_config._sources.argv import argv_layer

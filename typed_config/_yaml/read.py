@@ -1,4 +1,4 @@
-"""Safe, bounded, position-aware YAML 1.2 loading: the only module that imports PyYAML.
+"""Safe, bounded, position-aware YAML 1.2 loading (with ``nodes``, the only PyYAML importers).
 
 Loading composes the document with libyaml (``CSafeLoader``'s C parser and composer) and builds
 Python values from the node tree with a lean constructor of our own. PyYAML's generic Python
@@ -9,7 +9,6 @@ cost nothing until an error asks for one.
 
 from __future__ import annotations
 
-import gc
 import operator
 from collections.abc import Callable
 from typing import Any, Final, NamedTuple
@@ -18,6 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from typed_config._errors import MAX_PROBLEMS, ConfigError, Origin, Problem, show
+from typed_config._gc import paused_gc
 from typed_config._keys.dotted import format_path, segment_problem
 from typed_config._types import Path
 from typed_config._yaml.encoding import (
@@ -116,13 +116,8 @@ def load_document(
     # Composing and building allocate one container per node and nothing they make is garbage
     # until the call ends, yet each allocation burst triggers collections that walk everything
     # alive: at 20,000 keys that is most of the time. The pause is bounded by MAX_BYTES.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _load(data, source, skip, dotted)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _load(data: bytes, source: str, skip: frozenset[str], dotted: DottedAt | None) -> Document:
@@ -191,9 +186,6 @@ def parse_value(text: str) -> Any:
     if builder.problems:
         raise ValueError(builder.problems[0].message)
     return value
-
-
-# --- bytes and errors -------------------------------------------------------------------------
 
 
 def _at_node(source: str, node: Node, message: str, key: str | None = None) -> ConfigError:
