@@ -132,3 +132,16 @@ def test_a_space_wandb_cannot_hold_is_a_usage_error(
         "",
         message,
     )
+
+
+def test_init_into_a_symbolic_link_is_a_usage_error_and_writes_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "elsewhere.yaml").write_text("kept\n", encoding="utf-8")
+    (project / "sweep.yaml").symlink_to(project / "elsewhere.yaml")
+    code, out, err = run(
+        capsys, "sweep", "init", "--schema", SCHEMA, "--method", "random", "--metric", "loss", "--out", "sweep.yaml"
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert err.startswith("typed-config: error: cannot write sweep.yaml: is a symbolic link")
+    assert (project / "elsewhere.yaml").read_text(encoding="utf-8") == "kept\n"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final
 from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Problem, escaped, more_problems
+from typed_config._fs import atomic_write
 from typed_config._schema.ref import SchemaReferenceError, resolve_schema
 
 if TYPE_CHECKING:
@@ -81,6 +82,16 @@ def omitted_record(error: ConfigError) -> dict[str, Any]:
         "message": more_problems(error.omitted),
         "source": origin.path if origin.path is not None else str(origin),
     }
+
+
+def write_output(path: str, text: str) -> None:
+    """Write a command's output file atomically; a path that cannot be written is a usage error."""
+    try:
+        atomic_write(path, text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except ConfigError as exc:  # the path is a symbolic link
+        raise UsageError(f"cannot write {exc.problems[0]}") from None
 
 
 def out(text: str) -> None:

@@ -25,6 +25,7 @@ from typed_config._cli.common import (
     problem_record,
     report,
     schema_of,
+    write_output,
 )
 from typed_config._cli.completion import add_completion_command
 from typed_config._cli.launch import add_launch_command, launch_arguments
@@ -32,7 +33,6 @@ from typed_config._cli.runs import add_run_commands
 from typed_config._cli.sweep import add_sweep_commands
 from typed_config._errors import ConfigError, checked, escaped
 from typed_config._flat.flatten import flatten
-from typed_config._fs import atomic_write
 from typed_config._model.defaults_file import defaults_json_schema, dump_defaults
 from typed_config._model.load import catalog, load
 from typed_config._model.model import HyperParams
@@ -239,16 +239,14 @@ def _warn_wandb_unreadable(path: str) -> None:
 def _run_defaults(args: argparse.Namespace) -> int:
     schema = schema_of(args.schema)
     try:
-        text = dump_defaults(schema, args.output)
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-    except ConfigError as exc:  # the output is a symbolic link
-        raise UsageError(f"cannot write {exc.problems[0]}") from None
+        text = dump_defaults(schema)
     except TypeError as exc:
         # A default that YAML cannot hold (such as a dict with int keys): the schema is bad input.
         raise UsageError(f"cannot write the defaults of {schema.__name__}: {first_line(exc)}") from None
     if args.output is None:
         out(text)
+    else:
+        write_output(args.output, text)
     return EXIT_OK
 
 
@@ -264,12 +262,7 @@ def _run_schema(args: argparse.Namespace) -> int:
     if args.output is None:
         out(text)
         return EXIT_OK
-    try:
-        atomic_write(args.output, text)
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-    except ConfigError as exc:  # the output is a symbolic link
-        raise UsageError(f"cannot write {exc.problems[0]}") from None
+    write_output(args.output, text)
     return EXIT_OK
 
 

@@ -7,9 +7,8 @@ from typing import Any, Final
 
 from pydantic import BaseModel
 
-from typed_config._cli.common import EXIT_OK, UsageError, add_schema, out, schema_of
+from typed_config._cli.common import EXIT_OK, UsageError, add_schema, out, schema_of, write_output
 from typed_config._errors import escaped
-from typed_config._fs import atomic_write
 from typed_config._sweep.from_space import wandb_parameters
 from typed_config._types import Path
 from typed_config._yaml.dump import dump_mapping
@@ -56,10 +55,7 @@ def _run_init(args: argparse.Namespace) -> int:
     if args.out is None:
         out(text)
         return EXIT_OK
-    try:
-        atomic_write(args.out, text)
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    write_output(args.out, text)
     out(f"wrote {escaped(args.out)}\n")
     return EXIT_OK
 
