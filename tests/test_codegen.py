@@ -247,7 +247,7 @@ def test_any_is_imported_only_when_a_type_uses_it() -> None:
 def test_wandb_keys_below_the_top_level_are_renamed_fields(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # HyperParams refuses a field named wandb_version at any depth; only the top level is wandb's.
+    # A schema's top-level key may not be wandb_version; below the top level it is data.
     text = generate({"group": {"wandb_version": 2, "_wandb": 3}})
     assert '    wandb_version_: int = tc.Field(default=2, alias="wandb_version")\n' in text
     module = import_text(text, tmp_path, "codegen_wandb_keys", monkeypatch)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, Secret, SecretBytes, SecretStr
+from pydantic import Secret, SecretBytes, SecretStr
 from pydantic_core import to_jsonable_python
 
 import typed_config as tc
@@ -146,22 +146,6 @@ def test_the_version_has_one_home(tmp_path: Path) -> None:
     run.finish()
     assert run.dir is not None
     assert json.loads((run.dir / "meta.json").read_text())["typed_config_version"] == tc.__version__
-
-
-def test_wandbs_keys_are_refused_as_keys_and_as_field_names() -> None:
-    """One set of keys; a HyperParams field is refused by its name, any schema by its key."""
-
-    class Aliased(BaseModel):
-        version: int = tc.Field(0, alias="wandb_version")
-
-    with pytest.raises(TypeError, match="'wandb_version' and '_wandb' are wandb's keys"):
-        tc.loads(Aliased, "{}")
-    with pytest.raises(TypeError, match="field name 'wandb_version' is reserved"):
-
-        class Named(tc.HyperParams):
-            wandb_version: int = tc.Field(0, alias="version")
-
-    assert "Named" not in dir()
 
 
 def test_a_dotted_name_is_a_parameter_only_among_parameters(tmp_path: Path) -> None:

@@ -246,8 +246,9 @@ def test_dump_defaults_of_an_empty_nested_model() -> None:
 
 def test_field_named_like_a_wandb_key_is_refused() -> None:
     # Config files drop wandb's own keys, so such a field could never be read back.
-    with pytest.raises(TypeError, match="field name 'wandb_version' is reserved"):
-        create_model("Schema", __base__=tc.HyperParams, wandb_version=(int, 0))
+    schema: Any = create_model("Schema", __base__=tc.HyperParams, wandb_version=(int, 0))
+    with pytest.raises(TypeError, match="Schema: field 'wandb_version': the key 'wandb_version' is reserved"):
+        tc.dump_defaults(schema)
 
 
 def test_a_literal_reference_text_in_a_default_reads_back_as_text() -> None:

@@ -52,7 +52,11 @@ def to_wandb(config: BaseModel) -> dict[str, Any]:
 
     Returns:
         A new nested dict, for ``wandb.init(config=...)`` or ``wandb.config.update(...)``.
+
+    Raises:
+        TypeError: a top-level key of the config's class is one of wandb's own (``wandb_version``).
     """
+    check_schema(type(config))  # its top-level keys are the run's: none may be one of wandb's own
     return unflatten(flatten(config))  # computed fields included: trackers see derived values
 
 

@@ -25,7 +25,8 @@ __all__ = ["add_codegen_command", "generate", "is_class_name", "yaml11_boolean_p
 
 # Names a field must not take: HyperParams' own attributes (refused, or warned about by pydantic),
 # keywords, names the generated class bodies use (a field called `float` would shadow the type in
-# every later annotation), wandb's key (refused by HyperParams) and `l` (ruff's E741).
+# every later annotation), wandb's key (refused as a schema's top-level key; below it the alias
+# keeps it) and `l` (ruff's E741).
 _RESERVED_FIELDS: Final = frozenset(
     {name for name in dir(HyperParams) if not name.startswith("_")}
     | set(keyword.kwlist)

@@ -24,7 +24,7 @@ from typed_config._model.fast_change import item_target
 from typed_config._model.fast_change import update as fast_update
 from typed_config._model.load import source_layer, with_selection_hint
 from typed_config._model.state import ConfigState, diff, same_value, unset_only
-from typed_config._schema.check import WANDB_KEYS, dotted_aliases
+from typed_config._schema.check import dotted_aliases
 from typed_config._schema.derived import computed_message, computed_name, frozen_problems, is_computed
 from typed_config._schema.names import attribute_name, computed_problem
 from typed_config._schema.secrets import redact_pairs
@@ -66,10 +66,6 @@ class HyperParams(BaseModel):
             raise TypeError(
                 f"{cls.__name__}: field name {reserved[0]!r} is reserved: it would hide "
                 f"HyperParams.{reserved[0]}; rename the field (an alias can keep the key)"
-            )
-        if wandbs := [n for n in names if n in WANDB_KEYS]:  # config files drop these: a field would vanish
-            raise TypeError(
-                f"{cls.__name__}: field name {wandbs[0]!r} is reserved: config files written by wandb use it"
             )
         super().__init_subclass__(**kwargs)
 

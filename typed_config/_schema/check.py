@@ -10,11 +10,12 @@ from typed_config._schema.types import nested_models
 from typed_config._types import per_class
 
 WANDB_KEYS: Final = frozenset({"wandb_version", "_wandb"})
-"""Keys wandb writes into a run's config.yaml: not configuration. Files drop them; no field may use them."""
+"""Keys wandb writes at the top of a run's config.yaml: not configuration. Files drop them there, so
+no top-level field of a schema may have one as its key (``check_wandb_keys``)."""
 
 
 def check_schema(schema: object) -> None:
-    """Refuse what is not a model class, or a model whose aliases contain dots."""
+    """Refuse what is not a model class, a model whose aliases contain dots, or one with a key of wandb's."""
     if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
         raise TypeError(f"a schema must be a pydantic BaseModel subclass, not {schema!r}")
     per_class(schema, "__typed_config_checked__", _check_keys)  # once per class, not on every load
@@ -24,12 +25,30 @@ def _check_keys(schema: type[BaseModel]) -> bool:
     dotted = [name for model in nested_models(schema) for name in dotted_aliases(model)]
     if dotted:
         raise TypeError(f"field aliases must not contain '.': {', '.join(dotted)}")
-    keys = {info.alias or name for name, info in schema.model_fields.items()}
-    if keys & WANDB_KEYS:
-        raise TypeError(
-            f"{schema.__name__}: 'wandb_version' and '_wandb' are wandb's keys; config files drop them"
-        )
+    check_wandb_keys(schema)
     return True
+
+
+def check_wandb_keys(model: type[BaseModel]) -> None:
+    """Refuse a field of ``model`` whose key is one of wandb's (``WANDB_KEYS``), naming class and field.
+
+    The key is what files, ``to_flat`` and trackers use: the alias when one is set (any of pydantic's
+    aliases), else the name. So ``version = Field(alias="wandb_version")`` is refused and
+    ``wandb_version = Field(alias="version")`` is not. Only the top level is wandb's: a nested field
+    may be called ``wandb_version``, as a config.yaml may hold ``group: {wandb_version: 2}``.
+
+    Raises:
+        TypeError: a field's key is one of wandb's.
+    """
+    for name, info in model.model_fields.items():
+        keys = (info.alias or name, info.validation_alias, info.serialization_alias)
+        key = next((k for k in keys if isinstance(k, str) and k in WANDB_KEYS), None)
+        if key is not None:
+            where = f"field {name!r}" if key == name else f"field {name!r} (alias {key!r})"
+            raise TypeError(
+                f"{model.__name__}: {where}: the key {key!r} is reserved: wandb writes it into a run's "
+                "config.yaml and config files drop it; give the field another alias"
+            )
 
 
 def dotted_aliases(model: type[BaseModel]) -> list[str]:

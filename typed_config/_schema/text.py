@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any, Final
 
-from typed_config._schema.types import child_type, members, takes_text
+from typed_config._schema.types import child_type, members, takes_single, takes_text
 from typed_config._yaml.read import parse_value
 
 _PYTHON_SPELLINGS: Final[dict[str, Any]] = {"None": None, "inf": math.inf, "-inf": -math.inf, "nan": math.nan}
@@ -48,3 +48,23 @@ def convert_items(tp: Any, texts: list[str]) -> list[Any]:
         ValueError: a token is not a value.
     """
     return [convert(child_type(tp, index), text) for index, text in enumerate(texts)]
+
+
+def convert_tokens(tp: Any, texts: list[str]) -> Any:
+    """Convert the tokens of an option that takes several (``--tags a b``) for a sequence field.
+
+    One token is read as ``--tags=TEXT`` reads it (so ``--key value`` and ``--key=value`` agree)
+    when it is a flow list, blanks before it allowed, or when the type also takes a single value:
+    ``--names a`` on ``str | list[str]`` is ``"a"``. Otherwise each token is an item.
+
+    Raises:
+        ValueError: a token is not a value.
+    """
+    if len(texts) == 1 and (takes_single(tp) or _is_flow_list(texts[0])):
+        return convert(tp, texts[0])
+    return convert_items(tp, texts)
+
+
+def _is_flow_list(text: str) -> bool:
+    # YAML skips the blanks before a value: ` [a, b]` is the list too.
+    return text.lstrip(" \t").startswith("[")

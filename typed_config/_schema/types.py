@@ -104,6 +104,22 @@ def is_sequence(tp: Any) -> bool:
     )
 
 
+def takes_single(tp: Any) -> bool:
+    """Whether a member of ``tp``, None aside, is one value: not a list, tuple, set, mapping or model.
+
+    For such a field (``str | list[str]``) one command-line token is the value itself, as after
+    ``=``; for a field that is only a list (``list[str]``, ``Optional[list[int]]``) it is one item.
+    """
+    return any(
+        m is not type(None) and not is_sequence(m) and not is_model(m) and not _is_mapping(m)
+        for m in members(tp)
+    )
+
+
+def _is_mapping(tp: Any) -> bool:
+    return tp is dict or typing.get_origin(tp) in (dict, Mapping, typing.Dict)  # noqa: UP006 - the runtime origin
+
+
 def nested_models(tp: Any) -> Iterator[type[BaseModel]]:
     """Every model class reachable from ``tp`` (itself included), each once."""
     seen: set[type[BaseModel]] = set()

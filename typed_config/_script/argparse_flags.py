@@ -10,8 +10,8 @@ from pydantic import BaseModel
 
 from typed_config._keys.values import field_keys
 from typed_config._schema.check import check_schema
-from typed_config._schema.text import convert, convert_items
-from typed_config._schema.types import is_bool, is_model, is_sequence, members, takes_text
+from typed_config._schema.text import convert, convert_tokens
+from typed_config._schema.types import is_bool, is_model, is_sequence, members
 
 if TYPE_CHECKING:
     import argparse
@@ -86,7 +86,7 @@ def _add(parser: argparse.ArgumentParser, model: type[BaseModel], prefix: str, g
             group.add_argument(
                 *spellings, dest=dotted, action=_boolean_action(), default=None, help=help_text
             )
-        elif is_sequence(info.annotation) and not takes_text(info.annotation):
+        elif is_sequence(info.annotation):
             group.add_argument(
                 *spellings,
                 dest=dotted,
@@ -102,7 +102,11 @@ def _add(parser: argparse.ArgumentParser, model: type[BaseModel], prefix: str, g
 
 
 def _items_action(tp: Any) -> type[argparse.Action]:
-    """An action converting each token by its position's type (``--pair b 2`` for ``tuple[str, int]``)."""
+    """An action converting the tokens as typed_config's command line does (``convert_tokens``).
+
+    Each token by its position's type (``--pair b 2`` for ``tuple[str, int]``); one token that is a
+    flow list, or on a type that also takes one value (``str | list[str]``), as one value.
+    """
     import argparse
 
     class Items(argparse.Action):
@@ -114,7 +118,7 @@ def _items_action(tp: Any) -> type[argparse.Action]:
             option_string: str | None = None,  # noqa: ARG002
         ) -> None:
             try:
-                setattr(namespace, self.dest, convert_items(tp, list(values)))
+                setattr(namespace, self.dest, convert_tokens(tp, list(values)))
             except ValueError as exc:
                 raise argparse.ArgumentError(self, str(exc)) from None
 

@@ -23,8 +23,8 @@ from typed_config._layers.layers import KeyedLayer, keyed_layer
 from typed_config._schema.names import computed_problem, leaf_names, resolve_key
 from typed_config._schema.secrets import holds_secret
 from typed_config._schema.suggest import closest
-from typed_config._schema.text import convert, convert_items
-from typed_config._schema.types import is_bool, is_model, is_sequence, members, takes_text
+from typed_config._schema.text import convert, convert_tokens
+from typed_config._schema.types import is_bool, is_model, is_sequence, members
 from typed_config._yaml.bounds import parse_json
 from typed_config._yaml.encoding import MAX_BYTES
 
@@ -190,7 +190,7 @@ class _Parser:
         """The values of ``--key VALUE`` or, for a list field, ``--key V1 V2 ...``."""
         argv = self.argv
         start = self.index
-        many = is_sequence(tp) and not _scalar_text(tp)
+        many = is_sequence(tp)
         while self.index < len(argv) and self._takes(argv[self.index], secret):
             self.index += 1
             if not many:
@@ -202,18 +202,13 @@ class _Parser:
         if not texts:
             message = "expected one or more values" if many else "expected a value"
             self.problems.append(Problem(key, message, origin))
-        elif not many or (len(texts) == 1 and texts[0].lstrip().startswith("[")):
-            self._convert(key, tp, texts[0], origin, secret=secret)
         else:
-            self._convert(key, tp, texts, origin, secret=secret)
+            self._convert(key, tp, texts if many else texts[0], origin, secret=secret)
 
     def _convert(self, key: str, tp: Any, text: str | list[str], origin: Origin, *, secret: bool) -> None:
-        """Convert one text, or the texts of list items, and add the entries."""
+        """Convert one text, or the tokens of a sequence field, and add the entries."""
         try:
-            if isinstance(text, list):
-                value: Any = convert_items(tp, text)
-            else:
-                value = convert(tp, text)
+            value = convert_tokens(tp, text) if isinstance(text, list) else convert(tp, text)
             self.entries.extend(_expand(key, value, origin, tp))
         except ValueError as exc:
             self.problems.append(Problem(key, _unreadable(exc, secret), origin))
@@ -303,11 +298,6 @@ def _json_entries(
 
 def _cut(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _scalar_text(tp: Any) -> bool:
-    # A str-or-list union: one token is taken as the string itself.
-    return takes_text(tp) and not is_sequence(tp)
 
 
 def _expand(key: str, value: Any, origin: Origin, tp: Any) -> list[tuple[str, Any, Origin]]:

@@ -161,8 +161,10 @@ def parse_value(text: str) -> Any:
     Raises:
         ValueError: the text is not one YAML value.
     """
-    if "\n" not in text and not text.startswith(("[", "{", "'", '"', "!", "&", "*")):
-        return resolve_plain(text.strip()) if text.strip() else text
+    if "\n" not in text:  # YAML 1.2 skips blanks before a value (PyYAML refuses a tab): ` [a]` is a list
+        text, plain = text.lstrip(" \t"), text
+        if not text.startswith(("[", "{", "'", '"', "!", "&", "*")):
+            return resolve_plain(plain.strip()) if plain.strip() else plain
     if len(text) > MAX_BYTES:
         raise ValueError(f"value too long: {len(text)} characters (the limit is {MAX_BYTES})")
     try:
