@@ -110,6 +110,11 @@ def test_list_items_choose_presets_which_choose_presets(here: Path) -> None:
     assert tc.load(Train, "exp.yaml").callbacks[1] == Callback(
         name="inline", monitor=Monitor(metric="acc", mode="max")
     )
+    (here / "own.yaml").write_text(
+        "callbacks:\n  - _preset_: early_stop\n    patience: 9\n    monitor: {mode: min}\n"
+    )
+    own = tc.load(Train, "own.yaml").callbacks  # the item's own keys win over its preset
+    assert own == [Callback(name="early", patience=9, monitor=Monitor(metric="acc", mode="min"))]
 
 
 def test_errors_in_a_list_items_preset_name_the_file_and_the_index(here: Path) -> None:

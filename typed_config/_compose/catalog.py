@@ -1,4 +1,6 @@
-"""The presets that exist: files under ``presets/<group>/`` (read when chosen) and values written in Python.
+"""The presets that exist, and a schema's groups: the keys where a name chooses one.
+
+Presets are files under ``presets/<group>/`` (read when chosen) and values written in Python.
 
 A group is a dot-key with list indexes left out (``model.encoder``, ``callbacks.monitor``); its
 folder is ``presets/model.encoder/`` or ``presets/model/encoder/`` (both are read; a name in both
@@ -8,7 +10,7 @@ is refused, as a name in two formats is).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Final, Literal, get_args, get_origin
 
 from pydantic import BaseModel
@@ -18,6 +20,7 @@ from typed_config._keys.dotted import unflatten
 from typed_config._keys.values import is_dict, to_plain
 from typed_config._layers.layers import Layer
 from typed_config._schema.types import is_model, members, model_fields_by_key, strip
+from typed_config._types import Path, per_class
 
 EXTENSIONS: Final = (".yaml", ".yml", ".json", ".toml")
 DEFAULT_FOLDER: Final = "presets"
@@ -130,3 +133,39 @@ def tags(annotation: Any) -> dict[str, dict[str, str]]:
             ):
                 out.setdefault(get_args(field)[0], {key: get_args(field)[0]})
     return out if len(out) > 1 else {}
+
+
+Kind = Literal["model", "list"]
+Group = tuple[Path, Kind, Any]
+
+
+def groups_of(schema: type[BaseModel]) -> list[Group]:
+    """Every path where the schema takes a model (or a list of models) and no member takes text."""
+    return per_class(schema, "__typed_config_groups__", lambda s: list(_walk(s, (), set())))
+
+
+def _walk(model: type[BaseModel], path: Path, seen: set[type[BaseModel]]) -> Iterator[Group]:
+    if model in seen or len(path) > 16:
+        return
+    seen = {*seen, model}
+    for key, annotation in model_fields_by_key(model).items():
+        here = (*path, key)
+        found = [m for m in members(annotation) if m is not type(None)]
+        if found and all(is_model(m) for m in found):
+            yield here, "model", annotation
+            for member in found:
+                yield from _walk(member, here, seen)
+        elif len(found) == 1 and get_origin(found[0]) in (list, tuple, Sequence):
+            args = [a for a in get_args(found[0]) if a is not Ellipsis]
+            if len(args) == 1 and all(is_model(m) for m in members(args[0]) if m is not type(None)):
+                yield here, "list", args[0]
+
+
+def item_groups(annotation: Any) -> list[Group]:
+    """The groups inside a list item, relative to it (every member of a union of item models)."""
+    found: dict[Path, Group] = {}
+    for member in members(annotation):
+        if is_model(member):
+            for group in groups_of(member):
+                found.setdefault(group[0], group)
+    return list(found.values())

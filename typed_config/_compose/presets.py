@@ -14,21 +14,20 @@ order, so a file's keys relate to its bases' as a higher source's to a lower one
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Final, Literal, get_args, get_origin
+from typing import Any, Final
 
 from pydantic import BaseModel
 
 from typed_config._compose.bases import StackLayer
-from typed_config._compose.catalog import Catalog, tags
+from typed_config._compose.catalog import Catalog, Group, Kind, groups_of, item_groups, tags
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._keys.dotted import PRESET_KEY, format_path
 from typed_config._keys.values import is_dict, is_list, lookup
 from typed_config._layers.layers import Layer, merge
 from typed_config._schema.suggest import suggest
-from typed_config._schema.types import is_model, members, model_fields_by_key
 from typed_config._types import Path, empty_cache, per_class
 
 MARK: Final = "${"
@@ -134,42 +133,6 @@ def _same(path: Path, prefix: Path) -> bool:
     return len(path) == len(prefix) and all(str(a) == str(b) for a, b in zip(path, prefix, strict=True))
 
 
-Kind = Literal["model", "list"]
-Group = tuple[Path, Kind, Any]
-
-
-def groups_of(schema: type[BaseModel]) -> list[Group]:
-    """Every path where the schema takes a model (or a list of models) and no member takes text."""
-    return per_class(schema, "__typed_config_groups__", lambda s: list(_walk(s, (), set())))
-
-
-def _walk(model: type[BaseModel], path: Path, seen: set[type[BaseModel]]) -> Iterator[Group]:
-    if model in seen or len(path) > 16:
-        return
-    seen = {*seen, model}
-    for key, annotation in model_fields_by_key(model).items():
-        here = (*path, key)
-        found = [m for m in members(annotation) if m is not type(None)]
-        if found and all(is_model(m) for m in found):
-            yield here, "model", annotation
-            for member in found:
-                yield from _walk(member, here, seen)
-        elif len(found) == 1 and get_origin(found[0]) in (list, tuple, Sequence):
-            args = [a for a in get_args(found[0]) if a is not Ellipsis]
-            if len(args) == 1 and all(is_model(m) for m in members(args[0]) if m is not type(None)):
-                yield here, "list", args[0]
-
-
-def _item_groups(annotation: Any) -> list[Group]:
-    """The groups inside a list item, relative to it (every member of a union of item models)."""
-    found: dict[Path, Group] = {}
-    for member in members(annotation):
-        if is_model(member):
-            for group in groups_of(member):
-                found.setdefault(group[0], group)
-    return list(found.values())
-
-
 Link = tuple[str, Origin]  # the path a preset was read from, and who chose it
 Choice = tuple[Path, Kind, Any, Any]  # a group's path, its kind, its type, the value that chooses
 
@@ -206,7 +169,7 @@ class _Scope:
         return found[prefix]
 
     def item(self, path: Path, annotation: Any, index: int) -> _Scope:
-        return _Scope(self.catalog, _item_groups(annotation), (*self.base, *path), (*self.at, *path, index))
+        return _Scope(self.catalog, item_groups(annotation), (*self.base, *path), (*self.at, *path, index))
 
 
 def expand(schema: type[BaseModel], layers: Sequence[Layer], catalog: Catalog) -> list[Layer]:
@@ -266,7 +229,8 @@ def _chooses(value: Any, group: Group, scope: _Scope) -> bool:
     offered = scope.catalog.offers(scope.group(path), annotation)
     inner = scope.item(path, annotation, 0)  # the groups inside an item: the same for every item
     return any(
-        (offered and _is_name(item)) or (bool(inner.groups) and is_dict(item) and bool(_choices(item, inner)))
+        (offered and _item_name(item) is not None)
+        or (bool(inner.groups) and is_dict(item) and bool(_choices(item, inner)))
         for item in value
     )
 
@@ -317,22 +281,30 @@ Found = tuple[tuple[Link, ...], list[Problem]]  # the presets on the way here, a
 
 
 def _item(layer: Layer, where: tuple[Path, Any, int], item: Any, scope: _Scope, found: Found) -> Layer | None:
-    """A list item as its own layers merged (a preset it names, presets its keys choose), or None."""
+    """A list item as its own layers merged (a preset it names, then its own keys), or None."""
     path, annotation, index = where
     chain, problems = found
     inner = scope.item(path, annotation, index)
     at = (*path, index)
-    if _is_name(item) and scope.catalog.offers(scope.group(path), annotation):
-        picked = _pick(scope, (path, annotation, ()), item, layer.origin(at), found, index=index)
+    name = _item_name(item)
+    parts: list[Layer] = []
+    if name is not None and scope.catalog.offers(scope.group(path), annotation):
+        picked = _pick(scope, (path, annotation, ()), name, layer.origin(at), found, index=index)
         if picked is None:
             return None
         parts = _collected(partial(_expanded, picked, inner, (*chain, _link(picked))), problems)
-        return StackLayer(picked.name, parts) if parts else None
-    if not is_dict(item) or not _choices(item, inner):
+        item = {k: v for k, v in item.items() if k != PRESET_KEY} if is_dict(item) else None
+    elif not is_dict(item) or not _choices(item, inner):
         return None
-    within = _Within(layer, at, item)
-    parts = _collected(partial(_expanded, within, inner, chain), problems)
+    if item:  # the item's own keys, over its preset
+        parts += _collected(partial(_expanded, _Within(layer, at, item), inner, chain), problems)
     return StackLayer(layer.name, parts) if parts else None
+
+
+def _item_name(item: Any) -> str | None:
+    """The preset a list item names: ``name`` or ``{_preset_: name, ...}``."""
+    name = item.get(PRESET_KEY) if is_dict(item) else item
+    return name if _is_name(name) else None
 
 
 def _link(picked: PresetLayer) -> Link:
