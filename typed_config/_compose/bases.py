@@ -6,6 +6,8 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
+from pydantic import BaseModel
+
 from typed_config._errors import Origin, single
 from typed_config._keys.values import is_list
 from typed_config._layers.layers import Layer, merge
@@ -35,11 +37,29 @@ class StackLayer(Layer):
                 return part.origin(path, at_key=at_key)
         return self.parts[-1].origin(path, at_key=at_key)
 
+    def note(self, path: Path) -> str:
+        for part in reversed(self.parts):
+            if path and part.has(path):
+                return part.note(path)
+        return ""
+
     def documented(self) -> frozenset[str]:
         names: set[str] = set()
         for part in self.parts:
             names |= part.documented()
         return frozenset(names - self.data.keys())
+
+
+def remerged(schema: type[BaseModel], layer: Layer) -> Layer:
+    """A file with its bases merged again by the schema's rules, as layers merge.
+
+    Where the file switches a discriminated union to another variant than its bases set, what
+    they set under the union is dropped (the same variant keeps it).
+    """
+    if not isinstance(layer, StackLayer):
+        return layer
+    parts = [remerged(schema, part) for part in layer.parts]
+    return StackLayer(layer.name, parts, merge([part.data for part in parts], schema))
 
 
 def with_bases(layer: Layer, read: Reader) -> Layer:

@@ -4,106 +4,35 @@ A preset expands at the precedence of the source that chose it: what lower sourc
 group is dropped (as when a union switches variant), then the preset applies, then the keys the
 same source sets under the group. A name that no preset has but that is a variant's tag of a
 discriminated union selects that variant with its defaults.
+
+A preset may choose presets of the groups below its own (``encoder: wide`` in a preset of
+``model``), and so may an item of a list of models; they expand the same way, to at most
+``MAX_PRESET_DEPTH`` presets deep. A file's ``_base_`` files are expanded each on its own, in
+order, so a file's keys relate to its bases' as a higher source's to a lower one's.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Final, Literal, get_args, get_origin
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Final
 
 from pydantic import BaseModel
 
-from typed_config._errors import ConfigError, Origin, Problem, single
-from typed_config._keys.dotted import PRESET_KEY, format_path, unflatten
-from typed_config._keys.values import is_dict, is_list, lookup, to_plain
-from typed_config._layers.layers import Layer
+from typed_config._compose.bases import StackLayer
+from typed_config._compose.catalog import Catalog, Group, Kind, groups_of, item_groups, tags
+from typed_config._errors import ConfigError, Origin, Problem
+from typed_config._keys.dotted import PRESET_KEY, format_path
+from typed_config._keys.values import is_dict, is_list, lookup
+from typed_config._layers.layers import Layer, merge
 from typed_config._schema.suggest import suggest
-from typed_config._schema.types import is_model, members, model_fields_by_key, strip
-from typed_config._types import Path, per_class
+from typed_config._types import Path, empty_cache, per_class
 
 MARK: Final = "${"
-EXTENSIONS: Final = (".yaml", ".yml", ".json", ".toml")
-DEFAULT_FOLDER: Final = "presets"
-"""The folder read for presets when none is named: ``presets/`` in the working directory."""
-Reader = Callable[[str], Layer]
-PythonPresets = Mapping[str, Mapping[str, "BaseModel | Mapping[str, Any]"]]
-
-
-class Catalog:
-    """The presets that exist: files in a folder (listed and read when chosen) or values written in Python."""
-
-    def __init__(
-        self, folder: str | os.PathLike[str] | None, python: PythonPresets | None, read: Reader
-    ) -> None:
-        self.read = read
-        self.python = python or {}
-        self.folder = None if folder is None else os.fspath(folder)
-        self.groups = _listed(self.folder) if self.folder is not None else frozenset[str]()
-        self.files: dict[str, dict[str, str]] = {}
-        for group, named in self.python.items():
-            both = sorted(set(named) & set(self.files_of(group)))
-            if both:
-                where = Origin(path=self.files_of(group)[both[0]])
-                message = f"preset {both[0]!r} is both a file and written in Python (presets={{...}})"
-                raise single(message, where, group)
-
-    def files_of(self, group: str) -> dict[str, str]:
-        """The preset files of ``group`` by name (a folder is listed once, when first asked about)."""
-        if group not in self.files:
-            inside = os.path.join(self.folder or "", group)
-            self.files[group] = _scan(inside, group) if group in self.groups else {}
-        return self.files[group]
-
-    def listing(self) -> dict[str, list[str]]:
-        """Every group with presets, and their names (for ``--help`` and ``typed-config schema``)."""
-        found = {group: self.names(group) for group in sorted({*self.groups, *self.python})}
-        return {group: names for group, names in found.items() if names}
-
-    def names(self, group: str) -> list[str]:
-        """Every preset name of ``group``, sorted."""
-        return sorted({*self.files_of(group), *self.python.get(group, {})})
-
-    def offers(self, path: Path, annotation: Any) -> bool:
-        """Whether a name at ``path`` chooses anything (else validation reports the text as it is)."""
-        group = format_path(path)
-        return bool(self.files_of(group)) or group in self.python or bool(_tags(annotation))
-
-    def layer(self, group: str, name: str) -> tuple[Layer, str] | None:
-        """The preset's values (keys relative to the group) and where they are, or None."""
-        if name in self.python.get(group, {}):
-            value = self.python[group][name]
-            data = to_plain(value, reveal=True)
-            data = unflatten(data) if is_dict(data) and any("." in k for k in data) else data
-            where = f"presets={{...}}[{group!r}][{name!r}]"
-            return Layer(where, data if is_dict(data) else {}), where
-        path = self.files_of(group).get(name)
-        return (self.read(path), path) if path is not None else None
-
-
-def _listed(folder: str) -> frozenset[str]:
-    try:
-        return frozenset(os.listdir(folder))
-    except (FileNotFoundError, NotADirectoryError):
-        return frozenset()
-
-
-def _scan(inside: str, group: str) -> dict[str, str]:
-    """``presets/<group>/<name>.<ext>`` by name; a name in two formats is refused."""
-    found: dict[str, str] = {}
-    try:
-        entries = sorted(os.listdir(inside))
-    except (FileNotFoundError, NotADirectoryError):
-        return found
-    for entry in entries:
-        name, ext = os.path.splitext(entry)
-        if ext.lower() not in EXTENSIONS:
-            continue
-        if name in found:
-            message = f"two presets named {name!r}: {os.path.basename(found[name])} and {entry}"
-            raise single(message, Origin(path=inside), group)
-        found[name] = os.path.join(inside, entry)
-    return found
+MAX_PRESET_DEPTH: Final = 16
+"""How many presets deep a preset may choose presets (a preset of a preset of ...), like the other bounds."""
 
 
 class PresetLayer(Layer):
@@ -130,17 +59,18 @@ class PresetLayer(Layer):
 class ResetLayer(Layer):
     """Where a source chooses a preset, what lower sources set under the group is dropped."""
 
-    __slots__ = ("chooser",)
+    __slots__ = ("chooser", "paths")
 
     def __init__(self, paths: Sequence[Path], chooser: Layer) -> None:
         data: dict[str, Any] = {}
-        for path in paths:
+        outer = [p for p in paths if not any(p[: len(q)] == q and len(p) > len(q) for q in paths)]
+        for path in outer:  # a path under another one is dropped with it
             node = data
             for part in path[:-1]:
                 node = node.setdefault(str(part), {})
             node[str(path[-1])] = {}
         super().__init__(chooser.name, data)
-        self.chooser = chooser
+        self.chooser, self.paths = chooser, tuple(paths)
 
     def has(self, path: Path) -> bool:  # noqa: ARG002 - it sets nothing anyone asks about
         return False
@@ -150,86 +80,111 @@ class ResetLayer(Layer):
 
 
 class ChooserLayer(Layer):
-    """A source that chose presets, without the names: its other keys, origins unchanged."""
+    """A source that chose presets, without the names: its other keys, origins unchanged.
 
-    __slots__ = ("inner",)
+    A list item it chose by name (or whose keys chose presets) holds the item's composed values;
+    the origins and notes of keys in it are those of the item's layers.
+    """
 
-    def __init__(self, inner: Layer, data: dict[str, Any]) -> None:
+    __slots__ = ("inner", "items")
+
+    def __init__(self, inner: Layer, data: dict[str, Any], items: Mapping[Path, Layer]) -> None:
         super().__init__(inner.name, data)
-        self.inner = inner
+        self.inner, self.items = inner, items
+
+    def _item(self, path: Path) -> tuple[Layer, Path] | None:
+        for at, item in self.items.items():
+            if _same(path[: len(at)], at):
+                return item, path[len(at) :]
+        return None
 
     def origin(self, path: Path, *, at_key: bool = False) -> Origin:
+        found = self._item(path)
+        if found is not None and found[1]:
+            return found[0].origin(found[1], at_key=at_key)
         return self.inner.origin(path, at_key=at_key)
 
     def documented(self) -> frozenset[str]:
         return self.inner.documented()
 
     def note(self, path: Path) -> str:
-        return self.inner.note(path)
+        found = self._item(path)
+        return found[0].note(found[1]) if found is not None and found[1] else self.inner.note(path)
 
 
-Kind = Literal["model", "list"]
+class _Within(Layer):
+    """One list item of a layer, as a layer of its own (keys relative to the item)."""
+
+    __slots__ = ("at", "outer")
+
+    def __init__(self, outer: Layer, at: Path, data: dict[str, Any]) -> None:
+        super().__init__(outer.name, data)
+        self.outer, self.at = outer, at
+
+    def origin(self, path: Path, *, at_key: bool = False) -> Origin:
+        return self.outer.origin((*self.at, *path), at_key=at_key)
+
+    def note(self, path: Path) -> str:
+        return self.outer.note((*self.at, *path))
 
 
-def groups_of(schema: type[BaseModel]) -> list[tuple[Path, Kind, Any]]:
-    """Every path where the schema takes a model (or a list of models) and no member takes text."""
-    return per_class(schema, "__typed_config_groups__", lambda s: list(_walk(s, (), set())))
+def _same(path: Path, prefix: Path) -> bool:
+    """Whether ``path`` is ``prefix``, list indexes given as numbers or as text."""
+    return len(path) == len(prefix) and all(str(a) == str(b) for a, b in zip(path, prefix, strict=True))
 
 
-def _walk(model: type[BaseModel], path: Path, seen: set[type[BaseModel]]) -> Iterator[tuple[Path, Kind, Any]]:
-    if model in seen or len(path) > 16:
-        return
-    seen = {*seen, model}
-    for key, annotation in model_fields_by_key(model).items():
-        here = (*path, key)
-        found = [m for m in members(annotation) if m is not type(None)]
-        if found and all(is_model(m) for m in found):
-            yield here, "model", annotation
-            for member in found:
-                yield from _walk(member, here, seen)
-        elif len(found) == 1 and get_origin(found[0]) in (list, tuple, Sequence):
-            args = [a for a in get_args(found[0]) if a is not Ellipsis]
-            if len(args) == 1 and all(is_model(m) for m in members(args[0]) if m is not type(None)):
-                yield here, "list", args[0]
+Link = tuple[str, Origin]  # the path a preset was read from, and who chose it
+Choice = tuple[Path, Kind, Any, Any]  # a group's path, its kind, its type, the value that chooses
 
 
-def _tags(annotation: Any) -> dict[str, dict[str, str]]:
-    """For a union of models with a literal tag field: each tag value -> {field: value}."""
-    out: dict[str, dict[str, str]] = {}
-    for member in members(annotation):
-        if not is_model(member):
-            continue
-        for key, annotated in model_fields_by_key(member).items():
-            field = strip(annotated)
-            if (
-                get_origin(field) is Literal
-                and len(get_args(field)) == 1
-                and isinstance(get_args(field)[0], str)
-            ):
-                out.setdefault(get_args(field)[0], {key: get_args(field)[0]})
-    return out if len(out) > 1 else {}
+@dataclass(frozen=True)
+class _Scope:
+    """Where presets are being chosen: the whole config, or one list item (``at``, with its index)."""
+
+    catalog: Catalog
+    groups: list[Group]
+    base: Path = ()  # the group of the list whose item this is (no indexes): names preset folders
+    at: Path = ()  # where this scope sits in the config, indexes included: names keys in problems
+    schema: type[BaseModel] | None = None  # the whole config's schema, to merge a file with its bases
+
+    def group(self, path: Path) -> str:
+        return format_path((*self.base, *path))
+
+    def key(self, path: Path) -> str:
+        return format_path((*self.at, *path))
+
+    def under(self, prefix: Path) -> list[Group]:
+        """The groups below ``prefix`` (those a preset placed there may choose)."""
+        if not prefix:
+            return self.groups
+        found: dict[Path, list[Group]] = (
+            per_class(self.schema, "__typed_config_groups_under__", empty_cache)
+            if self.schema is not None
+            else {}
+        )
+        if prefix not in found:
+            found[prefix] = [
+                g for g in self.groups if len(g[0]) > len(prefix) and g[0][: len(prefix)] == prefix
+            ]
+        return found[prefix]
+
+    def item(self, path: Path, annotation: Any, index: int) -> _Scope:
+        return _Scope(self.catalog, item_groups(annotation), (*self.base, *path), (*self.at, *path, index))
 
 
 def expand(schema: type[BaseModel], layers: Sequence[Layer], catalog: Catalog) -> list[Layer]:
     """The layers with every chosen preset in place (see the module's docstring).
 
     Raises:
-        ConfigError: an unknown preset name (at the source that chose it), or a preset file's problems.
+        ConfigError: an unknown preset name (at the source that chose it), presets that choose
+            each other in a cycle or too deep, or a preset file's problems.
     """
-    groups = groups_of(schema)
+    scope = _Scope(catalog, groups_of(schema), schema=schema)
     out: list[Layer] = []
     problems: list[Problem] = []
     for layer in layers:
-        chosen = [
-            (path, kind, ann, value)
-            for path, kind, ann in groups
-            if _chooses(value := lookup(layer.data, path), kind) and catalog.offers(path, ann)
-        ]
-        if not chosen:
-            out.append(layer)
-            continue
         try:
-            out.extend(_expand_layer(layer, chosen, catalog))
+            out.extend(_expanded(layer, scope, ()))
         except ConfigError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -237,10 +192,47 @@ def expand(schema: type[BaseModel], layers: Sequence[Layer], catalog: Catalog) -
     return out
 
 
-def _chooses(value: Any, kind: Kind) -> bool:
-    if kind == "list":
-        return is_list(value) and any(_is_name(item) for item in value)
-    return _is_name(value) or (is_dict(value) and _is_name(value.get(PRESET_KEY)))
+def _expanded(layer: Layer, scope: _Scope, chain: tuple[Link, ...]) -> list[Layer]:
+    """``layer`` with the presets it chooses: ``[layer]`` when it chooses none."""
+    if isinstance(layer, StackLayer) and scope.schema is not None:
+        return _expanded_stack(layer, scope, chain)
+    groups = scope.under(layer.prefix) if isinstance(layer, PresetLayer) else scope.groups
+    chosen = _choices(layer.data, scope, groups)
+    return _expand_layer(layer, chosen, scope, chain) if chosen else [layer]
+
+
+def _expanded_stack(stack: StackLayer, scope: _Scope, chain: tuple[Link, ...]) -> list[Layer]:
+    """A file with its bases: each part expanded in order, the file over its bases as over a lower source."""
+    parts = [sub for part in stack.parts for sub in _expanded(part, scope, chain)]
+    if len(parts) == len(stack.parts) and all(a is b for a, b in zip(parts, stack.parts, strict=True)):
+        return [stack]
+    resets = [path for part in parts if isinstance(part, ResetLayer) for path in part.paths]
+    data = merge([part.data for part in parts], scope.schema)
+    return [ResetLayer(list(dict.fromkeys(resets)), stack), StackLayer(stack.name, parts, data)]
+
+
+def _choices(data: Any, scope: _Scope, groups: Sequence[Group] | None = None) -> list[Choice]:
+    return [
+        (path, kind, annotation, value)
+        for path, kind, annotation in (scope.groups if groups is None else groups)
+        if _chooses(value := lookup(data, path), (path, kind, annotation), scope)
+    ]
+
+
+def _chooses(value: Any, group: Group, scope: _Scope) -> bool:
+    path, kind, annotation = group
+    if kind == "model":
+        name = value.get(PRESET_KEY) if is_dict(value) else value
+        return _is_name(name) and scope.catalog.offers(scope.group(path), annotation)
+    if not is_list(value):
+        return False
+    offered = scope.catalog.offers(scope.group(path), annotation)
+    inner = scope.item(path, annotation, 0)  # the groups inside an item: the same for every item
+    return any(
+        (offered and _item_name(item) is not None)
+        or (bool(inner.groups) and is_dict(item) and bool(_choices(item, inner)))
+        for item in value
+    )
 
 
 def _is_name(value: Any) -> bool:
@@ -248,56 +240,123 @@ def _is_name(value: Any) -> bool:
 
 
 def _expand_layer(
-    layer: Layer, chosen: Sequence[tuple[Path, str, Any, Any]], catalog: Catalog
+    layer: Layer, chosen: Sequence[Choice], scope: _Scope, chain: tuple[Link, ...]
 ) -> list[Layer]:
     presets: list[Layer] = []
+    items: dict[Path, Layer] = {}
     problems: list[Problem] = []
     data = layer.data
     for path, kind, annotation, value in chosen:
-        chooser = layer.origin(path)
         if kind == "list":
-            items = [
-                _pick(catalog, (path, annotation), item, chooser, problems) if _is_name(item) else item
-                for item in value
+            made = [
+                _item(layer, (path, annotation, index), item, scope, (chain, problems))
+                for index, item in enumerate(value)
             ]
-            data = _replaced(data, path, items)
+            items.update({(*path, i): found for i, found in enumerate(made) if found is not None})
+            listed = [item if found is None else found.data for item, found in zip(value, made, strict=True)]
+            data = _replaced(data, path, listed)
             continue
         name = value if isinstance(value, str) else value[PRESET_KEY]
-        picked = _pick_layer(catalog, (path, annotation), name, chooser, problems)
+        picked = _pick(scope, (path, annotation, path), name, layer.origin(path), (chain, problems))
         if picked is not None:
-            presets.append(picked)
+            presets.extend(_collected(partial(_expanded, picked, scope, (*chain, _link(picked))), problems))
         rest = {k: v for k, v in value.items() if k != PRESET_KEY} if is_dict(value) else None
         data = _replaced(data, path, rest)
     if problems:
         raise ConfigError(problems)
     reset = ResetLayer([path for path, kind, _, _ in chosen if kind == "model"], layer)
-    return [reset, *presets, ChooserLayer(layer, data)]
+    return [reset, *presets, ChooserLayer(layer, data, items)]
 
 
-def _pick_layer(
-    catalog: Catalog, where: tuple[Path, Any], name: str, chooser: Origin, problems: list[Problem]
-) -> Layer | None:
-    path, annotation = where
-    group = format_path(path)
-    found = catalog.layer(group, name)
-    if found is not None:
-        return PresetLayer(found[0], path, name, found[1], chooser)
-    tags = _tags(annotation)
-    if name in tags:
-        return PresetLayer(
-            Layer(f"variant {name!r}", dict(tags[name])), path, name, "a variant's tag", chooser
-        )
-    names = catalog.names(group) + [t for t in tags if t not in catalog.names(group)]
-    shown = f" (there are: {', '.join(names)})" if names else f" (no presets for {group})"
-    problems.append(Problem(group, f"no preset named {name!r}{suggest(name, names) or shown}", chooser))
-    return None
+def _collected(make: Callable[[], list[Layer]], problems: list[Problem]) -> list[Layer]:
+    """What ``make()`` gives, or nothing with its problems added to ``problems``."""
+    try:
+        return make()
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+        return []
+
+
+Found = tuple[tuple[Link, ...], list[Problem]]  # the presets on the way here, and the problems so far
+
+
+def _item(layer: Layer, where: tuple[Path, Any, int], item: Any, scope: _Scope, found: Found) -> Layer | None:
+    """A list item as its own layers merged (a preset it names, then its own keys), or None."""
+    path, annotation, index = where
+    chain, problems = found
+    inner = scope.item(path, annotation, index)
+    at = (*path, index)
+    name = _item_name(item)
+    parts: list[Layer] = []
+    if name is not None and scope.catalog.offers(scope.group(path), annotation):
+        picked = _pick(scope, (path, annotation, ()), name, layer.origin(at), found, index=index)
+        if picked is None:
+            return None
+        parts = _collected(partial(_expanded, picked, inner, (*chain, _link(picked))), problems)
+        item = {k: v for k, v in item.items() if k != PRESET_KEY} if is_dict(item) else None
+    elif not is_dict(item) or not _choices(item, inner):
+        return None
+    if item:  # the item's own keys, over its preset
+        parts += _collected(partial(_expanded, _Within(layer, at, item), inner, chain), problems)
+    return StackLayer(layer.name, parts) if parts else None
+
+
+def _item_name(item: Any) -> str | None:
+    """The preset a list item names: ``name`` or ``{_preset_: name, ...}``."""
+    name = item.get(PRESET_KEY) if is_dict(item) else item
+    return name if _is_name(name) else None
+
+
+def _link(picked: PresetLayer) -> Link:
+    return picked.where, picked.chooser
 
 
 def _pick(
-    catalog: Catalog, where: tuple[Path, Any], name: str, chooser: Origin, problems: list[Problem]
-) -> Any:
-    picked = _pick_layer(catalog, where, name, chooser, problems)
-    return None if picked is None else lookup(picked.data, where[0])
+    scope: _Scope,
+    where: tuple[Path, Any, Path],
+    name: str,
+    chooser: Origin,
+    found: Found,
+    *,
+    index: int | None = None,
+) -> PresetLayer | None:
+    """The preset ``name`` of the group at ``path``, placed at ``place``; None (a problem told) when there is none."""
+    path, annotation, place = where
+    chain, problems = found
+    group = scope.group(path)
+    key = scope.key(path if index is None else (*path, index))
+    read = scope.catalog.layer(group, name)
+    if read is not None:
+        refused = _refused(chain, read[1], chooser)
+        if refused:
+            problems.append(Problem(key, refused, chooser))
+            return None
+        return PresetLayer(read[0], place, name, read[1], chooser)
+    variants = tags(annotation)
+    if name in variants:
+        return PresetLayer(
+            Layer(f"variant {name!r}", dict(variants[name])), place, name, "a variant's tag", chooser
+        )
+    names = scope.catalog.names(group) + [t for t in variants if t not in scope.catalog.names(group)]
+    shown = f" (there are: {', '.join(names)})" if names else f" (no presets for {group})"
+    problems.append(Problem(key, f"no preset named {name!r}{suggest(name, names) or shown}", chooser))
+    return None
+
+
+def _refused(chain: tuple[Link, ...], where: str, chooser: Origin) -> str:
+    """Why a preset file cannot be chosen here: it is already on the way here, or it is too deep."""
+    if not chain:
+        return ""
+    reals = [os.path.realpath(link[0]) for link in chain]  # only for presets chosen by presets
+    real = os.path.realpath(where)
+    if real in reals:
+        start = reals.index(real)
+        shown = " -> ".join(str(link[1]) for link in [*chain[start + 1 :], ("", chooser)])
+        return f"presets form a cycle: {shown} -> back to {chain[start][0]}"
+    if len(chain) >= MAX_PRESET_DEPTH:
+        shown = " -> ".join(str(link[1]) for link in [*chain, ("", chooser)])
+        return f"presets nested deeper than {MAX_PRESET_DEPTH}: {shown}"
+    return ""
 
 
 def _replaced(data: dict[str, Any], path: Path, value: Any) -> dict[str, Any]:

@@ -361,3 +361,27 @@ def escape_literals(value: Any) -> Any:
     if is_list(value):
         return [escape_literals(v) for v in value]
     return value
+
+
+def unescape_literals(value: Any) -> Any:
+    r"""The inverse of ``escape_literals``, for readers of a written file that do not interpolate: ``\${`` is ``${``."""
+    if isinstance(value, str):
+        return value.replace("\\${", "${")
+    if is_dict(value):
+        return {k: unescape_literals(v) for k, v in value.items()}
+    if is_list(value):
+        return [unescape_literals(v) for v in value]
+    return value
+
+
+class LiteralLayer(Layer):
+    r"""A written file's layer with its values as a config holds them (``\${`` read as ``${``), origins its own."""
+
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: Layer) -> None:
+        super().__init__(inner.name, unescape_literals(inner.data))
+        self.inner = inner
+
+    def origin(self, path: Path, *, at_key: bool = False) -> Origin:
+        return self.inner.origin(path, at_key=at_key)

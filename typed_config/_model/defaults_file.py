@@ -70,8 +70,13 @@ def render_defaults(
 class Rendering:
     """A config's ``config-defaults.yaml`` text as lines, where a changed scalar is one line rewritten."""
 
-    def __init__(self, config: BaseModel, descs: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, config: BaseModel, descs: Mapping[str, str] | None = None, *, literal: bool = False
+    ) -> None:
         header, document, comments = _document(config, descs)
+        self._literal = literal  # as ``render_defaults(literal=...)``: each ``${`` written ``\\${``
+        if literal:
+            document = escape_literals(document)
         self._leaves: dict[Path, tuple[int, str]] = {}
         self._lines = [header.rstrip("\n"), *dump_lines(document, comments, self._leaves)]
         self._leaves = {
@@ -97,7 +102,7 @@ class Rendering:
                 return False
             found.append((*where, value))
         for index, head, value in found:
-            self._lines[index] = leaf_line(head, value)
+            self._lines[index] = leaf_line(head, escape_literals(value) if self._literal else value)
         return True
 
 

@@ -8,7 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from typed_config._compose.presets import DEFAULT_FOLDER, Catalog, PythonPresets, expand
+from typed_config._compose.bases import remerged
+from typed_config._compose.catalog import DEFAULT_FOLDER, Catalog, PythonPresets
+from typed_config._compose.presets import expand
 from typed_config._compose.references import interpolate, with_notes
 from typed_config._errors import ConfigError, Problem, ProblemList, checked, omitted_in
 from typed_config._gc import paused_gc
@@ -204,6 +206,7 @@ def resolve(
     if unread:
         raise ConfigError(unread + unparsed, omitted_in(unread))
     try:
+        layers[:] = [remerged(schema, layer) for layer in layers]
         chosen = catalog(presets)
         if chosen is not None:
             layers[:] = expand(schema, layers, chosen)

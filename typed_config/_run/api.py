@@ -191,7 +191,7 @@ class StoredRun(Generic[M]):
             _append(provenance, key, entry)
         for key, entry in followed.items():
             _append(provenance, key, entry)
-        self._folder.write_config(render_defaults(updated, self._descs))
+        self._folder.write_config(render_defaults(updated, self._descs, literal=True))
         self._folder.write_provenance(provenance)
         # meta.json as it is now (a resume may have changed argv and name): only the fingerprint is ours.
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -60,11 +61,10 @@ def explain(config: HyperParams, layers: Sequence[Layer], key: str) -> Explanati
     Raises:
         KeyError: no such key.
     """
-    value = config[key]
-    path = tuple(key.split("."))
+    value, path = _value_at(config, key)
     chain = [
         Setting(default, Origin(text="schema default"), "default")
-        for default in default_at(type(config), path)
+        for default in default_at(type(config), tuple(str(part) for part in path))
     ]
     chain += [
         Setting(v, origin, layer.name, layer.note(path)) for layer, v, origin in provenance(layers, path)
@@ -76,6 +76,29 @@ def explain(config: HyperParams, layers: Sequence[Layer], key: str) -> Explanati
         chain = [Setting(redact(tp, s.value), s.origin, s.source, s.note) for s in chain]
         value = redact(tp, value)
     return Explanation(key, value, tuple(chain))
+
+
+def _value_at(config: HyperParams, key: str) -> tuple[Any, tuple[str | int, ...]]:
+    """The value at a dot-key, or at a key inside a list's item (``callbacks.1.patience``, ``callbacks[1].patience``).
+
+    Raises:
+        KeyError: no such key.
+    """
+    try:
+        return config[key], tuple(key.split("."))
+    except KeyError:
+        path = tuple(int(p) if p.isdigit() else p for p in re.sub(r"\[(\d+)\]", r".\1", key).split("."))
+        for end in range(len(path) - 1, 0, -1):
+            if any(isinstance(part, int) for part in path[:end]):
+                continue
+            try:
+                node = config[".".join(cast("tuple[str, ...]", path[:end]))]
+            except KeyError:
+                continue
+            found = lookup(to_plain(node), path[end:])
+            if found is not MISSING and any(isinstance(part, int) for part in path[end:]):
+                return found, path
+        raise
 
 
 def last_setting(config: HyperParams, layers: Sequence[Layer], key: str) -> Setting:

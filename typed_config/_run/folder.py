@@ -18,6 +18,7 @@ from collections.abc import Generator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
+from typed_config._compose.references import unescape_literals
 from typed_config._errors import Origin, at_path, checked
 from typed_config._fs import NEW_FILE_MODE, atomic_write
 from typed_config._keys.values import is_dict
@@ -118,17 +119,23 @@ class RunFolder:
 
     # -- config.yaml ---------------------------------------------------------------------------
 
-    def read_config(self) -> tuple[Layer, dict[str, str]]:
-        """The stored config as a layer (with positions in ``config.yaml``) and its top-level desc texts.
+    def read_config(self, *, as_written: bool = False) -> tuple[Layer, dict[str, str]]:
+        r"""The stored config as a layer (with positions in ``config.yaml``) and its top-level desc texts.
+
+        ``config.yaml`` holds a literal ``${`` written ``\${`` (so that interpolation reads it as
+        text): the values are given as the config holds them, or ``as_written`` for a reader
+        that interpolates them (resume).
 
         Raises:
             ConfigError: ``config.yaml`` is missing or has problems, naming the file.
         """
         layer = checked(file_layer(self.path / CONFIG))
+        if not as_written:
+            layer.data = unescape_literals(layer.data)
         document = getattr(layer, "document", None)
         raw: dict[str, Any] = document.data if document is not None else {}
         descs = {k: v["desc"] for k, v in raw.items() if is_dict(v) and isinstance(v.get("desc"), str)}
-        return layer, descs
+        return layer, unescape_literals(descs)
 
     def write_config(self, text: str, *, durable: bool = True) -> None:
         """Replace ``config.yaml`` whole (the caller holds the lock)."""

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from typed_config._compose.references import LiteralLayer
 from typed_config._errors import ConfigError, Origin, Problem, at_path, show
 from typed_config._flat.flatten import flatten_fields
 from typed_config._keys.dotted import unflatten
@@ -28,7 +29,7 @@ class Stored(NamedTuple):
     """A stored run being resumed."""
 
     run_id: str
-    layer: Layer  # its config.yaml, with positions, redacted secrets dropped
+    layer: Layer  # its config.yaml as written (a literal ``${`` escaped), with positions, redacted secrets dropped
     descs: dict[str, str]  # its config.yaml's top-level desc texts, which the resumed run keeps
     meta: dict[str, Any]
     history: dict[str, list[Any]]  # its provenance.json
@@ -64,7 +65,7 @@ def resumed(
     if folder is None or not folder.holds_run():
         wanted = "no stored run" if resume is True else f"no stored run {show(resume)}"
         raise at_path(project_dir, f"{wanted} to resume")
-    layer, descs = folder.read_config()
+    layer, descs = folder.read_config(as_written=True)  # read through interpolation, as every source
     redacted = forget_markers(schema, layer.data)
     return Stored(folder.id, layer, descs, folder.read_meta(), folder.read_provenance(), redacted)
 
@@ -102,7 +103,8 @@ def missing_secrets(stored: Stored, layers: Sequence[Layer]) -> list[Problem]:
 def as_stored(schema: type[H], stored: Stored, validated: H) -> H:
     """The stored config, its dropped secrets taken from the resumed config (they are not known)."""
     fill = {key: to_plain(validated[key], reveal=True) for key in stored.redacted if key in validated}
-    return validate(schema, [stored.layer, Layer("resumed secrets", unflatten(fill))])
+    # The stored layer is as written, for interpolation: validated alone, its literal marks are text.
+    return validate(schema, [LiteralLayer(stored.layer), Layer("resumed secrets", unflatten(fill))])
 
 
 def check_resumed(schema: type[H], stored: Stored, layers: list[Layer], validated: H) -> None:

@@ -261,7 +261,7 @@ class Run(Generic[H]):
 
     def _write_all(self, current: dict[str, Any]) -> dict[str, Any]:
         assert self._folder is not None  # noqa: S101 - _persist checked
-        self._folder.write_config(render_defaults(self.config, self._descs))
+        self._folder.write_config(render_defaults(self.config, self._descs, literal=True))
         chains: dict[str, list[dict[str, Any]]] = {}
         for key in current:
             chain = [s.to_json() for s in self.explain(key).chain]
@@ -319,9 +319,11 @@ class Run(Generic[H]):
         assert self._folder is not None  # noqa: S101 - _persist checked
         self._unsynced = True
         if not (exact and self._rendering is not None and self._rendering.change(mine)):
-            self._rendering = Rendering(written, self._descs) if exact else None
+            self._rendering = Rendering(written, self._descs, literal=True) if exact else None
         text = (
-            self._rendering.text() if self._rendering is not None else render_defaults(written, self._descs)
+            self._rendering.text()
+            if self._rendering is not None
+            else render_defaults(written, self._descs, literal=True)
         )
         self._folder.write_config(text, durable=False)
         self._stamp = self._folder.config_stamp() if exact else None

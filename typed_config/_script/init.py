@@ -19,8 +19,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
+from typed_config._compose.catalog import DEFAULT_FOLDER
 from typed_config._compose.follow import resumed_layer, run_follows
-from typed_config._compose.presets import DEFAULT_FOLDER
 from typed_config._errors import ConfigError, Origin, ProblemList
 from typed_config._flat.flatten import flatten, flatten_fields
 from typed_config._keys.values import field_keys, to_plain

@@ -1,0 +1,51 @@
+"""A schema with groups inside groups and inside list items, for the composition tests (importable by the CLI)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import typed_config as tc
+
+
+class Encoder(tc.HyperParams):
+    width: int = 8
+    depth: int = 2
+
+
+class Head(tc.HyperParams):
+    units: int = 4
+
+
+class Model(tc.HyperParams):
+    size: int = 1
+    encoder: Encoder = tc.Field(default_factory=Encoder)
+    head: Head = tc.Field(default_factory=Head)
+
+
+class Monitor(tc.HyperParams):
+    metric: str = "loss"
+    mode: Literal["min", "max"] = "min"
+
+
+class Callback(tc.HyperParams):
+    name: str = "callback"
+    patience: int = tc.Field(default=0, ge=0)
+    monitor: Monitor = tc.Field(default_factory=Monitor)
+
+
+class Adam(tc.HyperParams):
+    kind: Literal["adam"] = "adam"
+    beta1: float = 0.9
+
+
+class Sgd(tc.HyperParams):
+    kind: Literal["sgd"] = "sgd"
+    momentum: float = 0.0
+
+
+class Train(tc.HyperParams):
+    epochs: int = 10
+    note: str = "plain"
+    model: Model = tc.Field(default_factory=Model)
+    callbacks: list[Callback] = tc.Field(default_factory=list[Callback])
+    opt: Annotated[Adam | Sgd, tc.Field(discriminator="kind")] = tc.Field(default_factory=Adam)
