@@ -70,6 +70,10 @@ class ReferenceLayer(Layer):
         found = self._marked(path)
         return "" if found is None else self.resolver.note(found)
 
+    def source_of(self, path: Path) -> Origin:
+        """Where the value at ``path`` came from in the layers below (``schema default`` when none sets it)."""
+        return self.resolver.where(path)
+
     def resolved(self) -> Layer:
         """Every layer below and this one as one layer, merged: what validation reads."""
         return self.resolver.stacked(self)

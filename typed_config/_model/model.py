@@ -268,9 +268,10 @@ class HyperParams(BaseModel):
             prefix + k: v for k, v in new.items() if prefix + k in changed or layer.has(tuple(k.split(".")))
         }
         recorded = {k: v for k, v in given.items() if k in changed or not state.is_set(k)}
-        state.plan("", given, origin_of)
+        removed = [k for k in changed if k[len(prefix) :] not in new]  # keys a smaller mapping lost
+        state.plan("", given, origin_of, removed)
         apply()  # first: recording tells the run, which writes the config
-        state.record(verb, recorded, origin_of, [k for k in changed if k[len(prefix) :] not in new])
+        state.record(verb, recorded, origin_of, removed)
 
     def _share(self, state: ConfigState | None, prefix: str) -> None:
         self._tc_state = state
