@@ -260,24 +260,6 @@ def run_references(layers: Sequence[Layer], locked: Callable[[str], Origin | Non
     return refs
 
 
-def stored_references(history: Mapping[str, Any]) -> dict[str, Reference]:
-    """The keys of a stored run that still follow a reference, from its ``provenance.json``.
-
-    A key follows while the last entry of its chain was set by a reference; the entry before it
-    that holds ``${`` is the reference as written.
-    """
-    refs: dict[str, Reference] = {}
-    for key, chain in history.items():
-        if not (is_list(chain) and chain and is_dict(chain[-1]) and chain[-1].get("source") == NAME):
-            continue
-        entry = next((e for e in reversed(chain[:-1]) if is_dict(e) and MARK in str(e.get("value"))), None)
-        if entry is None or entry.get("source") in LOCKING or not isinstance(entry.get("value"), (str, list)):
-            continue
-        text = entry["value"]
-        refs[key] = Reference(text, Origin(text=str(entry.get("origin"))), named_keys(key, text))
-    return refs
-
-
 def run_follows(
     root: BaseModel, layers: Sequence[Layer], state: _State, reattach: Callable[[], None]
 ) -> Follows | None:
@@ -292,78 +274,3 @@ def run_follows(
         if frozen_key(schema, k.split(".")) is None
     }
     return Follows(root, refs, state, reattach) if refs else None
-
-
-class _Resumed(Layer):
-    """A stored run's config with the references its keys still follow written back as they were."""
-
-    __slots__ = ("refs", "stored")
-
-    def __init__(self, stored: Layer, refs: Mapping[str, Reference]) -> None:
-        data = dict(stored.data)  # copied along each reference's path: the stored layer stays as read
-        for key, ref in refs.items():
-            *parents, last = key.split(".")
-            node = data
-            for part in parents:
-                child = node.get(part)
-                if not is_dict(child):
-                    break
-                node[part] = node = dict(child)
-            else:
-                if last in node:
-                    node[last] = ref.text
-        super().__init__(stored.name, data)
-        self.stored = stored
-        self.refs = refs
-
-    def origin(self, path: Path, *, at_key: bool = False) -> Origin:
-        key = format_path(path)
-        found = next((ref for k, ref in self.refs.items() if related(k, key)), None)
-        return found.origin if found is not None and not at_key else self.stored.origin(path, at_key=at_key)
-
-    def documented(self) -> frozenset[str]:
-        return self.stored.documented()
-
-
-def resumed_layer(stored: Layer, history: Mapping[str, Any]) -> Layer:
-    """The stored config as a resumed run's base: keys that followed a reference follow it again."""
-    refs = stored_references(history)
-    return _Resumed(stored, refs) if refs else stored
-
-
-def follow_stored(
-    schema: type[M], history: Mapping[str, Any], stored: Layer, change: Layer, patch: Collection[str]
-) -> Followed[M] | None:
-    """An ``Api`` edit of a stored run: the keys that still follow a reference to a changed key follow.
-
-    Raises:
-        ConfigError: a key that follows would be invalid after the edit; nothing is written.
-    """
-    refs = {k: r for k, r in stored_references(history).items() if not any(related(k, p) for p in patch)}
-    if not refs:
-        return None
-
-    def where(key: str) -> Origin | None:
-        chain = history.get(key)
-        last = chain[-1] if is_list(chain) and chain else None
-        return Origin(text=str(last.get("origin"))) if is_dict(last) else None
-
-    return follow(schema, stored.data, change, changed=list(patch), refs=refs, where=where)
-
-
-def followed_entries(
-    followed: Followed[Any] | None, before: Mapping[str, Any], after: Mapping[str, Any]
-) -> dict[str, dict[str, Any]]:
-    """The provenance entries of the keys that followed an edit and changed (values as written)."""
-    if followed is None:
-        return {}
-    return {
-        key: {
-            "source": NAME,
-            "origin": str(followed.origins[key]),
-            "value": after[key],
-            "note": followed.notes[key],
-        }
-        for key in followed.values
-        if key in after and before.get(key, MISSING) != after[key]
-    }
