@@ -165,7 +165,7 @@ class _State(Protocol):
 class Follows:
     """A run config's keys that follow a reference; told of each change before it is made."""
 
-    __slots__ = ("reattach", "refs", "root", "state")
+    __slots__ = ("reattach", "refs", "root", "state", "watched")
 
     def __init__(
         self, root: BaseModel, refs: dict[str, Reference], state: _State, reattach: Callable[[], None]
@@ -174,6 +174,28 @@ class Follows:
         self.refs = refs
         self.state = state
         self.reattach = reattach  # shares the run's state with models a change put in the tree
+        self.watched: tuple[frozenset[str], frozenset[str]] | None = None  # see ``watches``
+
+    def watches(self, key: str) -> bool:
+        """Whether a change of ``key`` concerns a reference: ``plan`` has something to do.
+
+        A key that follows, one a reference names, or one that holds or is held by either; any
+        other key takes the short paths of change, as in a config without references.
+        """
+        if self.watched is None:
+            keys = frozenset({*self.refs, *(t for ref in self.refs.values() for t in ref.targets)})
+            held = frozenset(".".join(k.split(".")[:end]) for k in keys for end in range(1, k.count(".") + 2))
+            self.watched = keys, held
+        named, holders = self.watched
+        if key in holders:  # the key, or one that holds it
+            return True
+        dot = key.rfind(".")
+        while dot > 0:  # a key that holds it
+            key = key[:dot]
+            if key in named:
+                return True
+            dot = key.rfind(".")
+        return False
 
     def plan(
         self, given: Mapping[str, Any], removed: Collection[str], origin_of: Callable[[str], Origin]
@@ -203,6 +225,7 @@ class Follows:
         def after() -> None:
             for key in explicit:
                 self.refs.pop(key, None)
+            self.watched = None if explicit else self.watched
             if followed is not None:
                 self.commit(followed)
 

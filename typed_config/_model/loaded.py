@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from pydantic import BaseModel
 
@@ -18,7 +18,7 @@ from typed_config._compose.follow import related, run_follows
 from typed_config._compose.references import ReferenceLayer
 from typed_config._errors import Origin
 from typed_config._layers.layers import Layer
-from typed_config._model.state import ConfigState, OneKeyLayer
+from typed_config._model.state import ConfigState
 from typed_config._types import M
 
 if TYPE_CHECKING:
@@ -33,6 +33,8 @@ class LoadedState(ConfigState):
     """
 
     __slots__ = ("origins", "targets")
+
+    RECORDS: ClassVar[bool] = False  # the short path of assignment sets a value no reference concerns
 
     def __init__(self) -> None:
         super().__init__([])
@@ -61,11 +63,6 @@ class LoadedState(ConfigState):
                     del self.origins[old]
                 if key in values:
                     self.origins[key] = layer.origin(tuple(key.split(".")))
-
-    def record_one(self, name: str, key: str, value: Any, origin: Origin) -> None:
-        """``record`` of one key's new value: only its origin is noted."""
-        self.pending = None
-        self.add(OneKeyLayer(name, key, value, origin), {key: value})
 
 
 def following(config: M, layers: Sequence[Layer]) -> M:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel
 
@@ -29,6 +29,9 @@ class ConfigState:
     """The bookkeeping behind one run's config, shared by every model in its tree."""
 
     __slots__ = ("closed", "follows", "layers", "listener", "locked", "pending", "set_keys", "started")
+
+    RECORDS: ClassVar[bool] = True
+    """Whether changes are checked and recorded (a run's); a config from ``load`` only follows references."""
 
     def __init__(self, layers: Sequence[Layer], locked: Iterable[tuple[str, Origin]] = ()) -> None:
         self.layers: list[Layer] = list(layers)
