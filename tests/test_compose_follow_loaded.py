@@ -131,3 +131,15 @@ def test_a_run_refuses_a_mapping_that_loses_a_key_a_reference_names(
     assert (run.dir / "config.yaml").read_text() == before
     run.config.extra = {"b": "new"}
     assert run.config.name == "new"
+
+
+def test_a_deep_copy_follows_on_its_own_and_a_shallow_copy_changes_nothing_of_the_original() -> None:
+    cfg = tc.loads(Train, REFS, "refs.yaml")
+    deep = cfg.model_copy(deep=True)
+    deep.epochs = 7
+    assert (deep.warmup, cfg.warmup) == (7, 10)
+    shallow = cfg.model_copy(update={"name": "copy"})
+    shallow.epochs = 5  # holds values only: nothing follows, in the copy or the original
+    assert (shallow.warmup, cfg.epochs, cfg.warmup) == (10, 10, 10)
+    cfg.epochs = 3
+    assert (cfg.warmup, shallow.warmup, deep.warmup) == (3, 10, 7)

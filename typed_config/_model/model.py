@@ -112,6 +112,17 @@ class HyperParams(BaseModel):
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like dict
 
+    def __copy__(self) -> Self:
+        """A shallow copy (``model_copy()``); one of a loaded config holds values only.
+
+        A loaded config's keys follow references in that config: the copy, which shares its
+        nested models, would otherwise make the original's keys follow its own changes.
+        """
+        copied = super().__copy__()
+        if self._tc_state is not None and not self._tc_state.RECORDS:
+            copied._tc_state = None  # noqa: SLF001 - its own class
+        return copied
+
     def __getitem__(self, key: str) -> Any:
         """The value at a dot-key: ``cfg["optimizer.lr"]``."""
         owner, last = self._walk(key)
