@@ -127,7 +127,7 @@ def follow(
         model = validate(schema, [resolved.resolved() if resolved is not None else references])
     except ConfigError as exc:
         noted = with_notes(exc, [resolved] if resolved is not None else [])
-        raise ConfigError([_blamed(p, causes) for p in noted.problems], noted.omitted) from None
+        raise ConfigError([_blamed(p, causes, change) for p in noted.problems], noted.omitted) from None
     assert resolved is not None  # noqa: S101 - the references written hold ``${``
     flat = flatten_fields(model, reveal=True)
     values = {k: v for k, v in flat.items() if any(k == f or k.startswith(f + ".") for f in causes)}
@@ -137,12 +137,18 @@ def follow(
     return Followed(model, list(causes), values, origins, notes)
 
 
-def _blamed(problem: Problem, causes: Mapping[str, str]) -> Problem:
+def _blamed(problem: Problem, causes: Mapping[str, str], change: Layer) -> Problem:
+    """The problem of a key that follows, naming the changed key it follows (one the change removes too)."""
     cause = next((c for k, c in causes.items() if problem.key is not None and related(problem.key, k)), None)
     if cause is None:
         return problem
-    message = f"{problem.message}; it follows a reference to {cause}, so this change of {cause} is refused"
-    return Problem(problem.key, message, problem.origin)
+    if change.has(tuple(cause.split("."))):
+        reason = f"so this change of {cause} is refused"
+    else:  # not among the values the change sets: a mapping made smaller lost it
+        reason = "which this change removes, so it is refused"
+    return Problem(
+        problem.key, f"{problem.message}; it follows a reference to {cause}, {reason}", problem.origin
+    )
 
 
 def _escaped(data: Any) -> Any:
