@@ -20,7 +20,7 @@ from pydantic import create_model
 from strategies import examples, instances, same, schemas, schemas_and_configs
 
 import typed_config as tc
-from typed_config._compose.references import escape_literals
+from typed_config._compose.literals import escape_literals
 
 Case = tuple[type[tc.HyperParams], tc.HyperParams]
 

@@ -127,7 +127,7 @@ def follow(
         model = validate(schema, [resolved.resolved() if resolved is not None else references])
     except ConfigError as exc:
         noted = with_notes(exc, [resolved] if resolved is not None else [])
-        raise ConfigError([_blamed(p, causes) for p in noted.problems], noted.omitted) from None
+        raise ConfigError([_blamed(p, causes, change) for p in noted.problems], noted.omitted) from None
     assert resolved is not None  # noqa: S101 - the references written hold ``${``
     flat = flatten_fields(model, reveal=True)
     values = {k: v for k, v in flat.items() if any(k == f or k.startswith(f + ".") for f in causes)}
@@ -137,12 +137,18 @@ def follow(
     return Followed(model, list(causes), values, origins, notes)
 
 
-def _blamed(problem: Problem, causes: Mapping[str, str]) -> Problem:
+def _blamed(problem: Problem, causes: Mapping[str, str], change: Layer) -> Problem:
+    """The problem of a key that follows, naming the changed key it follows (one the change removes too)."""
     cause = next((c for k, c in causes.items() if problem.key is not None and related(problem.key, k)), None)
     if cause is None:
         return problem
-    message = f"{problem.message}; it follows a reference to {cause}, so this change of {cause} is refused"
-    return Problem(problem.key, message, problem.origin)
+    if change.has(tuple(cause.split("."))):
+        reason = f"so this change of {cause} is refused"
+    else:  # not among the values the change sets: a mapping made smaller lost it
+        reason = "which this change removes, so it is refused"
+    return Problem(
+        problem.key, f"{problem.message}; it follows a reference to {cause}, {reason}", problem.origin
+    )
 
 
 def _escaped(data: Any) -> Any:
@@ -165,7 +171,7 @@ class _State(Protocol):
 class Follows:
     """A run config's keys that follow a reference; told of each change before it is made."""
 
-    __slots__ = ("reattach", "refs", "root", "state")
+    __slots__ = ("reattach", "refs", "root", "state", "watched")
 
     def __init__(
         self, root: BaseModel, refs: dict[str, Reference], state: _State, reattach: Callable[[], None]
@@ -174,6 +180,28 @@ class Follows:
         self.refs = refs
         self.state = state
         self.reattach = reattach  # shares the run's state with models a change put in the tree
+        self.watched: tuple[frozenset[str], frozenset[str]] | None = None  # see ``watches``
+
+    def watches(self, key: str) -> bool:
+        """Whether a change of ``key`` concerns a reference: ``plan`` has something to do.
+
+        A key that follows, one a reference names, or one that holds or is held by either; any
+        other key takes the short paths of change, as in a config without references.
+        """
+        if self.watched is None:
+            keys = frozenset({*self.refs, *(t for ref in self.refs.values() for t in ref.targets)})
+            held = frozenset(".".join(k.split(".")[:end]) for k in keys for end in range(1, k.count(".") + 2))
+            self.watched = keys, held
+        named, holders = self.watched
+        if key in holders:  # the key, or one that holds it
+            return True
+        dot = key.rfind(".")
+        while dot > 0:  # a key that holds it
+            key = key[:dot]
+            if key in named:
+                return True
+            dot = key.rfind(".")
+        return False
 
     def plan(
         self, given: Mapping[str, Any], removed: Collection[str], origin_of: Callable[[str], Origin]
@@ -203,6 +231,7 @@ class Follows:
         def after() -> None:
             for key in explicit:
                 self.refs.pop(key, None)
+            self.watched = None if explicit else self.watched
             if followed is not None:
                 self.commit(followed)
 
@@ -260,24 +289,6 @@ def run_references(layers: Sequence[Layer], locked: Callable[[str], Origin | Non
     return refs
 
 
-def stored_references(history: Mapping[str, Any]) -> dict[str, Reference]:
-    """The keys of a stored run that still follow a reference, from its ``provenance.json``.
-
-    A key follows while the last entry of its chain was set by a reference; the entry before it
-    that holds ``${`` is the reference as written.
-    """
-    refs: dict[str, Reference] = {}
-    for key, chain in history.items():
-        if not (is_list(chain) and chain and is_dict(chain[-1]) and chain[-1].get("source") == NAME):
-            continue
-        entry = next((e for e in reversed(chain[:-1]) if is_dict(e) and MARK in str(e.get("value"))), None)
-        if entry is None or entry.get("source") in LOCKING or not isinstance(entry.get("value"), (str, list)):
-            continue
-        text = entry["value"]
-        refs[key] = Reference(text, Origin(text=str(entry.get("origin"))), named_keys(key, text))
-    return refs
-
-
 def run_follows(
     root: BaseModel, layers: Sequence[Layer], state: _State, reattach: Callable[[], None]
 ) -> Follows | None:
@@ -292,78 +303,3 @@ def run_follows(
         if frozen_key(schema, k.split(".")) is None
     }
     return Follows(root, refs, state, reattach) if refs else None
-
-
-class _Resumed(Layer):
-    """A stored run's config with the references its keys still follow written back as they were."""
-
-    __slots__ = ("refs", "stored")
-
-    def __init__(self, stored: Layer, refs: Mapping[str, Reference]) -> None:
-        data = dict(stored.data)  # copied along each reference's path: the stored layer stays as read
-        for key, ref in refs.items():
-            *parents, last = key.split(".")
-            node = data
-            for part in parents:
-                child = node.get(part)
-                if not is_dict(child):
-                    break
-                node[part] = node = dict(child)
-            else:
-                if last in node:
-                    node[last] = ref.text
-        super().__init__(stored.name, data)
-        self.stored = stored
-        self.refs = refs
-
-    def origin(self, path: Path, *, at_key: bool = False) -> Origin:
-        key = format_path(path)
-        found = next((ref for k, ref in self.refs.items() if related(k, key)), None)
-        return found.origin if found is not None and not at_key else self.stored.origin(path, at_key=at_key)
-
-    def documented(self) -> frozenset[str]:
-        return self.stored.documented()
-
-
-def resumed_layer(stored: Layer, history: Mapping[str, Any]) -> Layer:
-    """The stored config as a resumed run's base: keys that followed a reference follow it again."""
-    refs = stored_references(history)
-    return _Resumed(stored, refs) if refs else stored
-
-
-def follow_stored(
-    schema: type[M], history: Mapping[str, Any], stored: Layer, change: Layer, patch: Collection[str]
-) -> Followed[M] | None:
-    """An ``Api`` edit of a stored run: the keys that still follow a reference to a changed key follow.
-
-    Raises:
-        ConfigError: a key that follows would be invalid after the edit; nothing is written.
-    """
-    refs = {k: r for k, r in stored_references(history).items() if not any(related(k, p) for p in patch)}
-    if not refs:
-        return None
-
-    def where(key: str) -> Origin | None:
-        chain = history.get(key)
-        last = chain[-1] if is_list(chain) and chain else None
-        return Origin(text=str(last.get("origin"))) if is_dict(last) else None
-
-    return follow(schema, stored.data, change, changed=list(patch), refs=refs, where=where)
-
-
-def followed_entries(
-    followed: Followed[Any] | None, before: Mapping[str, Any], after: Mapping[str, Any]
-) -> dict[str, dict[str, Any]]:
-    """The provenance entries of the keys that followed an edit and changed (values as written)."""
-    if followed is None:
-        return {}
-    return {
-        key: {
-            "source": NAME,
-            "origin": str(followed.origins[key]),
-            "value": after[key],
-            "note": followed.notes[key],
-        }
-        for key in followed.values
-        if key in after and before.get(key, MISSING) != after[key]
-    }

@@ -35,11 +35,14 @@ _TOKEN: Final = re.compile(r"\\\$\{|\$\{([^${}]*)\}|\$\{")
 _KEY: Final = re.compile(r"(\.*)([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)")
 _LONE: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\}")
 _ENV: Final = re.compile(r"env:([A-Za-z_][A-Za-z0-9_]*)(?:,(.*))?", re.DOTALL)
+_ONLY_KEYS: Final = re.compile(r"(?:\$\{" + _KEY.pattern + r"\})+")
 _FAILED: Final = object()
 _MARK_BYTES: Final = b"${"
 _PLAIN: Final = frozenset({int, float, bool, type(None), str})
 NAME: Final = "interpolation"
 """The name of the layer that holds resolved references."""
+WRITTEN_AT: Final = "written at "
+"""The note of a reference that sets a whole mapping, shown at each key inside it: ``written at eval_data``."""
 
 
 class ReferenceLayer(Layer):
@@ -69,6 +72,22 @@ class ReferenceLayer(Layer):
     def note(self, path: Path) -> str:
         found = self._marked(path)
         return "" if found is None else self.resolver.note(found)
+
+    def whole(self, path: Path) -> tuple[Path, Any, Layer] | None:
+        """Where a key inside a value a reference sets whole (``eval_data: ${data}``) was written.
+
+        The reference's path, its text as written and the layer that wrote it; None for any other key.
+        """
+        found = self._marked(path)
+        if found is None or len(found) == len(path):
+            return None
+        text = self.resolver.written.get(found, MISSING)
+        layer = next((one for one in reversed(self.resolver.layers) if one.has(found)), None)
+        return None if text is MISSING or layer is None else (found, text, layer)
+
+    def source_of(self, path: Path) -> Origin:
+        """Where the value at ``path`` came from in the layers below (``schema default`` when none sets it)."""
+        return self.resolver.where(path)
 
     def resolved(self) -> Layer:
         """Every layer below and this one as one layer, merged: what validation reads."""
@@ -290,6 +309,11 @@ class _Resolver:
         return _FAILED
 
 
+def only_keys(text: Any) -> bool:
+    """Whether ``text`` is only references to keys (``${token}``, ``${a}${.b}``): it names keys, shows no value."""
+    return isinstance(text, str) and _ONLY_KEYS.fullmatch(text) is not None
+
+
 def named_keys(key: str, text: Any) -> tuple[str, ...]:
     """The dot-keys the references in ``text`` (a string, or a list holding strings) at ``key`` name."""
     texts = _strings(text)
@@ -350,38 +374,3 @@ def with_notes(error: ConfigError, layers: Sequence[Layer]) -> ConfigError:
         for p in error.problems
     ]
     return ConfigError(noted, error.omitted)
-
-
-def escape_literals(value: Any) -> Any:
-    r"""Values as config-file text: each ``${`` written ``\${``, so reading it back gives the value, not a reference."""
-    if isinstance(value, str):
-        return value.replace("${", "\\${")
-    if is_dict(value):
-        return {k: escape_literals(v) for k, v in value.items()}
-    if is_list(value):
-        return [escape_literals(v) for v in value]
-    return value
-
-
-def unescape_literals(value: Any) -> Any:
-    r"""The inverse of ``escape_literals``, for readers of a written file that do not interpolate: ``\${`` is ``${``."""
-    if isinstance(value, str):
-        return value.replace("\\${", "${")
-    if is_dict(value):
-        return {k: unescape_literals(v) for k, v in value.items()}
-    if is_list(value):
-        return [unescape_literals(v) for v in value]
-    return value
-
-
-class LiteralLayer(Layer):
-    r"""A written file's layer with its values as a config holds them (``\${`` read as ``${``), origins its own."""
-
-    __slots__ = ("inner",)
-
-    def __init__(self, inner: Layer) -> None:
-        super().__init__(inner.name, unescape_literals(inner.data))
-        self.inner = inner
-
-    def origin(self, path: Path, *, at_key: bool = False) -> Origin:
-        return self.inner.origin(path, at_key=at_key)

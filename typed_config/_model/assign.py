@@ -66,10 +66,10 @@ def assign(model: HyperParams, name: str, value: Any) -> None:
     problems = state.check(changed, lambda _: origin, allow_val_change=True, deliberate=True)
     if problems:
         raise ConfigError(problems)
+    gone = [prefix + k for k in old if k not in new] if changed else []  # keys a smaller mapping lost
     if state.follows is not None:  # keys that follow a reference to this one: checked, then followed
-        state.plan(prefix, new, lambda _: origin)
+        state.plan(prefix, new, lambda _: origin, gone)
     model._set_validated(name, converted, key, origin)
-    gone = [prefix + k for k in old if k not in new] if changed else []
     state.record(
         "assignment", {prefix + k: v for k, v in new.items()} if changed else {}, lambda _: origin, gone
     )

@@ -10,7 +10,7 @@ from typing import Any, Final
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from typed_config._compose.references import escape_literals
+from typed_config._compose.literals import escape_literals
 from typed_config._flat.flatten import flatten
 from typed_config._fs import atomic_write
 from typed_config._keys.values import field_keys, to_plain

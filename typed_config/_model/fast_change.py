@@ -154,10 +154,12 @@ def assign(model: BaseModel, name: str, value: Any) -> bool:
         if not taken:
             return False
     state: ConfigState | None = private.get("_tc_state")
-    if state is not None and state.follows is not None:
-        return False  # keys follow references: the full path plans what follows, changed or not
+    if state is not None and state.follows is not None and state.follows.watches(private["_tc_prefix"] + key):
+        return False  # a reference is concerned: the full path plans what follows, changed or not
     values: dict[str, Any] = model.__dict__  # pyright: ignore[reportAssignmentType] - an instance's dict
-    if state is not None and values[name] != value:  # a change: the run checks and records it
+    if (
+        state is not None and state.RECORDS and values[name] != value
+    ):  # a change: the run checks and records it
         if state.closed is not None:
             return False  # the full path names the problem
         full = private["_tc_prefix"] + key
@@ -209,11 +211,13 @@ def update(root: BaseModel, source: object, *, allow_val_change: bool) -> bool:
     private = root.__pydantic_private__
     state: ConfigState | None = None if private is None else private.get("_tc_state")
     if state is not None:
-        if state.follows is not None:
-            return False  # keys follow references: the full path checks them and makes them follow
         prefix: str = private.get("_tc_prefix", "") if private else ""
-        _check_and_record(state, prefix, found, allow_val_change=allow_val_change)
-        return True
+        follows = state.follows
+        if follows is not None and any(follows.watches(prefix + key) for _, _, key, _ in found[0]):
+            return False  # a reference is concerned: the full path checks and makes keys follow
+        if state.RECORDS:  # a run's config (a loaded one has nothing to check or record)
+            _check_and_record(state, prefix, found, allow_val_change=allow_val_change)
+            return True
     _apply(found[2])
     return True
 

@@ -16,6 +16,7 @@ from typed_config._errors import ConfigError, Problem, ProblemList, checked, omi
 from typed_config._gc import paused_gc
 from typed_config._keys.values import is_mapping
 from typed_config._layers.layers import Layer, gather, validate
+from typed_config._model.loaded import following
 from typed_config._schema.check import check_schema
 from typed_config._sources.argv import argv_layer
 from typed_config._sources.files import file_layer, text_layer
@@ -168,7 +169,8 @@ def _finish(
     presets: Presets,
 ) -> M:
     extra, bad_overrides = override_layers(schema, overrides)
-    return resolve(schema, layers + extra, problems, bad_overrides, presets)
+    layers += extra
+    return following(resolve(schema, layers, problems, bad_overrides, presets), layers)
 
 
 def catalog(presets: Presets) -> Catalog | None:

@@ -112,6 +112,17 @@ class HyperParams(BaseModel):
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like dict
 
+    def __copy__(self) -> Self:
+        """A shallow copy (``model_copy()``); one of a loaded config holds values only.
+
+        A loaded config's keys follow references in that config: the copy, which shares its
+        nested models, would otherwise make the original's keys follow its own changes.
+        """
+        copied = super().__copy__()
+        if self._tc_state is not None and not self._tc_state.RECORDS:
+            copied._tc_state = None  # noqa: SLF001 - its own class
+        return copied
+
     def __getitem__(self, key: str) -> Any:
         """The value at a dot-key: ``cfg["optimizer.lr"]``."""
         owner, last = self._walk(key)
@@ -268,9 +279,10 @@ class HyperParams(BaseModel):
             prefix + k: v for k, v in new.items() if prefix + k in changed or layer.has(tuple(k.split(".")))
         }
         recorded = {k: v for k, v in given.items() if k in changed or not state.is_set(k)}
-        state.plan("", given, origin_of)
+        removed = [k for k in changed if k[len(prefix) :] not in new]  # keys a smaller mapping lost
+        state.plan("", given, origin_of, removed)
         apply()  # first: recording tells the run, which writes the config
-        state.record(verb, recorded, origin_of, [k for k in changed if k[len(prefix) :] not in new])
+        state.record(verb, recorded, origin_of, removed)
 
     def _share(self, state: ConfigState | None, prefix: str) -> None:
         self._tc_state = state

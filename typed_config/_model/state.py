@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel
 
@@ -29,6 +29,9 @@ class ConfigState:
     """The bookkeeping behind one run's config, shared by every model in its tree."""
 
     __slots__ = ("closed", "follows", "layers", "listener", "locked", "pending", "set_keys", "started")
+
+    RECORDS: ClassVar[bool] = True
+    """Whether changes are checked and recorded (a run's); a config from ``load`` only follows references."""
 
     def __init__(self, layers: Sequence[Layer], locked: Iterable[tuple[str, Origin]] = ()) -> None:
         self.layers: list[Layer] = list(layers)
@@ -115,11 +118,18 @@ class ConfigState:
         if pending is not None:
             pending()
 
-    def plan(self, prefix: str, given: Mapping[str, Any], origin_of: Callable[[str], Origin]) -> None:
+    def plan(
+        self,
+        prefix: str,
+        given: Mapping[str, Any],
+        origin_of: Callable[[str], Origin],
+        removed: Collection[str] = (),
+    ) -> None:
         """Before a checked change is made: check the keys that follow a reference to a key it sets.
 
-        ``given`` maps the dot-keys set (under ``prefix``) to their new values; ``record`` makes
-        the keys that follow them follow, after the change.
+        ``given`` maps the dot-keys set (under ``prefix``) to their new values, ``removed`` lists
+        the full dot-keys it removes (a mapping that lost keys); ``record`` makes the keys that
+        follow them follow, after the change.
 
         Raises:
             ConfigError: a key that follows would be invalid; nothing is changed.
@@ -128,7 +138,7 @@ class ConfigState:
             self.follows is not None
         ):  # the callers check it first too: a config without references pays nothing
             values = {prefix + k: to_plain(v, reveal=True) for k, v in given.items()}
-            self.pending = self.follows.plan(values, (), origin_of)
+            self.pending = self.follows.plan(values, removed, origin_of)
 
     def add(self, layer: Layer, values: dict[str, Any], removed: Collection[str] = ()) -> None:
         """Add a layer that sets ``values`` (flat dot-keys) and tell the listener."""

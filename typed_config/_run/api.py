@@ -16,7 +16,7 @@ from typing import Any, Generic, overload
 
 from pydantic import BaseModel
 
-from typed_config._compose.follow import follow_stored, followed_entries
+from typed_config._compose.stored import follow_stored, followed_entries
 from typed_config._errors import ConfigError, Origin, Problem, at_path, code_location, show
 from typed_config._flat.fingerprint import fingerprint
 from typed_config._flat.flatten import flatten, flatten_fields

@@ -10,7 +10,9 @@ from typing import Any, cast
 
 from pydantic import BaseModel
 
+from typed_config._compose.references import NAME, WRITTEN_AT, ReferenceLayer, only_keys
 from typed_config._errors import Origin, escaped
+from typed_config._keys.dotted import format_path
 from typed_config._keys.values import MISSING, field_keys, lookup, to_plain
 from typed_config._layers.layers import Layer, provenance
 from typed_config._model.model import HyperParams
@@ -66,14 +68,19 @@ def explain(config: HyperParams, layers: Sequence[Layer], key: str) -> Explanati
         Setting(default, Origin(text="schema default"), "default")
         for default in default_at(type(config), tuple(str(part) for part in path))
     ]
-    chain += [
-        Setting(v, origin, layer.name, layer.note(path)) for layer, v, origin in provenance(layers, path)
-    ]
+    for layer, v, origin in provenance(layers, path):
+        whole = layer.whole(path) if isinstance(layer, ReferenceLayer) else None
+        if whole is not None and not any(s.note.startswith(WRITTEN_AT) for s in chain):
+            # A key inside a mapping a reference copied: the reference as written, where it is.
+            at, text, writer = whole
+            chain.append(Setting(text, writer.origin(at), writer.name, WRITTEN_AT + format_path(at)))
+        chain.append(Setting(v, origin, layer.name, layer.note(path)))
     tp = type_at(type(config), path) if holds_secret(type(config)) else None
     if tp is not None and holds_secret(tp):
         # Every value a source gave is redacted by the field's type, as a whole; origins never
-        # hold a secret (the sources name a secret's argument by the marker).
-        chain = [Setting(redact(tp, s.value), s.origin, s.source, s.note) for s in chain]
+        # hold a secret (the sources name a secret's argument by the marker). A reference made
+        # only of keys (``${token}``) names keys, not a value: it stays, so a resume follows it.
+        chain = [Setting(_redacted(tp, s.value, s.source), s.origin, s.source, s.note) for s in chain]
         value = redact(tp, value)
     return Explanation(key, value, tuple(chain))
 
@@ -101,6 +108,11 @@ def _value_at(config: HyperParams, key: str) -> tuple[Any, tuple[str | int, ...]
         raise
 
 
+def _redacted(tp: Any, value: Any, source: str) -> Any:
+    """A secret's value redacted, but a reference as written that only names keys (a resolved value never stays)."""
+    return value if source != NAME and only_keys(value) else redact(tp, value)
+
+
 def last_setting(config: HyperParams, layers: Sequence[Layer], key: str) -> Setting:
     """The last entry of ``explain(config, layers, key).chain``, found from the newest layer down.
 
@@ -115,7 +127,7 @@ def last_setting(config: HyperParams, layers: Sequence[Layer], key: str) -> Sett
         if value is not MISSING:
             tp = type_at(type(config), path) if holds_secret(type(config)) else None
             if tp is not None and holds_secret(tp):
-                value = redact(tp, value)
+                value = _redacted(tp, value, layer.name)
             return Setting(value, layer.origin(path), layer.name, layer.note(path))
     return explain(config, layers, key).chain[-1]
 

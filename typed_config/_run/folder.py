@@ -18,7 +18,7 @@ from collections.abc import Generator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from typed_config._compose.references import unescape_literals
+from typed_config._compose.literals import unescape_literals
 from typed_config._errors import Origin, at_path, checked
 from typed_config._fs import NEW_FILE_MODE, atomic_write
 from typed_config._keys.values import is_dict

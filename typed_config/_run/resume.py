@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from typed_config._compose.references import LiteralLayer
+from typed_config._compose.follow import related
+from typed_config._compose.literals import LiteralLayer
+from typed_config._compose.stored import stored_references
 from typed_config._errors import ConfigError, Origin, Problem, at_path, show
 from typed_config._flat.flatten import flatten_fields
 from typed_config._keys.dotted import unflatten
@@ -42,7 +44,13 @@ class Stored(NamedTuple):
     def needed(self) -> list[str]:
         """The redacted keys a source set in the stored run: a resume must be given them again."""
         # Without a record of where a key came from, it is taken as set: a secret is not guessed.
-        return [k for k in self.redacted if not _default_only(self.history.get(k))]
+        # A secret that follows a reference (``${token}``) takes it again from what it names.
+        follows = stored_references(self.history)
+        return [
+            k
+            for k in self.redacted
+            if not _default_only(self.history.get(k)) and not any(related(k, f) for f in follows)
+        ]
 
 
 def _default_only(chain: list[Any] | None) -> bool:

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Final, NoReturn
 
 from typed_config._compose.catalog import DEFAULT_FOLDER
-from typed_config._compose.follow import resumed_layer, run_follows
+from typed_config._compose.follow import run_follows
+from typed_config._compose.stored import resumed_layer
 from typed_config._errors import ConfigError, Origin, ProblemList
 from typed_config._flat.flatten import flatten, flatten_fields
 from typed_config._keys.values import field_keys, to_plain
@@ -305,7 +306,8 @@ def _read_base(
     if stored is None:
         _read_defaults(defaults, layers, unread)
         return
-    layers.append(resumed_layer(stored.layer, stored.history))  # its references followed again
+    # Its references followed again (a redacted secret's too: the stored layer dropped its marker).
+    layers.append(resumed_layer(stored.layer, stored.history, stored.redacted))
     if stored.needed():
         found: list[Layer] = []
         _read_defaults(defaults, found, unread)

@@ -15,7 +15,7 @@ from typing import Any, Final, Literal, NoReturn
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from typed_config._compose.references import escape_literals
+from typed_config._compose.literals import escape_literals
 from typed_config._errors import Origin, escaped
 from typed_config._flat.flatten import flatten
 from typed_config._keys.values import MISSING, REDACTED, field_keys, is_dict, lookup, to_plain
