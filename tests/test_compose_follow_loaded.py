@@ -3,6 +3,7 @@ loses keys is a change of those keys: a reference to one of them is refused at i
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from pathlib import Path
 
@@ -147,3 +148,29 @@ def test_a_deep_copy_follows_on_its_own_and_a_shallow_copy_changes_nothing_of_th
     assert (shallow.warmup, cfg.epochs, cfg.warmup) == (10, 10, 10)
     cfg.epochs = 3
     assert (cfg.warmup, shallow.warmup, deep.warmup) == (3, 10, 7)
+
+
+@pytest.mark.parametrize("refs", [REFS, "name: fixed\n"], ids=["references", "none"])
+def test_a_copy_of_a_runs_config_holds_values_and_changing_it_changes_nothing_of_the_run(
+    refs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("refs.yaml").write_text(refs)
+    run = tc.init(Train, argv=["--configs", "refs.yaml"], defaults=None, project="p")
+    assert run.dir is not None
+    before = (run.dir / "config.yaml").read_text()
+    shallow, deep = run.config.model_copy(), copy.deepcopy(run.config)
+    shallow.epochs, deep.epochs = 6, 9
+    assert (run.config.epochs, run.config.warmup, shallow.epochs, deep.epochs) == (
+        10,
+        10 if refs == REFS else 0,
+        6,
+        9,
+    )
+    assert (run.dir / "config.yaml").read_text() == before
+    shallow.data.root = "/shared"  # a shallow copy shares nested models: a change of the run's own
+    assert run.config.data.root == "/shared"
+    assert "/shared" in (run.dir / "config.yaml").read_text()
+    deep.data.root = "/own"
+    assert run.config.data.root == "/shared"
+    run.finish()

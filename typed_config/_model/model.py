@@ -113,15 +113,22 @@ class HyperParams(BaseModel):
     __hash__ = None  # type: ignore[assignment]  # mutable, like dict
 
     def __copy__(self) -> Self:
-        """A shallow copy (``model_copy()``); one of a loaded config holds values only.
+        """A shallow copy (``model_copy()``) holds values only: changing it changes no run and no other config.
 
-        A loaded config's keys follow references in that config: the copy, which shares its
-        nested models, would otherwise make the original's keys follow its own changes.
+        Its nested models are the original's (pydantic's shallow copy), so changing one of those
+        is a change of the original, checked and recorded as such.
         """
         copied = super().__copy__()
-        if self._tc_state is not None and not self._tc_state.RECORDS:
-            copied._tc_state = None  # noqa: SLF001 - its own class
+        copied._tc_state = None  # noqa: SLF001 - its own class
         return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        """A deep copy; one of a run's config holds values only (a run has one config), a loaded one's follows on its own."""
+        state = self._tc_state
+        if state is not None and state.RECORDS:
+            memo = {} if memo is None else memo
+            memo[id(state)] = None  # every copied model's state is None
+        return super().__deepcopy__(memo)
 
     def __getitem__(self, key: str) -> Any:
         """The value at a dot-key: ``cfg["optimizer.lr"]``."""
