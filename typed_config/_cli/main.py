@@ -257,7 +257,7 @@ def _run_schema(args: argparse.Namespace) -> int:
     except ConfigError as exc:  # a preset name in two formats
         report(exc.problems)
         return EXIT_PROBLEMS
-    listed = found.listing() if found is not None else {}
+    listed = found.listing(schema) if found is not None else {}
     text = json.dumps(defaults_json_schema(schema, listed), indent=2) + "\n"
     if args.output is None:
         out(text)
