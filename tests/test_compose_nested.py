@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from nested_schema import Adam, Callback, Encoder, Monitor, Sgd, Train
@@ -293,3 +293,27 @@ def test_presets_choosing_presets_stop_at_the_depth_bound(
     assert str(problem.origin) == f"presets/{deepest}/p.yaml:2:4"
     links = " -> ".join(f"presets/{'.'.join(['n'] * k)}/p.yaml:2:4" for k in range(1, levels))
     assert problem.message == f"presets nested deeper than 16: --n=p -> {links}"
+
+
+class Step(tc.HyperParams):
+    opt: Annotated[Adam | Sgd, tc.Field(discriminator="kind")] = tc.Field(default_factory=Adam)
+
+
+class Plan(tc.HyperParams):
+    steps: list[Step] = tc.Field(default_factory=list[Step])
+
+
+def test_a_list_items_keys_and_bases_switch_a_union_its_preset_set(here: Path) -> None:
+    _write(
+        here,
+        {
+            "presets/steps/adam_half.yaml": "opt: {kind: adam, beta1: 0.5}\n",
+            "presets/steps/to_sgd.yaml": "_base_: adam_half.yaml\nopt: {kind: sgd}\n",
+        },
+    )
+    items = "--steps=[{_preset_: adam_half, opt: {kind: sgd, momentum: 0.5}}, to_sgd, {_preset_: adam_half, opt: {beta1: 0.7}}]"
+    assert tc.load(Plan, overrides=[items]).steps == [
+        Step(opt=Sgd(momentum=0.5)),
+        Step(opt=Sgd()),
+        Step(opt=Adam(beta1=0.7)),  # the same variant keeps the preset's keys
+    ]

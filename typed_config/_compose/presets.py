@@ -303,7 +303,9 @@ def _item(layer: Layer, where: tuple[Path, Any, int], item: Any, scope: _Scope, 
         return None
     if item:  # the item's own keys, over its preset
         parts += _collected(partial(_expanded, _Within(layer, at, item), inner, chain), problems)
-    return StackLayer(layer.name, parts) if parts else None
+    return (
+        StackLayer(layer.name, parts, merge([part.data for part in parts], inner.schema)) if parts else None
+    )
 
 
 def _item_name(item: Any) -> str | None:
@@ -343,7 +345,8 @@ def _pick(
         if refused:
             problems.append(Problem(key, refused, chooser))
             return None
-        return _placed(read[0], place, (name, read[1], chooser), scope.schema), (read[1], chooser)
+        merging = scope.schema if index is None else scope.item(path, annotation, index).schema
+        return _placed(read[0], place, (name, read[1], chooser), merging), (read[1], chooser)
     variants = tags(annotation)
     if name in variants:
         variant = Layer(f"variant {name!r}", dict(variants[name]))
