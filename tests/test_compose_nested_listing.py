@@ -77,3 +77,17 @@ def test_the_schema_command_offers_nested_and_list_items_preset_names(here: Path
     (item,) = [m for m in callbacks["items"]["anyOf"] if "enum" not in m]
     assert _enum(item["properties"]["monitor"]) == ["accuracy", "loss_min"]
     assert "enum" not in json.dumps(found["$defs"]["Encoder"])  # the model elsewhere is left as it is
+
+
+def test_a_nested_name_in_two_formats_is_reported_not_raised(here: Path) -> None:
+    (here / "presets/model/encoder/wide.json").write_text('{"width": 3}')
+    env = {**os.environ, "PYTHONPATH": TESTS}
+    command = [sys.executable, "-m", "typed_config", "schema", "--schema", "nested_schema:Train"]
+    proc = subprocess.run(command, cwd=here, capture_output=True, text=True, check=False, env=env)
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert (
+        proc.stderr
+        == "presets/model/encoder: model.encoder: two presets named 'wide': wide.json and wide.yaml\n"
+    )
+    help_text = _run(here, sys.executable, "train.py", "--help")  # the run itself reports it
+    assert "presets (choose one" not in help_text

@@ -353,9 +353,9 @@ def _check_all_hyperparams(schema: type[HyperParams]) -> bool:
 def _preset_names(schema: type[HyperParams], presets: Presets) -> dict[str, list[str]]:
     try:
         found = catalog(presets)
+        return {} if found is None else found.listing(schema)
     except ConfigError:
         return {}  # a name in two formats: the run itself reports it
-    return {} if found is None else found.listing(schema)
 
 
 def _computed_origin(schema: type[H], key: str) -> Origin | None:
