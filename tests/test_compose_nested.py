@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Annotated, Any
 
 import pytest
 from nested_schema import Adam, Callback, Encoder, Monitor, Sgd, Train
@@ -234,3 +235,85 @@ def test_the_command_expands_nested_and_list_presets(here: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert '"model.encoder.width": 64' in proc.stdout
     assert '"metric": "acc"' in proc.stdout
+
+
+# -- a preset file with its own _base_ ----------------------------------------------------------
+
+
+def test_a_presets_own_bases_merge_by_the_schemas_rules(here: Path) -> None:
+    _write(
+        here,
+        {
+            "presets/opt/adam_half.yaml": "kind: adam\nbeta1: 0.5\n",
+            "presets/opt/to_sgd.yaml": "_base_: adam_half.yaml\nkind: sgd\nmomentum: 0.25\n",
+            "presets/model/bigger.yaml": "_base_: big.yaml\nsize: 7\nencoder:\n  depth: 6\n",
+            "presets/callbacks/early_min.yaml": "_base_: early_stop.yaml\nmonitor: {mode: min}\n",
+        },
+    )
+    assert tc.load(Train, overrides=["--opt=to_sgd"]).opt == Sgd(momentum=0.25)  # adam's beta1 dropped
+    cfg = tc.load(Train, overrides=["--model=bigger"])  # the base's encoder preset, refined by the file
+    assert (cfg.model.size, cfg.model.encoder) == (7, Encoder(width=64, depth=6))
+    cfg = tc.load(Train, overrides=["--callbacks=[checkpoint, early_min]"])
+    assert cfg.callbacks[1] == Callback(name="early", patience=3, monitor=Monitor(metric="acc", mode="min"))
+    _write(here, {"presets/model/wrong.yaml": "_base_: big.yaml\nencoder:\n  depth: deep\n"})
+    assert _errors(["--model=wrong"]) == [
+        "presets/model/wrong.yaml:3:10: model.encoder.depth: Input should be a valid integer (got 'deep')"
+    ]
+
+
+def test_presets_choosing_presets_stop_at_the_depth_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Root.n.n...n: 17 nested groups; the preset of each chooses the one of the group below it.
+    levels = 17
+    classes = ["class L17(tc.HyperParams):\n    v: int = 0\n"]
+    classes += [
+        f"class L{k}(tc.HyperParams):\n    v: int = 0\n    n: L{k + 1} = tc.Field(default_factory=L{k + 1})\n"
+        for k in range(levels - 1, 0, -1)
+    ]
+    classes.append("class Root(tc.HyperParams):\n    n: L1 = tc.Field(default_factory=L1)\n")
+    (tmp_path / "deep_schema.py").write_text("import typed_config as tc\n\n\n" + "\n\n".join(classes))
+    for k in range(1, levels + 1):
+        chooses = "n: p\n" if k < levels else ""
+        _write(tmp_path, {f"presets/{'.'.join(['n'] * k)}/p.yaml": f"v: {k}\n{chooses}"})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from deep_schema import Root  # type: ignore[import-not-found]
+
+    cfg = tc.load(Root, overrides=["--n.n=p"])  # 16 presets deep: the bound itself is allowed
+    node: Any = cfg
+    for _ in range(levels):
+        node = node.n
+    assert node.v == levels
+    with pytest.raises(tc.ConfigError) as info:
+        tc.load(Root, overrides=["--n=p"])
+    (problem,) = info.value.problems
+    deepest = ".".join(["n"] * (levels - 1))
+    assert problem.key == ".".join(["n"] * levels)
+    assert str(problem.origin) == f"presets/{deepest}/p.yaml:2:4"
+    links = " -> ".join(f"presets/{'.'.join(['n'] * k)}/p.yaml:2:4" for k in range(1, levels))
+    assert problem.message == f"presets nested deeper than 16: --n=p -> {links}"
+
+
+class Step(tc.HyperParams):
+    opt: Annotated[Adam | Sgd, tc.Field(discriminator="kind")] = tc.Field(default_factory=Adam)
+
+
+class Plan(tc.HyperParams):
+    steps: list[Step] = tc.Field(default_factory=list[Step])
+
+
+def test_a_list_items_keys_and_bases_switch_a_union_its_preset_set(here: Path) -> None:
+    _write(
+        here,
+        {
+            "presets/steps/adam_half.yaml": "opt: {kind: adam, beta1: 0.5}\n",
+            "presets/steps/to_sgd.yaml": "_base_: adam_half.yaml\nopt: {kind: sgd}\n",
+        },
+    )
+    items = "--steps=[{_preset_: adam_half, opt: {kind: sgd, momentum: 0.5}}, to_sgd, {_preset_: adam_half, opt: {beta1: 0.7}}]"
+    assert tc.load(Plan, overrides=[items]).steps == [
+        Step(opt=Sgd(momentum=0.5)),
+        Step(opt=Sgd()),
+        Step(opt=Adam(beta1=0.7)),  # the same variant keeps the preset's keys
+    ]

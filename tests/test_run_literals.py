@@ -81,3 +81,33 @@ def test_the_runs_command_shows_the_literal(here: Path) -> None:
         assert proc.returncode == 0, proc.stderr
         assert '"name": "e-${epochs}"' in proc.stdout
         assert "\\${" not in proc.stdout
+
+
+def test_diff_and_hash_read_a_run_folders_config_yaml_as_the_run(here: Path) -> None:
+    run = _start(here)
+    run.finish()
+    assert run.dir is not None
+    stored = str(run.dir / "config.yaml")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "typed_config", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+        )
+
+    for extra in ([], ["--schema", "test_run_literals:Train"]):
+        by_id = command("hash", f"p/{run.id}", *extra)
+        by_file = command("hash", stored, *extra)
+        assert (by_id.returncode, by_file.returncode) == (0, 0), by_file.stderr
+        assert by_file.stdout == by_id.stdout == tc.fingerprint(run.config) + "\n"
+        proc = command("diff", f"p/{run.id}", stored, *extra)
+        assert (proc.returncode, proc.stdout) == (0, f"p/{run.id} and {stored} are equal\n")
+    (here / "other.yaml").write_text('name: "x${y}"\npattern: a\\${b}\n')  # a file of its own: as written
+    proc = command("diff", stored, "other.yaml")
+    assert proc.returncode == 1
+    assert '~ name: "e-${epochs}" -> "x${y}"' in proc.stdout
+    assert '~ pattern: "a${b}" -> "a\\\\${b}"' in proc.stdout

@@ -254,10 +254,10 @@ def _run_schema(args: argparse.Namespace) -> int:
     schema = schema_of(args.schema)
     try:
         found = catalog(args.presets)
+        listed = found.listing(schema) if found is not None else {}
     except ConfigError as exc:  # a preset name in two formats
         report(exc.problems)
         return EXIT_PROBLEMS
-    listed = found.listing() if found is not None else {}
     text = json.dumps(defaults_json_schema(schema, listed), indent=2) + "\n"
     if args.output is None:
         out(text)

@@ -17,7 +17,7 @@ from typed_config._flat.flatten import flatten
 from typed_config._keys.values import is_dict
 from typed_config._model.load import load
 from typed_config._run.api import Api
-from typed_config._run.folder import RunFolder
+from typed_config._run.folder import CONFIG, RunFolder
 from typed_config._schema.suggest import suggest
 from typed_config._sources.files import file_layer
 from typed_config._yaml.read import parse_value
@@ -100,15 +100,19 @@ def _flat_of(target: str, root: str, schema_ref: str | None) -> dict[str, Any]:
     schema = schema_of(schema_ref) if schema_ref else None
     try:
         if os.path.isfile(target):
-            return (
-                flatten(load(schema, target))
-                if schema is not None
-                else flatten(checked(file_layer(target)).data)
-            )
+            return flatten(load(schema, target)) if schema is not None else _file_flat(target)
         run = Api(root).run(target, schema=schema) if schema is not None else Api(root).run(target)
         return run.config.to_flat()
     except ConfigError as exc:
         raise UsageError(f"cannot read {target}: {exc.problems[0]}") from None
+
+
+def _file_flat(path: str) -> dict[str, Any]:
+    r"""A file's values as written; a run folder's ``config.yaml`` as the run holds them (``\${`` is ``${``)."""
+    folder = RunFolder(Path(path).parent)
+    if os.path.basename(path) == CONFIG and folder.has_meta():
+        return flatten(folder.read_config()[0].data)
+    return flatten(checked(file_layer(path)).data)
 
 
 def _shown(value: Any) -> str:

@@ -16,7 +16,7 @@ from typing import Any, Final, Literal, get_args, get_origin
 from pydantic import BaseModel
 
 from typed_config._errors import Origin, single
-from typed_config._keys.dotted import unflatten
+from typed_config._keys.dotted import format_path, unflatten
 from typed_config._keys.values import is_dict, to_plain
 from typed_config._layers.layers import Layer
 from typed_config._schema.types import is_model, members, model_fields_by_key, strip
@@ -26,6 +26,8 @@ EXTENSIONS: Final = (".yaml", ".yml", ".json", ".toml")
 DEFAULT_FOLDER: Final = "presets"
 """The folder read for presets when none is named: ``presets/`` in the working directory."""
 Reader = Callable[[str], Layer]
+MAX_GROUP_DEPTH: Final = 16
+"""How deep in a schema groups are looked for (a recursive schema repeats without end)."""
 PythonPresets = Mapping[str, Mapping[str, "BaseModel | Mapping[str, Any]"]]
 
 
@@ -68,9 +70,14 @@ class Catalog:
             candidates.append(os.path.join(*parts))
         return [os.path.join(self.folder or "", name) for name in candidates]
 
-    def listing(self) -> dict[str, list[str]]:
-        """Every group with presets, and their names (for ``--help`` and ``typed-config schema``)."""
-        found = {group: self.names(group) for group in sorted({*self.groups, *self.python})}
+    def listing(self, schema: type[BaseModel] | None = None) -> dict[str, list[str]]:
+        """Every group with presets, and their names (for ``--help`` and ``typed-config schema``).
+
+        The groups are the folders' and Python's top-level ones and, given the ``schema``, every
+        group it has: inside other groups (``model.encoder``) and inside list items (``callbacks.monitor``).
+        """
+        keys = group_keys(schema) if schema is not None else {}
+        found = {group: self.names(group) for group in sorted({*self.groups, *self.python, *keys})}
         return {group: names for group, names in found.items() if names}
 
     def names(self, group: str) -> list[str]:
@@ -145,7 +152,7 @@ def groups_of(schema: type[BaseModel]) -> list[Group]:
 
 
 def _walk(model: type[BaseModel], path: Path, seen: set[type[BaseModel]]) -> Iterator[Group]:
-    if model in seen or len(path) > 16:
+    if model in seen or len(path) > MAX_GROUP_DEPTH:
         return
     seen = {*seen, model}
     for key, annotation in model_fields_by_key(model).items():
@@ -159,6 +166,25 @@ def _walk(model: type[BaseModel], path: Path, seen: set[type[BaseModel]]) -> Ite
             args = [a for a in get_args(found[0]) if a is not Ellipsis]
             if len(args) == 1 and all(is_model(m) for m in members(args[0]) if m is not type(None)):
                 yield here, "list", args[0]
+
+
+def group_keys(schema: type[BaseModel]) -> dict[str, str]:
+    """Every group of ``schema`` by its dot-key, each spelled with ``[]`` after a list (``callbacks[].monitor``)."""
+    found: dict[str, str] = {}
+    _keys(groups_of(schema), ((), ""), found)
+    return found
+
+
+def _keys(groups: Sequence[Group], prefix: tuple[Path, str], found: dict[str, str]) -> None:
+    path, spelled = prefix
+    if len(path) > MAX_GROUP_DEPTH:  # a recursive schema through list items repeats without end
+        return
+    for here, kind, annotation in groups:
+        key = format_path((*path, *here))
+        shown = ".".join(p for p in (spelled, format_path(here)) if p)
+        found.setdefault(key, shown)
+        if kind == "list":
+            _keys(item_groups(annotation), ((*path, *here), shown + "[]"), found)
 
 
 def item_groups(annotation: Any) -> list[Group]:

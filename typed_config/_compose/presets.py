@@ -7,8 +7,8 @@ discriminated union selects that variant with its defaults.
 
 A preset may choose presets of the groups below its own (``encoder: wide`` in a preset of
 ``model``), and so may an item of a list of models; they expand the same way, to at most
-``MAX_PRESET_DEPTH`` presets deep. A file's ``_base_`` files are expanded each on its own, in
-order, so a file's keys relate to its bases' as a higher source's to a lower one's.
+``MAX_PRESET_DEPTH`` presets deep. A file's ``_base_`` files (a preset file's too) are expanded
+each on its own, in order, so a file's keys relate to its bases' as a higher source's to a lower one's.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from typed_config._keys.dotted import PRESET_KEY, format_path
 from typed_config._keys.values import is_dict, is_list, lookup
 from typed_config._layers.layers import Layer, merge
 from typed_config._schema.suggest import suggest
+from typed_config._schema.types import is_model, members
 from typed_config._types import Path, empty_cache, per_class
 
 MARK: Final = "${"
@@ -145,7 +146,7 @@ class _Scope:
     groups: list[Group]
     base: Path = ()  # the group of the list whose item this is (no indexes): names preset folders
     at: Path = ()  # where this scope sits in the config, indexes included: names keys in problems
-    schema: type[BaseModel] | None = None  # the whole config's schema, to merge a file with its bases
+    schema: type[BaseModel] | None = None  # the model here (the config's, an item's): merges a file's bases
 
     def group(self, path: Path) -> str:
         return format_path((*self.base, *path))
@@ -169,7 +170,11 @@ class _Scope:
         return found[prefix]
 
     def item(self, path: Path, annotation: Any, index: int) -> _Scope:
-        return _Scope(self.catalog, item_groups(annotation), (*self.base, *path), (*self.at, *path, index))
+        found = [m for m in members(annotation) if m is not type(None)]
+        model = found[0] if len(found) == 1 and is_model(found[0]) else None  # merges an item's bases
+        return _Scope(
+            self.catalog, item_groups(annotation), (*self.base, *path), (*self.at, *path, index), model
+        )
 
 
 def expand(schema: type[BaseModel], layers: Sequence[Layer], catalog: Catalog) -> list[Layer]:
@@ -259,7 +264,7 @@ def _expand_layer(
         name = value if isinstance(value, str) else value[PRESET_KEY]
         picked = _pick(scope, (path, annotation, path), name, layer.origin(path), (chain, problems))
         if picked is not None:
-            presets.extend(_collected(partial(_expanded, picked, scope, (*chain, _link(picked))), problems))
+            presets.extend(_collected(partial(_expanded, picked[0], scope, (*chain, picked[1])), problems))
         rest = {k: v for k, v in value.items() if k != PRESET_KEY} if is_dict(value) else None
         data = _replaced(data, path, rest)
     if problems:
@@ -292,13 +297,15 @@ def _item(layer: Layer, where: tuple[Path, Any, int], item: Any, scope: _Scope, 
         picked = _pick(scope, (path, annotation, ()), name, layer.origin(at), found, index=index)
         if picked is None:
             return None
-        parts = _collected(partial(_expanded, picked, inner, (*chain, _link(picked))), problems)
+        parts = _collected(partial(_expanded, picked[0], inner, (*chain, picked[1])), problems)
         item = {k: v for k, v in item.items() if k != PRESET_KEY} if is_dict(item) else None
     elif not is_dict(item) or not _choices(item, inner):
         return None
     if item:  # the item's own keys, over its preset
         parts += _collected(partial(_expanded, _Within(layer, at, item), inner, chain), problems)
-    return StackLayer(layer.name, parts) if parts else None
+    return (
+        StackLayer(layer.name, parts, merge([part.data for part in parts], inner.schema)) if parts else None
+    )
 
 
 def _item_name(item: Any) -> str | None:
@@ -307,8 +314,15 @@ def _item_name(item: Any) -> str | None:
     return name if _is_name(name) else None
 
 
-def _link(picked: PresetLayer) -> Link:
-    return picked.where, picked.chooser
+def _placed(
+    read: Layer, place: Path, chosen: tuple[str, str, Origin], schema: type[BaseModel] | None
+) -> Layer:
+    """A preset's values placed at ``place``; with bases, each part placed, merged by the schema's rules."""
+    name, where, chooser = chosen
+    if not isinstance(read, StackLayer):
+        return PresetLayer(read, place, name, where, chooser)
+    parts = [_placed(part, place, chosen, schema) for part in read.parts]
+    return StackLayer(read.name, parts, merge([part.data for part in parts], schema))
 
 
 def _pick(
@@ -319,7 +333,7 @@ def _pick(
     found: Found,
     *,
     index: int | None = None,
-) -> PresetLayer | None:
+) -> tuple[Layer, Link] | None:
     """The preset ``name`` of the group at ``path``, placed at ``place``; None (a problem told) when there is none."""
     path, annotation, place = where
     chain, problems = found
@@ -331,12 +345,12 @@ def _pick(
         if refused:
             problems.append(Problem(key, refused, chooser))
             return None
-        return PresetLayer(read[0], place, name, read[1], chooser)
+        merging = scope.schema if index is None else scope.item(path, annotation, index).schema
+        return _placed(read[0], place, (name, read[1], chooser), merging), (read[1], chooser)
     variants = tags(annotation)
     if name in variants:
-        return PresetLayer(
-            Layer(f"variant {name!r}", dict(variants[name])), place, name, "a variant's tag", chooser
-        )
+        variant = Layer(f"variant {name!r}", dict(variants[name]))
+        return PresetLayer(variant, place, name, "a variant's tag", chooser), ("a variant's tag", chooser)
     names = scope.catalog.names(group) + [t for t in variants if t not in scope.catalog.names(group)]
     shown = f" (there are: {', '.join(names)})" if names else f" (no presets for {group})"
     problems.append(Problem(key, f"no preset named {name!r}{suggest(name, names) or shown}", chooser))

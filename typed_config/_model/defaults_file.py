@@ -13,7 +13,8 @@ from pydantic.fields import FieldInfo
 from typed_config._compose.literals import escape_literals
 from typed_config._flat.flatten import flatten
 from typed_config._fs import atomic_write
-from typed_config._keys.values import field_keys, to_plain
+from typed_config._keys.dotted import PRESET_KEY
+from typed_config._keys.values import field_keys, is_dict, to_plain
 from typed_config._schema.check import WANDB_KEYS, check_schema
 from typed_config._schema.derived import computed_from, computed_paths
 from typed_config._schema.secrets import holds_secret
@@ -176,15 +177,18 @@ def defaults_json_schema(
     """A JSON Schema for ``config-defaults.yaml`` files of ``schema``, for editors' YAML servers.
 
     Each top-level key may be a ``{desc, value}`` wrapper or a plain value; wandb's own keys are
-    allowed; no key is required (a defaults file need not set everything). A top-level group's
-    preset names (``presets``) are allowed values of its key, so editors complete them.
+    allowed; no key is required (a defaults file need not set everything). Each group's preset
+    names (``presets``, by dot-key) are allowed values of its key, at any depth, and of a list's
+    items for a list of models, so editors complete them.
     """
     check_schema(schema)
     base = schema.model_json_schema(by_alias=True)
+    defs: dict[str, Any] = base.get("$defs", {})
+    for group, names in (presets or {}).items():
+        if names:
+            base = _offered(base, group.split("."), list(names), defs)
     properties: dict[str, Any] = {}
-    for key, given in base.get("properties", {}).items():
-        names = (presets or {}).get(key)
-        prop = {"anyOf": [given, {"enum": list(names)}]} if names else given
+    for key, prop in base.get("properties", {}).items():
         wrapper = {
             "type": "object",
             "properties": {"desc": {"type": "string"}, "value": prop},
@@ -207,3 +211,46 @@ def defaults_json_schema(
     if "$defs" in base:
         result["$defs"] = base["$defs"]
     return result
+
+
+_DEFS: Final = "#/$defs/"
+
+
+def _offered(node: Any, parts: Sequence[str], names: list[str], defs: Mapping[str, Any]) -> Any:
+    """``node`` with ``names`` allowed as the value at ``parts`` below it (a list's: as its items).
+
+    The nodes on the way are copied (a model's ``$ref`` inlined: the same model elsewhere is left
+    as it is); list indexes are not in ``parts``, an array's items are walked through.
+    """
+    if not is_dict(node):
+        return node
+    ref = node.get("$ref")
+    if parts and isinstance(ref, str) and ref.startswith(_DEFS) and ref[len(_DEFS) :] in defs:
+        inlined = {**defs[ref[len(_DEFS) :]], **{k: v for k, v in node.items() if k != "$ref"}}
+        return _offered(inlined, parts, names, defs)
+    if not parts:
+        items = node.get("items")
+        if node.get("type") == "array" and is_dict(items):
+            return {**node, "items": _named(items, names, defs)}
+        return _named(node, names, defs)
+    out = dict(node)
+    for key in ("anyOf", "oneOf", "allOf"):
+        if isinstance(node.get(key), list):
+            out[key] = [_offered(member, parts, names, defs) for member in node[key]]
+    if is_dict(node.get("items")):
+        out["items"] = _offered(node["items"], parts, names, defs)
+    properties = node.get("properties")
+    if is_dict(properties) and parts[0] in properties:
+        out["properties"] = {**properties, parts[0]: _offered(properties[parts[0]], parts[1:], names, defs)}
+    return out
+
+
+def _named(node: dict[str, Any], names: list[str], defs: Mapping[str, Any]) -> dict[str, Any]:
+    """A group's schema taking a preset's name too; a model's takes ``_preset_: NAME`` among its keys."""
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith(_DEFS) and is_dict(defs.get(ref[len(_DEFS) :])):
+        node = {**defs[ref[len(_DEFS) :]], **{k: v for k, v in node.items() if k != "$ref"}}
+    properties = node.get("properties")
+    if is_dict(properties) and PRESET_KEY not in properties:
+        node = {**node, "properties": {PRESET_KEY: {"enum": names}, **properties}}
+    return {"anyOf": [node, {"enum": names}]}

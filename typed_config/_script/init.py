@@ -149,7 +149,7 @@ def init(
             env_prefix=env_prefix,
             env_file=env_file,
             secrets_dir=secrets_dir,
-            presets=_preset_names(presets),
+            presets=_preset_names(schema, presets),
         )
     parsed = argv_layer(schema, rest, allow_unknown=allow_unknown_args)
     layers.append(parsed.layer)
@@ -350,12 +350,12 @@ def _check_all_hyperparams(schema: type[HyperParams]) -> bool:
     return True
 
 
-def _preset_names(presets: Presets) -> dict[str, list[str]]:
+def _preset_names(schema: type[HyperParams], presets: Presets) -> dict[str, list[str]]:
     try:
         found = catalog(presets)
+        return {} if found is None else found.listing(schema)
     except ConfigError:
         return {}  # a name in two formats: the run itself reports it
-    return {} if found is None else found.listing()
 
 
 def _computed_origin(schema: type[H], key: str) -> Origin | None:

@@ -15,6 +15,7 @@ from typing import Any, Final, Literal, NoReturn
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from typed_config._compose.catalog import group_keys
 from typed_config._compose.literals import escape_literals
 from typed_config._errors import Origin, escaped
 from typed_config._flat.flatten import flatten
@@ -96,12 +97,24 @@ def help_text(
     ]
     _group(schema, "", f"{schema.__name__}:", lines, effective or {})
     if presets:
-        lines += ["", "presets (choose one with --GROUP=NAME):"]
-        lines += [
-            row(f"--{group.replace('_', '-')}", "{" + ",".join(names) + "}")
-            for group, names in presets.items()
-        ]
+        lines += _preset_rows(schema, presets)
     return "\n".join(lines) + "\n"
+
+
+def _preset_rows(schema: type[BaseModel], presets: Mapping[str, Sequence[str]]) -> list[str]:
+    """Each group's preset names: options for groups, keys spelled with ``[]`` for those in list items."""
+    spelled = group_keys(schema)
+    inside = {group: spelled[group] for group in presets if "[]" in spelled.get(group, "")}
+    lines = ["", "presets (choose one with --GROUP=NAME):"]
+    lines += [
+        row(f"--{group.replace('_', '-')}", "{" + ",".join(names) + "}")
+        for group, names in presets.items()
+        if group not in inside
+    ]
+    if inside:
+        lines += ["", "presets inside list items (an item chooses one with KEY: NAME):"]
+        lines += [row(shown, "{" + ",".join(presets[group]) + "}") for group, shown in inside.items()]
+    return lines
 
 
 def _group(model: type[BaseModel], prefix: str, title: str, lines: list[str], effective: Effective) -> None:
