@@ -38,34 +38,32 @@ def trimmed(schema: type[BaseModel], data: Any) -> Trimmed:
     returned itself when nothing is left out; copies are made only along the way to what is.
     """
     plan = bulk_plan(schema)
-    return _model(plan, data) if plan is not None else Trimmed(data, 0)
+    cut = _model(plan, data) if plan is not None and is_dict(data) else None
+    return cut if cut is not None else Trimmed(data, 0)
 
 
-def _model(plan: Model, data: object) -> Trimmed:
-    """A model's data: its unknown keys, its container fields and its model fields, trimmed.
+def _model(plan: Model, data: dict[Any, Any]) -> Trimmed | None:
+    """A model's data with its unknown keys, container fields and model fields trimmed; None if nothing is.
 
-    Cheap when nothing is to be left out: a look-up per field that may hold a container.
+    Cheap when nothing is: a look-up per field that may hold a container or a model.
     """
-    if not is_dict(data) or type(data) is not dict:
-        return Trimmed(data, 0)
-    given = data
-    result, dropped = _known_and_first_unknown(plan, given) if len(given) > MAX_PROBLEMS else (given, 0)
+    result, dropped = _known_and_first_unknown(plan, data) if len(data) > MAX_PROBLEMS else (data, 0)
     for key, items in plan.containers:
         value: Any = result.get(key)
         if type(value) in _SIZED and len(value) > MAX_PROBLEMS:
-            result, dropped = _replaced(result, given, key, _items(items, value), dropped)
+            result, dropped = _replaced(result, data, key, _items(items, value), dropped)
     for key, model in plan.models:
         value = result.get(key)
-        if is_dict(value) and type(value) is dict:
-            result, dropped = _replaced(result, given, key, _model(model, value), dropped)
-    return Trimmed(result, dropped)
+        if is_dict(value):
+            result, dropped = _replaced(result, data, key, _model(model, value), dropped)
+    return Trimmed(result, dropped) if dropped else None
 
 
 def _replaced(
-    result: dict[Any, Any], given: dict[Any, Any], key: str, inner: Trimmed, dropped: int
+    result: dict[Any, Any], given: dict[Any, Any], key: str, inner: Trimmed | None, dropped: int
 ) -> tuple[dict[Any, Any], int]:
     """``result`` with ``inner``'s data at ``key`` when it left something out (copied, if still ``given``)."""
-    if not inner.dropped:
+    if inner is None:
         return result, dropped
     if result is given:
         result = dict(result)
@@ -91,19 +89,16 @@ def _known_and_first_unknown(plan: Model, data: dict[Any, Any]) -> tuple[dict[An
     return kept, unknown - MAX_PROBLEMS
 
 
-def _items(plan: Items, value: Any) -> Trimmed:
+def _items(plan: Items, value: Any) -> Trimmed | None:
     if plan.kind == "list" and is_list(value) and type(value) is list:
         end, dropped = _cut(value, plan.valid)
-        return Trimmed(value[:end], dropped) if dropped else Trimmed(value, 0)
+        return Trimmed(value[:end], dropped) if dropped else None
     if plan.kind == "dict" and is_dict(value) and type(value) is dict:
-        mapping = value
-        if set(map(type, mapping)) - {str}:
-            return Trimmed(value, 0)  # other keys may collide in JSON
-        end, dropped = _cut(list(mapping.values()), plan.valid)
-        return (
-            Trimmed(dict(itertools.islice(mapping.items(), end)), dropped) if dropped else Trimmed(value, 0)
-        )
-    return Trimmed(value, 0)
+        if set(map(type, value)) - {str}:
+            return None  # other keys may collide in JSON
+        end, dropped = _cut(list(value.values()), plan.valid)
+        return Trimmed(dict(itertools.islice(value.items(), end)), dropped) if dropped else None
+    return None
 
 
 def _cut(items: list[Any], valid: frozenset[type]) -> tuple[int, int]:

@@ -71,14 +71,15 @@ Plan = Model | Items | None
 
 def bulk_plan(schema: type[BaseModel]) -> Model | None:
     """The plan of ``schema``'s validation (worked out once per class), or None when it is opaque."""
+    # A model built lazily (defer_build) is built now, as validating it would; one that cannot be
+    # built yet is left to validation to report, and planned once it can be.
+    if not schema.__pydantic_complete__ and not schema.model_rebuild(raise_errors=False):
+        return None
     return per_class(schema, "__typed_config_bulk_plan__", _root_plan)
 
 
 def _root_plan(schema: type[BaseModel]) -> Model | None:
-    # A model built lazily (defer_build) is built now, as validating it would; one that cannot be
-    # built is left to validation to report.
-    schema.model_rebuild(raise_errors=False)
-    core: object = getattr(schema, "__pydantic_core_schema__", None)  # a mock when it cannot be built
+    core: object = getattr(schema, "__pydantic_core_schema__", None)
     if not isinstance(core, dict):
         return None
     root = cast("dict[str, Any]", core)
