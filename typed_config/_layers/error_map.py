@@ -77,19 +77,21 @@ def map_errors(
     layers: Sequence[Located],
     *,
     extra: Sequence[tuple[Path, str]] = (),
+    omitted: int = 0,
 ) -> Mapped:
     """Turn pydantic errors into problems, each naming its key and origin, ordered by layer and position.
 
     ``extra`` adds problems found by typed_config's own checks, as (data path, message), except
-    at a path pydantic already reports. Only the first ``MAX_PROBLEMS`` are described.
+    at a path pydantic already reports. ``omitted`` counts errors pydantic was not asked to find
+    (past the first of a schema without unions). Only the first ``MAX_PROBLEMS`` are described.
     """
     placed: list[_Placed] = []
     reported: set[Path] = set()
-    skipped = 0
+    skipped = omitted
     if len(errors) > MAX_PROBLEMS and not has_unions(schema):
         # Without unions every error is a problem of its own: the first ones pydantic found are
         # placed and listed, the others only counted (a million bad values cost a count).
-        skipped = len(errors) - MAX_PROBLEMS
+        skipped += len(errors) - MAX_PROBLEMS
         if extra:
             reported.update(tuple(error["loc"]) for error in errors[MAX_PROBLEMS:])
         errors = errors[:MAX_PROBLEMS]

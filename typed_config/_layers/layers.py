@@ -17,11 +17,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticSerializationError, to_json
 
-from typed_config._errors import ConfigError, Origin, Problem, single
+from typed_config._errors import MAX_PROBLEMS, ConfigError, Origin, Problem, single
 from typed_config._gc import paused_gc
 from typed_config._keys.dotted import keep_name, segment_problem
 from typed_config._keys.values import MISSING, is_dict, lookup, to_plain
-from typed_config._layers.error_map import NO_SOURCE, map_errors
+from typed_config._layers.error_map import NO_SOURCE, has_unions, map_errors
+from typed_config._layers.trim import trimmed
 from typed_config._schema.derived import computed_mismatches, without_computed
 from typed_config._schema.dict_defaults import dict_defaults
 from typed_config._schema.suggest import suggest
@@ -140,12 +141,14 @@ def validate(schema: type[M], layers: Sequence[Layer], *, whole: bool = False) -
         where = layers[-1].origin(()) if layers else NO_SOURCE
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise single(f"a value is too deeply nested or too large to validate ({reason})", where) from None
-    config, errors = attempt(lambda: schema.model_validate_json(payload, strict=True, extra="forbid"))
+    long_integers = may_lose_digits(payload)
+    checked, dropped = _bounded(schema, merged, payload, long_integers=long_integers)
+    config, errors = attempt(lambda: schema.model_validate_json(checked, strict=True, extra="forbid"))
     if config is None:  # a model never validates to None: pydantic said why
         # Integers a float would change are judged by the declared types here: there is no
         # validated config to read the values from.
-        inexact = inexact_integers(schema, merged) if may_lose_digits(payload) else []
-        mapped = map_errors(errors or [], schema, merged, layers, extra=inexact)
+        inexact = inexact_integers(schema, merged) if long_integers else []
+        mapped = map_errors(errors or [], schema, merged, layers, extra=inexact, omitted=dropped)
         raise ConfigError(unknown + mapped.problems, mapped.omitted)
     if unknown:
         raise ConfigError(unknown)
@@ -153,11 +156,28 @@ def validate(schema: type[M], layers: Sequence[Layer], *, whole: bool = False) -
         mismatches = computed_mismatches(config, computed)
         if mismatches:
             raise ConfigError(*map_errors([], schema, merged, layers, extra=mismatches))
-    if may_lose_digits(payload):
+    if long_integers:
         inexact = inexact_integers(schema, merged, config)
         if inexact:
             raise ConfigError(*map_errors([], schema, merged, layers, extra=inexact))
     return config
+
+
+def _bounded(
+    schema: type[BaseModel], merged: Any, payload: bytes, *, long_integers: bool
+) -> tuple[bytes, int]:
+    """The payload pydantic validates, and how many errors it would have found in what was left out.
+
+    Past a container's first ``MAX_PROBLEMS`` bad items pydantic's errors are only counted
+    (``trim.py``): a file of 8 million bad values is refused in the time it takes to count
+    them. Not with unions (whose errors are all compared) or integers long enough to be checked
+    against float fields (those checks see every value); the whole payload is encoded first, so
+    a value that cannot be encoded is refused whether or not it would be left out.
+    """
+    if len(payload) <= 2 * MAX_PROBLEMS or long_integers or has_unions(schema):
+        return payload, 0  # too short to hold more than MAX_PROBLEMS bad items (`1,` each) in one place
+    cut = trimmed(schema, merged)
+    return (encode(cut.data), cut.dropped) if cut.dropped else (payload, 0)
 
 
 def attempt(call: Callable[[], T]) -> tuple[T, None] | tuple[None, list[ErrorDetails]]:

@@ -6,6 +6,7 @@ target field's type), ``tracker_scalars`` (flat values as trackers' scalars, and
 (discriminated unions, a member by its tag), ``dict_defaults`` (defaults of mapping fields as the
 lowest layer), ``check`` (whether a class can be a schema), ``suggest`` (did-you-mean), ``derived``
 (frozen and computed fields), ``secrets`` (the one redaction rule), ``widening`` (ints a float field
-would change), ``space`` (search distributions on fields), ``ref`` (``module:Class`` schema
-references). May import: ``_yaml``, ``_keys`` and below.
+would change), ``bulk`` (where a value's type alone decides validation), ``space`` (search
+distributions on fields), ``ref`` (``module:Class`` schema references). May import: ``_yaml``,
+``_keys`` and below.
 """
