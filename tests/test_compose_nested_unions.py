@@ -1,0 +1,73 @@
+"""List items whose type is a union of models: a variant switch drops the preset's keys."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from nested_schema import Checkpoint, EarlyStop, Loop, Monitor
+
+import typed_config as tc
+
+TESTS = str(Path(__file__).parent)
+GROUPS = ("hooks", "plain")  # a list of a discriminated union's items, and of a plain union's
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    files = {"presets/stop/every4.yaml": "kind: ckpt\nevery: 4\n"}
+    for group in GROUPS:
+        files |= {
+            f"presets/{group}/patient.yaml": "kind: early\npatience: 5\n",
+            f"presets/{group}/every3.yaml": "_base_: patient.yaml\nkind: ckpt\nevery: 3\n",
+            f"presets/{group}/watchful.yaml": "_base_: patient.yaml\nmonitor: accuracy\n",
+            f"presets/{group}/monitor/accuracy.yaml": "metric: acc\nmode: max\n",
+        }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / "train.py").write_text(
+        "import typed_config as tc\nfrom nested_schema import Loop\n\n"
+        "run = tc.init(Loop, dir=None)\nprint(run.config.hooks)\n"
+    )
+    return tmp_path
+
+
+ITEMS = (
+    "[{_preset_: patient, kind: ckpt, every: 2}, every3, {_preset_: patient, patience: 7},"
+    " watchful, {_preset_: patient, kind: early}]"
+)
+EXPECTED = [
+    Checkpoint(every=2),  # the item's own tag switches: the preset's patience is dropped
+    Checkpoint(every=3),  # the preset's own file switches its base's variant
+    EarlyStop(patience=7),  # the same variant keeps the preset's keys
+    EarlyStop(patience=5, monitor=Monitor(metric="acc", mode="max")),  # a base keeps them too
+    EarlyStop(patience=5),  # the preset's tag given again is the same variant
+]
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_a_union_items_keys_and_its_presets_bases_switch_the_variant(here: Path, group: str) -> None:
+    assert getattr(tc.load(Loop, overrides=[f"--{group}={ITEMS}"]), group) == EXPECTED
+    (here / "exp.yaml").write_text(f"{group}:\n  - _preset_: every3\n    kind: early\n  - every3\n")
+    assert getattr(tc.load(Loop, "exp.yaml"), group) == [EarlyStop(), Checkpoint(every=3)]
+
+
+def test_a_key_of_the_old_variant_set_by_the_item_itself_is_still_an_error_at_the_item(here: Path) -> None:
+    with pytest.raises(tc.ConfigError) as info:
+        tc.load(Loop, overrides=["--hooks=[{_preset_: patient, kind: ckpt, patience: 2}]"])
+    assert str(info.value) == (
+        "--hooks=[{_preset_: patient, kind: ckpt, patience: 2}]: hooks[0].patience: unknown key"
+    )
+
+
+def test_a_script_switches_a_union_items_preset_variant(here: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": TESTS}
+    command = [sys.executable, "train.py", f"--hooks={ITEMS}"]
+    proc = subprocess.run(command, cwd=here, capture_output=True, text=True, check=False, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == f"{EXPECTED!r}\n"
