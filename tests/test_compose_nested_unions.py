@@ -1,11 +1,13 @@
-"""List items whose type is a union of models: a variant switch drops the preset's keys."""
+"""List items and groups whose type is a union of models: a variant switch drops the preset's keys; the schema."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from nested_schema import Checkpoint, EarlyStop, Loop, Monitor
@@ -71,3 +73,40 @@ def test_a_script_switches_a_union_items_preset_variant(here: Path) -> None:
     proc = subprocess.run(command, cwd=here, capture_output=True, text=True, check=False, env=env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == f"{EXPECTED!r}\n"
+
+
+# -- typed-config schema and --help ---------------------------------------------------------------
+
+
+def _run(here: Path, *command: str) -> str:
+    env = {**os.environ, "PYTHONPATH": TESTS}
+    proc = subprocess.run(command, cwd=here, capture_output=True, text=True, check=False, env=env)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def _offered(node: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
+    """A group's preset names, and its union's members (``_preset_`` among their keys)."""
+    (names,) = [member["enum"] for member in node["anyOf"] if "enum" in member]
+    (union,) = [member for member in node["anyOf"] if "enum" not in member]
+    assert "oneOf" not in union
+    assert "discriminator" not in union
+    return names, union["anyOf"]
+
+
+def test_the_schema_command_offers_preset_on_a_unions_members(here: Path) -> None:
+    command = [sys.executable, "-m", "typed_config", "schema", "--schema", "nested_schema:Loop"]
+    found = json.loads(_run(here, *command))
+    for group in GROUPS:
+        items = found["properties"][group]["anyOf"][1]["items"]
+        names, members = _offered(items)
+        assert names == ["every3", "patient", "watchful"]
+        assert [m["title"] for m in members] == ["EarlyStop", "Checkpoint"]
+        for member in members:
+            assert member["properties"]["_preset_"] == {"enum": names}  # {_preset_: patient, kind: ckpt}
+        monitor = members[0]["properties"]["monitor"]  # a model reached through a member: its group too
+        assert [m["enum"] for m in monitor["anyOf"] if "enum" in m] == [["accuracy"]]
+    names, members = _offered(found["properties"]["stop"]["anyOf"][1])
+    assert names == ["every4"]
+    assert [m["properties"]["_preset_"] for m in members] == [{"enum": ["every4"]}] * 2
+    assert "_preset_" not in json.dumps(found["$defs"])  # the models elsewhere are left as they are
