@@ -1,4 +1,4 @@
-"""List items and groups whose type is a union of models: a variant switch drops the preset's keys; the schema."""
+"""List items and groups whose type is a union of models: a variant switch drops the preset's keys; schema and --help."""
 
 from __future__ import annotations
 
@@ -110,3 +110,20 @@ def test_the_schema_command_offers_preset_on_a_unions_members(here: Path) -> Non
     assert names == ["every4"]
     assert [m["properties"]["_preset_"] for m in members] == [{"enum": ["every4"]}] * 2
     assert "_preset_" not in json.dumps(found["$defs"])  # the models elsewhere are left as they are
+
+
+def test_help_shows_a_list_group_as_a_list_of_names(here: Path) -> None:
+    (here / "train.py").write_text(
+        "import typed_config as tc\nfrom nested_schema import Loop\n\ntc.init(Loop, dir=None)\n"
+    )
+    out = _run(here, sys.executable, "train.py", "--help")
+    assert out.endswith(
+        "presets (choose one with --GROUP=NAME):\n"
+        "  --hooks '[NAME, ...]'       {every3,patient,watchful}\n"
+        "  --plain '[NAME, ...]'       {every3,patient,watchful}\n"
+        "  --stop                      {every4}\n"
+        "\n"
+        "presets inside list items (an item chooses one with KEY: NAME):\n"
+        "  hooks[].monitor             {accuracy}\n"
+        "  plain[].monitor             {accuracy}\n"
+    )

@@ -170,19 +170,24 @@ def _walk(model: type[BaseModel], path: Path, seen: set[type[BaseModel]]) -> Ite
 
 def group_keys(schema: type[BaseModel]) -> dict[str, str]:
     """Every group of ``schema`` by its dot-key, each spelled with ``[]`` after a list (``callbacks[].monitor``)."""
-    found: dict[str, str] = {}
+    return {key: spelled for key, (spelled, _) in group_kinds(schema).items()}
+
+
+def group_kinds(schema: type[BaseModel]) -> dict[str, tuple[str, Kind]]:
+    """Every group of ``schema`` by its dot-key: spelled as ``group_keys`` does, and whether it is a list of models."""
+    found: dict[str, tuple[str, Kind]] = {}
     _keys(groups_of(schema), ((), ""), found)
     return found
 
 
-def _keys(groups: Sequence[Group], prefix: tuple[Path, str], found: dict[str, str]) -> None:
+def _keys(groups: Sequence[Group], prefix: tuple[Path, str], found: dict[str, tuple[str, Kind]]) -> None:
     path, spelled = prefix
     if len(path) > MAX_GROUP_DEPTH:  # a recursive schema through list items repeats without end
         return
     for here, kind, annotation in groups:
         key = format_path((*path, *here))
         shown = ".".join(p for p in (spelled, format_path(here)) if p)
-        found.setdefault(key, shown)
+        found.setdefault(key, (shown, kind))
         if kind == "list":
             _keys(item_groups(annotation), ((*path, *here), shown + "[]"), found)
 
