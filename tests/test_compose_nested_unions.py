@@ -7,10 +7,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
-from nested_schema import Checkpoint, EarlyStop, Loop, Monitor
+from nested_schema import Checkpoint, EarlyStop, Hook, Loop, Monitor
 
 import typed_config as tc
 
@@ -57,6 +57,14 @@ def test_a_union_items_keys_and_its_presets_bases_switch_the_variant(here: Path,
     assert getattr(tc.load(Loop, overrides=[f"--{group}={ITEMS}"]), group) == EXPECTED
     (here / "exp.yaml").write_text(f"{group}:\n  - _preset_: every3\n    kind: early\n  - every3\n")
     assert getattr(tc.load(Loop, "exp.yaml"), group) == [EarlyStop(), Checkpoint(every=3)]
+
+
+class Noted(tc.HyperParams):
+    hooks: list[Annotated[Hook, {"note": "metadata that cannot be hashed"}]] = tc.Field(default_factory=list)
+
+
+def test_an_item_type_whose_metadata_cannot_be_hashed_takes_presets(here: Path) -> None:
+    assert tc.load(Noted, overrides=[f"--hooks={ITEMS}"]).hooks == EXPECTED
 
 
 def test_a_key_of_the_old_variant_set_by_the_item_itself_is_still_an_error_at_the_item(here: Path) -> None:

@@ -20,6 +20,7 @@ from typed_config._keys.dotted import format_path, unflatten
 from typed_config._keys.values import is_dict, to_plain
 from typed_config._layers.layers import Layer
 from typed_config._schema.types import is_model, members, model_fields_by_key, strip
+from typed_config._schema.unions import Switches, item_switches
 from typed_config._types import Path, per_class
 
 EXTENSIONS: Final = (".yaml", ".yml", ".json", ".toml")
@@ -200,3 +201,14 @@ def item_groups(annotation: Any) -> list[Group]:
             for group in groups_of(member):
                 found.setdefault(group[0], group)
     return list(found.values())
+
+
+ItemType = tuple[list[Group], "type[BaseModel] | None", Switches]
+"""A list item's groups, its model when it is one (merged by its rules), and its type's unions."""
+
+
+def item_type(annotation: Any) -> ItemType:
+    """What a list item's type says for presets: its groups, its model when it is one, its unions."""
+    found = [m for m in members(annotation) if m is not type(None)]
+    model = found[0] if len(found) == 1 and is_model(found[0]) else None
+    return item_groups(annotation), model, item_switches(annotation)

@@ -22,14 +22,13 @@ from typing import Any, Final
 from pydantic import BaseModel
 
 from typed_config._compose.bases import StackLayer
-from typed_config._compose.catalog import Catalog, Group, Kind, groups_of, item_groups, tags
+from typed_config._compose.catalog import Catalog, Group, ItemType, Kind, groups_of, item_type, tags
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._keys.dotted import PRESET_KEY, format_path
 from typed_config._keys.values import is_dict, is_list, lookup
 from typed_config._layers.layers import Layer, merge
 from typed_config._schema.suggest import suggest
-from typed_config._schema.types import is_model, members
-from typed_config._schema.unions import Switches, discriminators, item_switches
+from typed_config._schema.unions import Switches, discriminators
 from typed_config._types import Path, empty_cache, per_class
 
 MARK: Final = "${"
@@ -177,10 +176,20 @@ class _Scope:
         return found[prefix]
 
     def item(self, path: Path, annotation: Any, index: int) -> _Scope:
-        found = [m for m in members(annotation) if m is not type(None)]
-        model = found[0] if len(found) == 1 and is_model(found[0]) else None
-        where = ((*self.base, *path), (*self.at, *path, index))
-        return _Scope(self.catalog, item_groups(annotation), *where, model, item_switches(annotation))
+        """The scope of the list at ``path``'s item ``index`` (what its type says is worked out once per type)."""
+        known: dict[tuple[Path, Any], ItemType] = (
+            per_class(self.schema, "__typed_config_item_types__", empty_cache)
+            if self.schema is not None
+            else {}
+        )
+        try:
+            found = known.get((path, annotation))
+            if found is None:
+                found = known[path, annotation] = item_type(annotation)
+        except TypeError:  # metadata that cannot be hashed (Annotated[X, {...}]): worked out each time
+            found = item_type(annotation)
+        groups, model, switches = found
+        return _Scope(self.catalog, groups, (*self.base, *path), (*self.at, *path, index), model, switches)
 
 
 def expand(schema: type[BaseModel], layers: Sequence[Layer], catalog: Catalog) -> list[Layer]:
