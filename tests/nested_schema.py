@@ -49,3 +49,25 @@ class Train(tc.HyperParams):
     model: Model = tc.Field(default_factory=Model)
     callbacks: list[Callback] = tc.Field(default_factory=list[Callback])
     opt: Annotated[Adam | Sgd, tc.Field(discriminator="kind")] = tc.Field(default_factory=Adam)
+
+
+class EarlyStop(tc.HyperParams):
+    kind: Literal["early"] = "early"
+    patience: int = 1
+    monitor: Monitor = tc.Field(default_factory=Monitor)
+
+
+class Checkpoint(tc.HyperParams):
+    kind: Literal["ckpt"] = "ckpt"
+    every: int = 1
+
+
+Hook = Annotated[EarlyStop | Checkpoint, tc.Field(discriminator="kind")]
+
+
+class Loop(tc.HyperParams):
+    """List items and a group whose type is a union of models (discriminated, and plain)."""
+
+    hooks: list[Hook] = tc.Field(default_factory=list[Hook])
+    plain: list[EarlyStop | Checkpoint] = tc.Field(default_factory=list[EarlyStop | Checkpoint])
+    stop: Hook = tc.Field(default_factory=Checkpoint)

@@ -46,7 +46,7 @@ def test_help_lists_nested_groups_and_list_items_groups(here: Path) -> None:
     out = _run(here, sys.executable, "train.py", "--help")
     assert out.endswith(
         "presets (choose one with --GROUP=NAME):\n"
-        "  --callbacks                 {early_stop}\n"
+        "  --callbacks '[NAME, ...]'   {early_stop}\n"  # a list of models takes a list of names
         "  --model                     {big}\n"
         "  --model.encoder             {narrow,wide}\n"
         "  --model.head                {tall}\n"

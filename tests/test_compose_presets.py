@@ -162,7 +162,7 @@ def test_help_lists_each_groups_preset_names(here: Path, capsys: pytest.CaptureF
         "presets (choose one with --GROUP=NAME):\n"
         "  --opt                       {heavy}\n"
         "  --optimizer                 {bad,fast,sgd,slow}\n"
-        "  --schedule                  {main,warm}\n"
+        "  --schedule '[NAME, ...]'    {main,warm}\n"  # a list of models takes a list of names
     )
 
 

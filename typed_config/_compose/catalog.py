@@ -20,6 +20,7 @@ from typed_config._keys.dotted import format_path, unflatten
 from typed_config._keys.values import is_dict, to_plain
 from typed_config._layers.layers import Layer
 from typed_config._schema.types import is_model, members, model_fields_by_key, strip
+from typed_config._schema.unions import Switches, item_switches
 from typed_config._types import Path, per_class
 
 EXTENSIONS: Final = (".yaml", ".yml", ".json", ".toml")
@@ -170,19 +171,24 @@ def _walk(model: type[BaseModel], path: Path, seen: set[type[BaseModel]]) -> Ite
 
 def group_keys(schema: type[BaseModel]) -> dict[str, str]:
     """Every group of ``schema`` by its dot-key, each spelled with ``[]`` after a list (``callbacks[].monitor``)."""
-    found: dict[str, str] = {}
+    return {key: spelled for key, (spelled, _) in group_kinds(schema).items()}
+
+
+def group_kinds(schema: type[BaseModel]) -> dict[str, tuple[str, Kind]]:
+    """Every group of ``schema`` by its dot-key: spelled as ``group_keys`` does, and whether it is a list of models."""
+    found: dict[str, tuple[str, Kind]] = {}
     _keys(groups_of(schema), ((), ""), found)
     return found
 
 
-def _keys(groups: Sequence[Group], prefix: tuple[Path, str], found: dict[str, str]) -> None:
+def _keys(groups: Sequence[Group], prefix: tuple[Path, str], found: dict[str, tuple[str, Kind]]) -> None:
     path, spelled = prefix
     if len(path) > MAX_GROUP_DEPTH:  # a recursive schema through list items repeats without end
         return
     for here, kind, annotation in groups:
         key = format_path((*path, *here))
         shown = ".".join(p for p in (spelled, format_path(here)) if p)
-        found.setdefault(key, shown)
+        found.setdefault(key, (shown, kind))
         if kind == "list":
             _keys(item_groups(annotation), ((*path, *here), shown + "[]"), found)
 
@@ -195,3 +201,14 @@ def item_groups(annotation: Any) -> list[Group]:
             for group in groups_of(member):
                 found.setdefault(group[0], group)
     return list(found.values())
+
+
+ItemType = tuple[list[Group], "type[BaseModel] | None", Switches]
+"""A list item's groups, its model when it is one (merged by its rules), and its type's unions."""
+
+
+def item_type(annotation: Any) -> ItemType:
+    """What a list item's type says for presets: its groups, its model when it is one, its unions."""
+    found = [m for m in members(annotation) if m is not type(None)]
+    model = found[0] if len(found) == 1 and is_model(found[0]) else None
+    return item_groups(annotation), model, item_switches(annotation)

@@ -15,20 +15,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Final
 
 from pydantic import BaseModel
 
 from typed_config._compose.bases import StackLayer
-from typed_config._compose.catalog import Catalog, Group, Kind, groups_of, item_groups, tags
+from typed_config._compose.catalog import Catalog, Group, ItemType, Kind, groups_of, item_type, tags
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._keys.dotted import PRESET_KEY, format_path
 from typed_config._keys.values import is_dict, is_list, lookup
 from typed_config._layers.layers import Layer, merge
 from typed_config._schema.suggest import suggest
-from typed_config._schema.types import is_model, members
+from typed_config._schema.unions import Switches, discriminators
 from typed_config._types import Path, empty_cache, per_class
 
 MARK: Final = "${"
@@ -146,7 +146,13 @@ class _Scope:
     groups: list[Group]
     base: Path = ()  # the group of the list whose item this is (no indexes): names preset folders
     at: Path = ()  # where this scope sits in the config, indexes included: names keys in problems
-    schema: type[BaseModel] | None = None  # the model here (the config's, an item's): merges a file's bases
+    schema: type[BaseModel] | None = None  # the model here (the config's, an item's when it is one model)
+    # the unions here (the config's, an item's type's): where a later part switches a variant
+    switches: Switches = field(default_factory=dict[Path, tuple[str, Any]])
+
+    def merge(self, parts: Sequence[Layer]) -> dict[str, Any]:
+        """The parts' data merged by the unions here (a file over its bases, an item over its preset)."""
+        return merge([part.data for part in parts], switches=self.switches)
 
     def group(self, path: Path) -> str:
         return format_path((*self.base, *path))
@@ -170,11 +176,20 @@ class _Scope:
         return found[prefix]
 
     def item(self, path: Path, annotation: Any, index: int) -> _Scope:
-        found = [m for m in members(annotation) if m is not type(None)]
-        model = found[0] if len(found) == 1 and is_model(found[0]) else None  # merges an item's bases
-        return _Scope(
-            self.catalog, item_groups(annotation), (*self.base, *path), (*self.at, *path, index), model
+        """The scope of the list at ``path``'s item ``index`` (what its type says is worked out once per type)."""
+        known: dict[tuple[Path, Any], ItemType] = (
+            per_class(self.schema, "__typed_config_item_types__", empty_cache)
+            if self.schema is not None
+            else {}
         )
+        try:
+            found = known.get((path, annotation))
+            if found is None:
+                found = known[path, annotation] = item_type(annotation)
+        except TypeError:  # metadata that cannot be hashed (Annotated[X, {...}]): worked out each time
+            found = item_type(annotation)
+        groups, model, switches = found
+        return _Scope(self.catalog, groups, (*self.base, *path), (*self.at, *path, index), model, switches)
 
 
 def expand(schema: type[BaseModel], layers: Sequence[Layer], catalog: Catalog) -> list[Layer]:
@@ -184,7 +199,7 @@ def expand(schema: type[BaseModel], layers: Sequence[Layer], catalog: Catalog) -
         ConfigError: an unknown preset name (at the source that chose it), presets that choose
             each other in a cycle or too deep, or a preset file's problems.
     """
-    scope = _Scope(catalog, groups_of(schema), schema=schema)
+    scope = _Scope(catalog, groups_of(schema), schema=schema, switches=discriminators(schema))
     out: list[Layer] = []
     problems: list[Problem] = []
     for layer in layers:
@@ -199,7 +214,7 @@ def expand(schema: type[BaseModel], layers: Sequence[Layer], catalog: Catalog) -
 
 def _expanded(layer: Layer, scope: _Scope, chain: tuple[Link, ...]) -> list[Layer]:
     """``layer`` with the presets it chooses: ``[layer]`` when it chooses none."""
-    if isinstance(layer, StackLayer) and scope.schema is not None:
+    if isinstance(layer, StackLayer):
         return _expanded_stack(layer, scope, chain)
     groups = scope.under(layer.prefix) if isinstance(layer, PresetLayer) else scope.groups
     chosen = _choices(layer.data, scope, groups)
@@ -212,7 +227,7 @@ def _expanded_stack(stack: StackLayer, scope: _Scope, chain: tuple[Link, ...]) -
     if len(parts) == len(stack.parts) and all(a is b for a, b in zip(parts, stack.parts, strict=True)):
         return [stack]
     resets = [path for part in parts if isinstance(part, ResetLayer) for path in part.paths]
-    data = merge([part.data for part in parts], scope.schema)
+    data = scope.merge(parts)
     return [ResetLayer(list(dict.fromkeys(resets)), stack), StackLayer(stack.name, parts, data)]
 
 
@@ -303,9 +318,7 @@ def _item(layer: Layer, where: tuple[Path, Any, int], item: Any, scope: _Scope, 
         return None
     if item:  # the item's own keys, over its preset
         parts += _collected(partial(_expanded, _Within(layer, at, item), inner, chain), problems)
-    return (
-        StackLayer(layer.name, parts, merge([part.data for part in parts], inner.schema)) if parts else None
-    )
+    return StackLayer(layer.name, parts, inner.merge(parts)) if parts else None
 
 
 def _item_name(item: Any) -> str | None:
@@ -314,15 +327,13 @@ def _item_name(item: Any) -> str | None:
     return name if _is_name(name) else None
 
 
-def _placed(
-    read: Layer, place: Path, chosen: tuple[str, str, Origin], schema: type[BaseModel] | None
-) -> Layer:
-    """A preset's values placed at ``place``; with bases, each part placed, merged by the schema's rules."""
+def _placed(read: Layer, place: Path, chosen: tuple[str, str, Origin], scope: _Scope) -> Layer:
+    """A preset's values placed at ``place``; with bases, each part placed, merged by the unions of ``scope``."""
     name, where, chooser = chosen
     if not isinstance(read, StackLayer):
         return PresetLayer(read, place, name, where, chooser)
-    parts = [_placed(part, place, chosen, schema) for part in read.parts]
-    return StackLayer(read.name, parts, merge([part.data for part in parts], schema))
+    parts = [_placed(part, place, chosen, scope) for part in read.parts]
+    return StackLayer(read.name, parts, scope.merge(parts))
 
 
 def _pick(
@@ -345,7 +356,7 @@ def _pick(
         if refused:
             problems.append(Problem(key, refused, chooser))
             return None
-        merging = scope.schema if index is None else scope.item(path, annotation, index).schema
+        merging = scope if index is None else scope.item(path, annotation, index)
         return _placed(read[0], place, (name, read[1], chooser), merging), (read[1], chooser)
     variants = tags(annotation)
     if name in variants:

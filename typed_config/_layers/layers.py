@@ -26,7 +26,7 @@ from typed_config._layers.trim import trimmed
 from typed_config._schema.derived import computed_mismatches, without_computed
 from typed_config._schema.dict_defaults import dict_defaults
 from typed_config._schema.suggest import suggest
-from typed_config._schema.unions import discriminators
+from typed_config._schema.unions import Switches, discriminators
 from typed_config._schema.widening import inexact_integers, may_lose_digits
 from typed_config._types import M, Path, T
 
@@ -84,18 +84,29 @@ class KeyedLayer(Layer):
         return next((o for k, o in self.origins.items() if k.startswith(below)), self.fallback)
 
 
-def merge(datas: Sequence[dict[str, Any]], schema: type[BaseModel] | None = None) -> dict[str, Any]:
+def merge(
+    datas: Sequence[dict[str, Any]],
+    schema: type[BaseModel] | None = None,
+    *,
+    switches: Switches | None = None,
+) -> dict[str, Any]:
     """Merge nested data, later first: key by key, lists replaced, ``{}``/``null`` replacing all below.
 
     When a later layer switches a discriminated union to another variant (``optimizer.name``
     from adam to sgd), what earlier layers set under that field is dropped, so the new variant
-    starts clean. Layers are never mutated: the result owns every dict in it (leaves are shared).
+    starts clean. The unions are the ``schema``'s, or ``switches`` (a list item's, relative to
+    it: at ``()`` the item's own tag, which switches only where an earlier layer set the tag).
+    Layers are never mutated: the result owns every dict in it (leaves are shared).
     """
     if len(datas) == 1:
         return datas[0]
-    switches = discriminators(schema) if schema is not None else {}
+    if switches is None:
+        switches = discriminators(schema) if schema is not None else {}
+    root = switches.get(())
     result: dict[str, Any] = {}
     for data in datas:
+        if root is not None and root[0] in data and root[0] in result and result[root[0]] != data[root[0]]:
+            result = {}  # another variant of the item: start clean
         _merge_into(result, data, (), switches)
     return result
 

@@ -14,7 +14,7 @@ from typed_config._compose.literals import escape_literals
 from typed_config._flat.flatten import flatten
 from typed_config._fs import atomic_write
 from typed_config._keys.dotted import PRESET_KEY
-from typed_config._keys.values import field_keys, is_dict, to_plain
+from typed_config._keys.values import field_keys, is_dict, is_list, to_plain
 from typed_config._schema.check import WANDB_KEYS, check_schema
 from typed_config._schema.derived import computed_from, computed_paths
 from typed_config._schema.secrets import holds_secret
@@ -246,11 +246,26 @@ def _offered(node: Any, parts: Sequence[str], names: list[str], defs: Mapping[st
 
 
 def _named(node: dict[str, Any], names: list[str], defs: Mapping[str, Any]) -> dict[str, Any]:
-    """A group's schema taking a preset's name too; a model's takes ``_preset_: NAME`` among its keys."""
+    """A group's schema taking a preset's name too; a model's takes ``_preset_: NAME`` among its keys.
+
+    For a union of models each member takes ``_preset_`` (a preset may hold any variant): its
+    ``oneOf`` becomes an ``anyOf`` (``{_preset_: NAME}`` fits every member) without pydantic's
+    ``discriminator`` mapping, whose members are the ``$defs`` that refuse ``_preset_``.
+    """
+    node = _keyed(node, names, defs)
+    members: Any = node.get("oneOf", node.get("anyOf"))
+    if "properties" not in node and is_list(members):
+        node = {k: v for k, v in node.items() if k not in ("oneOf", "discriminator")}
+        node["anyOf"] = [_keyed(member, names, defs) if is_dict(member) else member for member in members]
+    return {"anyOf": [node, {"enum": names}]}
+
+
+def _keyed(node: dict[str, Any], names: list[str], defs: Mapping[str, Any]) -> dict[str, Any]:
+    """A model's schema (a ``$ref`` inlined) with ``_preset_: NAME`` among its keys; anything else as it is."""
     ref = node.get("$ref")
     if isinstance(ref, str) and ref.startswith(_DEFS) and is_dict(defs.get(ref[len(_DEFS) :])):
         node = {**defs[ref[len(_DEFS) :]], **{k: v for k, v in node.items() if k != "$ref"}}
     properties = node.get("properties")
     if is_dict(properties) and PRESET_KEY not in properties:
         node = {**node, "properties": {PRESET_KEY: {"enum": names}, **properties}}
-    return {"anyOf": [node, {"enum": names}]}
+    return node

@@ -1,10 +1,15 @@
-"""Unions of models in a schema: discriminated union fields and their tags, a member named by its tag."""
+"""Unions of models in a schema: discriminated union fields and their tags, a member named by its tag.
+
+Where a later layer sets a union's tag to another variant than an earlier one, merging drops
+what the earlier one set there (``discriminators`` for a schema's fields, ``item_switches`` for
+a list item whose type is a model or a union of models).
+"""
 
 from __future__ import annotations
 
 import typing
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel
 
@@ -12,15 +17,18 @@ from typed_config._keys.values import field_keys
 from typed_config._schema.types import is_model, members, strip
 from typed_config._types import per_class
 
+Switches = dict[tuple[str | int, ...], tuple[str, Any]]
+"""Where a union's variant can switch: each path with its tag's key and default (None: no default)."""
 
-def discriminators(schema: type[BaseModel]) -> dict[tuple[str | int, ...], tuple[str, Any]]:
+
+def discriminators(schema: type[BaseModel]) -> Switches:
     """The paths of discriminated union fields, through nested models.
 
     Each comes with its discriminator's key and default value (None when the field has none).
     """
 
-    def find(model: type[BaseModel]) -> dict[tuple[str | int, ...], tuple[str, Any]]:
-        found: dict[tuple[str | int, ...], tuple[str, Any]] = {}
+    def find(model: type[BaseModel]) -> Switches:
+        found: Switches = {}
         _find_unions(model, (), found, set())
         return found
 
@@ -30,7 +38,7 @@ def discriminators(schema: type[BaseModel]) -> dict[tuple[str | int, ...], tuple
 def _find_unions(
     model: type[BaseModel],
     prefix: tuple[str | int, ...],
-    found: dict[tuple[str | int, ...], tuple[str, Any]],
+    found: Switches,
     seen: set[type[BaseModel]],
 ) -> None:
     if model in seen:  # a recursive schema: its paths repeat without end
@@ -48,6 +56,55 @@ def _find_unions(
         for member in members(info.annotation):
             if is_model(member):
                 _find_unions(member, here, found, seen)
+
+
+def item_switches(annotation: Any) -> Switches:
+    """The switches of a list item's type, relative to the item: its own tag's (at ``()``) and its members'.
+
+    The item's tag is its discriminator (``Annotated[A | B, Field(discriminator="kind")]``) or, for
+    a plain union, the one key every member fixes to a literal text. An item has no default variant:
+    at ``()`` the default is None.
+    """
+    found: Switches = {}
+    tag = union_tag(annotation)
+    if tag is not None:
+        found[()] = (tag, None)
+    for member in members(annotation):
+        if is_model(member):
+            for path, switch in discriminators(member).items():
+                found.setdefault(path, switch)
+    return found
+
+
+def union_tag(annotation: Any) -> str | None:
+    """The key in data that names the variant of a union of models, or None when nothing names it."""
+    models = [m for m in members(annotation) if is_model(m)]
+    if len(models) < 2:  # a union has two members at least
+        return None
+    for meta in _metadata(annotation):
+        name = getattr(meta, "discriminator", None)
+        if isinstance(name, str):
+            return _tag_key(annotation, name)
+    common: set[str] | None = None
+    for model in models:
+        keys = {key for name, key in field_keys(model) if _fixed_text(model.model_fields[name].annotation)}
+        common = keys if common is None else common & keys
+    return next(iter(common)) if common is not None and len(common) == 1 else None
+
+
+def _metadata(annotation: Any) -> list[Any]:
+    """What ``Annotated`` wrappers around ``annotation`` hold, outermost first."""
+    found: list[Any] = []
+    while typing.get_origin(annotation) is Annotated:
+        found.extend(annotation.__metadata__)
+        annotation = typing.get_args(annotation)[0]
+    return found
+
+
+def _fixed_text(annotation: Any) -> bool:
+    """Whether a field takes one literal text only (a plain union's tag)."""
+    args = typing.get_args(strip(annotation))
+    return typing.get_origin(strip(annotation)) is Literal and len(args) == 1 and isinstance(args[0], str)
 
 
 def _tag_key(union: Any, name: str) -> str:

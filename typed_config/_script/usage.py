@@ -15,7 +15,7 @@ from typing import Any, Final, Literal, NoReturn
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from typed_config._compose.catalog import group_keys
+from typed_config._compose.catalog import Kind, group_kinds
 from typed_config._compose.literals import escape_literals
 from typed_config._errors import Origin, escaped
 from typed_config._flat.flatten import flatten
@@ -102,19 +102,30 @@ def help_text(
 
 
 def _preset_rows(schema: type[BaseModel], presets: Mapping[str, Sequence[str]]) -> list[str]:
-    """Each group's preset names: options for groups, keys spelled with ``[]`` for those in list items."""
-    spelled = group_keys(schema)
-    inside = {group: spelled[group] for group in presets if "[]" in spelled.get(group, "")}
+    """Each group's preset names: options for groups, keys spelled with ``[]`` for those in list items.
+
+    A list of models takes a list of names: its option is shown as ``--callbacks '[NAME, ...]'``.
+    """
+    kinds = group_kinds(schema)
+    inside = {group: kinds[group] for group in presets if "[]" in kinds.get(group, ("", "model"))[0]}
     lines = ["", "presets (choose one with --GROUP=NAME):"]
     lines += [
-        row(f"--{group.replace('_', '-')}", "{" + ",".join(names) + "}")
+        row(f"--{group.replace('_', '-')}" + _listed(kinds.get(group), "'"), "{" + ",".join(names) + "}")
         for group, names in presets.items()
         if group not in inside
     ]
     if inside:
         lines += ["", "presets inside list items (an item chooses one with KEY: NAME):"]
-        lines += [row(shown, "{" + ",".join(presets[group]) + "}") for group, shown in inside.items()]
+        lines += [
+            row(shown[0] + _listed(shown, ""), "{" + ",".join(presets[group]) + "}")
+            for group, shown in inside.items()
+        ]
     return lines
+
+
+def _listed(kind: tuple[str, Kind] | None, quote: str) -> str:
+    """How a list group's value is written after its key (a list of names), or nothing for a model group."""
+    return f" {quote}[NAME, ...]{quote}" if kind is not None and kind[1] == "list" else ""
 
 
 def _group(model: type[BaseModel], prefix: str, title: str, lines: list[str], effective: Effective) -> None:
