@@ -181,3 +181,11 @@ def test_many_problems_are_counted_and_the_first_listed_in_order() -> None:
 def test_a_large_flat_file_is_read_the_fast_way() -> None:
     text = "a: 1\n" * (MAX_BYTES // 50)
     assert read.read_fast(text, frozenset()) is not None
+
+
+def test_deep_nesting_is_left_to_the_node_tree() -> None:
+    # Each level's text is read again by the level above: deep files are not worth it.
+    text = "".join(" " * i + "k:\n" for i in range(60)) + " " * 60 + "k: 1\n"
+    assert read.read_fast(text, frozenset()) is None
+    assert _check(text) is False
+    assert read.read_fast("".join(" " * i + "k:\n" for i in range(10)) + " " * 10 + "k: 1\n", frozenset())

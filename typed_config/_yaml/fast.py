@@ -47,6 +47,8 @@ from typed_config._yaml.lines import (
 __all__ = ["Level", "read_fast"]
 
 _MAX_LEVELS: Final = 50  # deeper nesting is read the full way, which bounds it
+_WORK: Final = 4  # characters read in all levels, per character of the file, before giving up
+_Depth = tuple[int, list[int]]  # how deep a mapping is, and the characters left to read
 
 
 def read_fast(text: str, skip: frozenset[str]) -> Level | None:
@@ -60,7 +62,7 @@ def read_fast(text: str, skip: frozenset[str]) -> Level | None:
     body = text.lstrip("\n")
     if not body or body[0] == " ":
         return None  # nothing (an empty document), or the whole document indented
-    return Level.parse(body, len(text) - len(body), 0, 0, skip)
+    return Level.parse(body, len(text) - len(body), 0, (0, [len(body) * _WORK + 65536]), skip)
 
 
 class Level:
@@ -130,9 +132,15 @@ class Level:
         self._item_starts: dict[int, tuple[list[int], Iterator[re.Match[str]]]] = {}
 
     @classmethod
-    def parse(cls, text: str, line: int, column: int, depth: int, skip: frozenset[str]) -> Level | None:
-        """Read one mapping (and those nested in it), or None when any of it is outside the subset."""
-        if depth > _MAX_LEVELS:
+    def parse(cls, text: str, line: int, column: int, at: _Depth, skip: frozenset[str]) -> Level | None:
+        """Read one mapping (and those nested in it), or None when any of it is outside the subset.
+
+        ``at`` is how deep the mapping is and what is left of the budget: each level's text is
+        read again by the level above, so deep nesting is left to the full reader.
+        """
+        depth, budget = at
+        budget[0] -= len(text)
+        if depth > _MAX_LEVELS or budget[0] < 0:
             return None
         level = cls(text, line, column)
         rows = ENTRY.findall(text)
@@ -142,7 +150,7 @@ class Level:
         level.vals = list(map(operator.itemgetter(1), rows))
         level.blocks = list(map(operator.itemgetter(2), rows))
         del rows
-        if not level._read_keys() or not level._read_blocks(depth):
+        if not level._read_keys() or not level._read_blocks(at):
             return None
         level._read_values(skip if depth == 0 else frozenset())
         return level
@@ -182,7 +190,7 @@ class Level:
             bad.update(itertools.compress(range(count), map(skip.__contains__, keys)))
         self.dup_rows = [row for row in rows if row not in bad] if bad else list(rows)
 
-    def _read_blocks(self, depth: int) -> bool:
+    def _read_blocks(self, at: _Depth) -> bool:
         extra = 0  # lines the blocks above the row take
         for row in itertools.compress(range(len(self.blocks)), self.blocks):
             block = self.blocks[row]
@@ -192,13 +200,13 @@ class Level:
                 if self.vals[row]:
                     return False  # a value continued on the next lines: a multi-line scalar
                 line = self.line + row + extra + 1 + len(block) - len(body)
-                if not self._read_block(row, body, line, depth):
+                if not self._read_block(row, body, line, at):
                     return False
             extra += block.count("\n")
             self._block_lines.append(extra)
         return True
 
-    def _read_block(self, row: int, body: str, line: int, depth: int) -> bool:
+    def _read_block(self, row: int, body: str, line: int, at: _Depth) -> bool:
         """Read the nested mapping or block sequence of scalars below a row; False when it is neither."""
         indent = LEADING.match(body).end()  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess] - always matches
         text = dedent(indent).sub("", body) if indent else body
@@ -211,7 +219,7 @@ class Level:
             return True
         if shallower(indent).search(body):
             return False
-        child = Level.parse(text, line, self.column + indent, depth + 1, frozenset())
+        child = Level.parse(text, line, self.column + indent, (at[0] + 1, at[1]), frozenset())
         if child is not None:
             self.children[row] = child
         return child is not None
