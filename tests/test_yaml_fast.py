@@ -32,7 +32,7 @@ _SUBSET_VALUES = [
     "-1e400", ".inf", "-.inf", ".nan", "true", "False", "NO", "yes", "null", "Null", "~", "1:30", "x", "adam",
     "a b  c", "http://x.y/z", "$x", "a'b", 'a"b', "a\\b", '"q"', '"a # b"', "'s'", "'it''s'", "''", '""',
     "x # c", "[1, x, 1e400]", "[]", "[ ]", "[-1, .5, x y]", "é", "9" * 4001, "[" + "9" * 4001 + "]", "...",
-    "[x, 1e999]", "-x", "a!b", "${a.b}", "a,b", "x{y}", "x]", "[-1, .5, ${x}]", "a::b", "${a}:${b}",
+    "[x, 1e999]", "-x", "a!b", "${a.b}", "a,b", "x{y}", "x]", "[-1, .5, ${x}]", "a::b", "${a}:${b}", "a\xa0b", "a\x7fb", "x\x85y", "x\u2028y", "x\ufeffy", "\u3000x", "x\u2009",
 ]  # fmt: skip
 _ODD_VALUES = [
     '"esc\\n"', '"', "'", "x#c", "[a, [b]]", "[a,]", "[,]", "{a: 1}", "- x",
@@ -126,7 +126,7 @@ def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 def _check(text: str) -> bool:
     """Both readers agree on ``text``; whether the fast one read it."""
-    took_fast = read.read_fast(text, frozenset()) is not None
+    took_fast = read.read_fast(text.encode(), frozenset()) is not None
     fast, full = _outcome(_fast, text), _outcome(_full, text)
     assert fast[0] == full[0], (fast, full)
     if fast[0] == "refused":
@@ -180,12 +180,14 @@ def test_many_problems_are_counted_and_the_first_listed_in_order() -> None:
 
 def test_a_large_flat_file_is_read_the_fast_way() -> None:
     text = "a: 1\n" * (MAX_BYTES // 50)
-    assert read.read_fast(text, frozenset()) is not None
+    assert read.read_fast(text.encode(), frozenset()) is not None
 
 
 def test_deep_nesting_is_left_to_the_node_tree() -> None:
     # Each level's text is read again by the level above: deep files are not worth it.
     text = "".join(" " * i + "k:\n" for i in range(60)) + " " * 60 + "k: 1\n"
-    assert read.read_fast(text, frozenset()) is None
+    assert read.read_fast(text.encode(), frozenset()) is None
     assert _check(text) is False
-    assert read.read_fast("".join(" " * i + "k:\n" for i in range(10)) + " " * 10 + "k: 1\n", frozenset())
+    assert read.read_fast(
+        ("".join(" " * i + "k:\n" for i in range(10)) + " " * 10 + "k: 1\n").encode(), frozenset()
+    )

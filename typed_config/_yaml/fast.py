@@ -25,40 +25,28 @@ from typing import Any, Final
 from typed_config._errors import Origin, Problem
 from typed_config._keys.dotted import format_path, segment_problem
 from typed_config._types import Path
-from typed_config._yaml.lines import (
-    BLANK,
-    BLANKABLE,
-    ENTRY,
-    ITEM_AT,
-    KEY_AT,
-    LEADING,
-    LIST,
-    OUTSIDE,
-    SPECIAL_KEY,
-    BlockList,
-    dedent,
-    items_of,
-    key_of,
-    shallower,
-    typed_values,
-    unquote,
-)
+from typed_config._yaml import lines
+from typed_config._yaml.lines import BlockList
 
 __all__ = ["Level", "read_fast"]
 
 _MAX_LEVELS: Final = 50  # deeper nesting is read the full way, which bounds it
+_ALLOWED_BYTES: Final = bytes([10, *range(0x20, 0x7F), *range(0x80, 0x100)])  # and UTF-8 beyond ASCII
 _WORK: Final = 4  # characters read in all levels, per character of the file, before giving up
 _Depth = tuple[int, list[int]]  # how deep a mapping is, and the characters left to read
 
 
-def read_fast(text: str, skip: frozenset[str]) -> Level | None:
-    """The top-level mapping of ``text`` read the fast way, or None when it is outside the subset."""
-    if OUTSIDE.search(text):
+def read_fast(data: bytes, skip: frozenset[str]) -> Level | None:
+    """The top-level mapping of UTF-8 ``data`` read the fast way, or None when it is outside the subset."""
+    if data.translate(None, _ALLOWED_BYTES):  # a control character (tab, CR, ...): cheaper in bytes
+        return None
+    text = data.decode("utf-8")
+    if not text.isascii() and lines.OUTSIDE.search(text):
         return None
     if not text.endswith("\n"):
         text += "\n"
-    if BLANKABLE.search(text):
-        text = BLANK.sub("", text)
+    if lines.BLANKABLE.search(text) or lines.BLANKABLE.match("\n" + text[:1024]):
+        text = lines.BLANK.sub("", text)
     body = text.lstrip("\n")
     if not body or body[0] == " ":
         return None  # nothing (an empty document), or the whole document indented
@@ -143,7 +131,7 @@ class Level:
         if depth > _MAX_LEVELS or budget[0] < 0:
             return None
         level = cls(text, line, column)
-        rows = ENTRY.findall(text)
+        rows = lines.ENTRY.findall(text)
         if any(map(operator.itemgetter(3), rows)):
             return None
         level.tokens = list(map(operator.itemgetter(0), rows))
@@ -159,13 +147,13 @@ class Level:
         """Type the keys that may be more than text, and find those that cannot be keys."""
         tokens = self.tokens
         try:
-            typed = {t: key_of(t) for t in set(SPECIAL_KEY.findall("\n".join(tokens)))}
+            typed = {t: lines.key_of(t) for t in set(lines.SPECIAL_KEY.findall("\n".join(tokens)))}
         except ValueError:  # a key like 1e400: read the full way, which reports it twice over
             return False
         changed = {t: key for t, key in typed.items() if key is not t}
         if changed:
             self.keys = list(map(changed.get, tokens, tokens))
-            quoted = {t: unquote(t) for t in changed if t[0] in "\"'"}
+            quoted = {t: lines.unquote(t) for t in changed if t[0] in "\"'"}
             self.raws = list(map(quoted.get, tokens, tokens)) if quoted else tokens
         else:
             self.keys = self.raws = tokens
@@ -208,8 +196,8 @@ class Level:
 
     def _read_block(self, row: int, body: str, line: int, at: _Depth) -> bool:
         """Read the nested mapping or block sequence of scalars below a row; False when it is neither."""
-        indent = LEADING.match(body).end()  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess] - always matches
-        text = dedent(indent).sub("", body) if indent else body
+        indent = lines.LEADING.match(body).end()  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess] - always matches
+        text = lines.dedent(indent).sub("", body) if indent else body
         if body[indent] == "-":
             sequence = BlockList.read(text, line, self.column + indent)
             if sequence is None:
@@ -217,7 +205,7 @@ class Level:
             self.sequences[row] = sequence
             self.lists[row] = sequence.items
             return True
-        if shallower(indent).search(body):
+        if lines.shallower(indent).search(body):
             return False
         child = Level.parse(text, line, self.column + indent, (at[0] + 1, at[1]), frozenset())
         if child is not None:
@@ -233,13 +221,13 @@ class Level:
         return dead
 
     def _read_values(self, skip: frozenset[str]) -> None:
-        typed, self.bad_values = typed_values(self.vals)
+        typed, self.bad_values = lines.typed_values(self.vals)
         typed[""] = None
         self.data = dict(zip(self.keys, map(typed.get, self.vals, self.vals), strict=True))
         if len(self.data) < len(self.keys):
             self._find_duplicates(skip)
         dead = self._dead(skip)
-        listed = {t for t, value in typed.items() if value is LIST}
+        listed = {t for t, value in typed.items() if value is lines.LIST}
         self._find_problems(dead, listed)
         if self.count:
             self.data = {}
@@ -258,7 +246,7 @@ class Level:
             found = itertools.compress(rows, map(self.bad_values.__contains__, self.vals))
             self.value_rows = [row for row in found if row not in dead]
         for row in itertools.compress(rows, map(listed.__contains__, self.vals)) if listed else ():
-            self.lists[row] = items_of(self.vals[row])
+            self.lists[row] = lines.items_of(self.vals[row])
         for row in self.lists:
             self._read_list(row)
         if self.list_problems and dead:
@@ -274,7 +262,7 @@ class Level:
 
     def _read_list(self, row: int) -> None:
         items = self.lists[row]
-        typed, reasons = typed_values(items)
+        typed, reasons = lines.typed_values(items)
         self.list_values[row] = list(map(typed.get, items, items))
         if reasons:
             found = itertools.compress(range(len(items)), map(reasons.__contains__, items))
@@ -359,7 +347,7 @@ class Level:
         if self._lines is None:
             self._lines = self.text.split("\n")
         local = self._local_line(row)
-        found = KEY_AT.match(self._lines[local])
+        found = lines.KEY_AT.match(self._lines[local])
         end = (found.end() if self.vals[row] else found.end(1)) if found is not None else 0
         return self.line + local + 1, self.column + end + 1
 
@@ -367,7 +355,7 @@ class Level:
         """Where item ``index`` of a row's sequence starts."""
         if row in self.sequences:
             return self.sequences[row].item_place(index)
-        starts, rest = self._item_starts.setdefault(row, ([], ITEM_AT.finditer(self.vals[row])))
+        starts, rest = self._item_starts.setdefault(row, ([], lines.ITEM_AT.finditer(self.vals[row])))
         starts.extend(match.start() for match in itertools.islice(rest, max(0, index + 1 - len(starts))))
         line, column = self.value_place(row)
         return line, column + starts[index]

@@ -33,17 +33,18 @@ __all__ = [
     "items_of",
     "key_of",
     "shallower",
+    "typed_values",
     "unquote",
     "value_of",
 ]  # fmt: skip
 
-_R: Final = r"[^\s:,\[\]{}#]"  # a character of a plain scalar (a ':' only between two of them)
-_FIRST: Final = r"""[^\s\-?:,\[\]{}#&*!|>'"%@`.]"""  # what a plain key may start with
-_VFIRST: Final = r"""(?:[^\s\-?:,\[\]{}#&*!|>'"%@`]|-(?=[0-9A-Za-z_.]))"""  # a plain value: also '.5', '-1'
-_RV: Final = r"[^\s:#]"  # in a block value flow indicators are text too: ${a.b}, x,y
+_R: Final = r"[^ \n:,\[\]{}#]"  # a character of a plain scalar (a ':' only between two of them)
+_FIRST: Final = r"""[^ \n\-?:,\[\]{}#&*!|>'"%@`.]"""  # what a plain key may start with
+_VFIRST: Final = r"""(?:[^ \n\-?:,\[\]{}#&*!|>'"%@`]|-(?=[0-9A-Za-z_.]))"""  # a plain value: also '.5', '-1'
+_RV: Final = r"[^ \n:#]"  # in a block value flow indicators are text too: ${a.b}, x,y
 _PLAIN: Final = rf"{_VFIRST}{_RV}*(?::{_RV}+)*(?:[ ]+{_RV}+(?::{_RV}+)*)*"
 _ITEM: Final = (
-    r"""(?:[^\s\-?:,\[\]{}#&*!|>'"%@`]|-(?=[0-9A-Za-z_.]))[^\s:,\[\]{}#'"]*(?:[ ]+[^\s:,\[\]{}#'"]+)*"""
+    r"""(?:[^ \n\-?:,\[\]{}#&*!|>'"%@`]|-(?=[0-9A-Za-z_.]))[^ \n:,\[\]{}#'"]*(?:[ ]+[^ \n:,\[\]{}#'"]+)*"""
 )
 _FLOW: Final = rf"\[[ ]*(?:{_ITEM}(?:[ ]*,[ ]*{_ITEM})*[ ]*)?\]"
 _DQ: Final = r'"[^"\\\n]*"'
@@ -60,7 +61,7 @@ ITEM_AT: Final = re.compile(_ITEM)
 OUTSIDE: Final = re.compile(
     "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
-BLANKABLE: Final = re.compile(r"^[ ]*#|^[ ]+$", re.MULTILINE)  # comment lines, spaces-only lines
+BLANKABLE: Final = re.compile(r"\n(?:[ ]*#|[ ]+\n)")  # comment lines, spaces-only lines (after a first line)
 SPECIAL_KEY: Final = re.compile(
     r"""^(?:[0-9+\-.~"'].*|[nN]ull|NULL|[tT]rue|TRUE|[fF]alse|FALSE|.*\..*)$""", re.MULTILINE
 )  # key tokens that are not just their text, or not keys: typed, quoted, dotted

@@ -110,7 +110,7 @@ def _worth_reading_fast(data: bytes) -> bool:
 
 def _load_fast(data: bytes, source: str, skip: frozenset[str]) -> Document | None:
     """The document read by ``fast`` when it is within its subset (most config files), else None."""
-    level = read_fast(data.decode("utf-8"), skip)
+    level = read_fast(data, skip)
     if level is None:
         return None
     if level.count:
