@@ -9,8 +9,10 @@ be read are returned, never raised (inside this module they are raised and caugh
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+import operator
 import os
 import re
 import sys
@@ -61,17 +63,20 @@ def unwrap(data: dict[str, Any]) -> tuple[dict[str, Any], frozenset[str]]:
     A wrapper is a mapping whose keys are a non-empty subset of ``{desc, value}``; ``{desc}``
     alone documents a key and leaves its value to the schema default. Deeper wrappers are data.
     """
-    out: dict[str, Any] = {}
+    out = dict(data)
+    for key in WANDB_KEYS:
+        out.pop(key, None)
     wrapped: set[str] = set()
-    for key, value in data.items():
-        if key in WANDB_KEYS:
-            continue
-        if type(value) is dict and value and value.keys() <= _WRAPPER_KEYS:
+    # Only mappings can be wrappers: they are found in C, so a million plain keys cost no Python loop.
+    mappings = itertools.compress(data, map(operator.is_, map(type, data.values()), itertools.repeat(dict)))
+    for key in mappings:
+        value = data[key]
+        if key not in WANDB_KEYS and value and value.keys() <= _WRAPPER_KEYS:
             wrapped.add(key)
             if "value" in value:
                 out[key] = value["value"]
-            continue
-        out[key] = value
+            else:
+                del out[key]
     return out, frozenset(wrapped)
 
 

@@ -1,7 +1,9 @@
 """YAML, the only place PyYAML is imported: bounded, safe, position-aware reading and block-style writing.
 
 Owns: ``encoding`` (bytes before parsing), ``scalars`` (YAML 1.2 core scalars both ways), ``nodes``
-(positions in a node tree), ``read`` (loading documents and values), ``dump`` (writing YAML text),
-``bounds`` (the same size, depth and digit bounds for values that arrive from code or JSON).
+(positions in a node tree), ``read`` (loading documents and values), ``fast`` and ``lines`` (the
+fast reader of line-oriented files, and its line grammar), ``document`` (a loaded document and its
+positions), ``dump`` (writing YAML text), ``bounds`` (the same size, depth and digit bounds for
+values that arrive from code or JSON).
 May import: ``_keys``, ``_errors``, ``_types``.
 """

@@ -12,6 +12,7 @@ from typing import Final
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 MERGE_KEY: Final = "<<"
+PLAIN_TAG: Final = "?plain"  # the resolver's tag for plain scalars: resolved later by YAML 1.2 rules
 _SCAN: Final = 8  # a mapping this small is scanned: building its index would cost more
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -20,6 +20,7 @@ from typed_config._errors import MAX_PROBLEMS, ConfigError, Origin, Problem, sho
 from typed_config._gc import paused_gc
 from typed_config._keys.dotted import format_path, segment_problem
 from typed_config._types import Path
+from typed_config._yaml.document import Document
 from typed_config._yaml.encoding import (
     MAX_BYTES,
     NON_SPECIFIC,
@@ -30,7 +31,8 @@ from typed_config._yaml.encoding import (
     syntax_error,
     utf8,
 )
-from typed_config._yaml.nodes import NodeIndex
+from typed_config._yaml.fast import read_fast
+from typed_config._yaml.nodes import PLAIN_TAG, NodeIndex
 from typed_config._yaml.scalars import MAYBE_TYPED, dot_key_problem, explicit_scalar, resolve_plain
 
 __all__ = ["MAX_ALIAS_NODES", "MAX_BYTES", "MAX_DEPTH", "Document", "load_document", "parse_value", "utf8"]
@@ -40,7 +42,8 @@ MAX_DEPTH: Final = 100
 MAX_ALIAS_NODES: Final = 100_000
 """How many nodes aliases and merge keys may add to a document when expanded."""
 
-_PLAIN: Final = "?plain"  # our resolver's tag for plain scalars: resolved later by YAML 1.2 rules
+_PLAIN: Final = PLAIN_TAG
+_FAST_FROM: Final = 1 << 20  # bytes: a file this large is read the fast way whatever its shape
 _STR: Final = "tag:yaml.org,2002:str"
 _MAP: Final = "tag:yaml.org,2002:map"
 _SEQ: Final = "tag:yaml.org,2002:seq"
@@ -67,35 +70,6 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         return _SEQ if kind is SequenceNode else _MAP
 
 
-class Document(NamedTuple):
-    """A loaded YAML document: its data, and its node tree for positions."""
-
-    source: str
-    data: dict[str, Any]
-    root: Node | None
-    nodes: NodeIndex | None = None
-
-    def origin(self, path: Path, *, at_key: bool = False) -> Origin:
-        """The position of the value at ``path`` (or of its key), or of the nearest parent."""
-        index = self.nodes if self.nodes is not None else NodeIndex(self.root, _PLAIN)
-        node, key_node = index.locate(path)
-        mark_node = key_node if at_key and key_node is not None else node
-        if mark_node is None:
-            return Origin(path=self.source, line=1, column=1)
-        mark = mark_node.start_mark
-        return Origin(path=self.source, line=mark.line + 1, column=mark.column + 1)
-
-    def position(self, path: Path, *, at_key: bool = False) -> tuple[int, int]:
-        """The line and column of ``origin(path)``, without building the origin."""
-        if self.nodes is None:
-            return 1, 1
-        node, key_node = self.nodes.locate(path)
-        mark_node = key_node if at_key and key_node is not None else node
-        if mark_node is None:
-            return 1, 1
-        return mark_node.start_mark.line + 1, mark_node.start_mark.column + 1
-
-
 DottedAt = Callable[[Path], bool]
 """Whether the keys of the mapping at a path may be dot-keys (``optimizer.lr``) instead of plain."""
 
@@ -117,7 +91,32 @@ def load_document(
     # until the call ends, yet each allocation burst triggers collections that walk everything
     # alive: at 20,000 keys that is most of the time. The pause is bounded by MAX_BYTES.
     with paused_gc():
+        if dotted is None and _worth_reading_fast(data):
+            fast = _load_fast(data, source, skip)
+            if fast is not None:
+                return fast
         return _load(data, source, skip, dotted)
+
+
+def _worth_reading_fast(data: bytes) -> bool:
+    """Whether to try the fast reader: it costs a little per nested block, the node tree per node.
+
+    Files of many small blocks read faster the full way, unless they are large: then the fast
+    reader bounds the time their problems take. A file outside its subset pays for the attempt
+    too: a few passes over the text, far less than the node tree costs.
+    """
+    return len(data) >= _FAST_FROM or data.count(b":\n") * 8 < data.count(b"\n")
+
+
+def _load_fast(data: bytes, source: str, skip: frozenset[str]) -> Document | None:
+    """The document read by ``fast`` when it is within its subset (most config files), else None."""
+    level = read_fast(data, skip)
+    if level is None:
+        return None
+    if level.count:
+        listed = level.problems(source, (), MAX_PROBLEMS)
+        raise ConfigError(listed, level.count - len(listed))
+    return Document(source, level.data, None, level=level, compose=lambda: _Loader(data).get_single_node())
 
 
 def _load(data: bytes, source: str, skip: frozenset[str], dotted: DottedAt | None) -> Document:

@@ -1,0 +1,172 @@
+"""The line grammar of the fast reader (``fast``): what a line may hold, and what its tokens stand for.
+
+A key is plain (``lr``), or quoted without escapes (``"a b"``, ``'it''s'``), at most 200 characters;
+a value is plain (one line, no ``#``, no flow indicators), quoted the same way, or a flow sequence
+of plain scalars (``[1, 2, x]``); a comment may follow after a space. Plain text is typed by
+``scalars.resolve_plain``, YAML 1.2's core schema, as the node-tree reader types it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any, Final
+
+from typed_config._yaml.scalars import MAYBE_TYPED, resolve_plain
+
+__all__ = [
+    "BAD",
+    "BLANK",
+    "BLANKABLE",
+    "ENTRY",
+    "ITEM_AT",
+    "KEY_AT",
+    "LEADING",
+    "LIST",
+    "OUTSIDE",
+    "SPECIAL_KEY",
+    "BlockList",
+    "dedent",
+    "items_of",
+    "key_of",
+    "shallower",
+    "typed_values",
+    "unquote",
+    "value_of",
+]  # fmt: skip
+
+_R: Final = r"[^ \n:,\[\]{}#]"  # a character of a plain scalar (a ':' only between two of them)
+_FIRST: Final = r"""[^ \n\-?:,\[\]{}#&*!|>'"%@`.]"""  # what a plain key may start with
+_VFIRST: Final = r"""(?:[^ \n\-?:,\[\]{}#&*!|>'"%@`]|-(?=[0-9A-Za-z_.]))"""  # a plain value: also '.5', '-1'
+_RV: Final = r"[^ \n:#]"  # in a block value flow indicators are text too: ${a.b}, x,y
+_PLAIN: Final = rf"{_VFIRST}{_RV}*(?::{_RV}+)*(?:[ ]+{_RV}+(?::{_RV}+)*)*"
+_ITEM: Final = (
+    r"""(?:[^ \n\-?:,\[\]{}#&*!|>'"%@`]|-(?=[0-9A-Za-z_.]))[^ \n:,\[\]{}#'"]*(?:[ ]+[^ \n:,\[\]{}#'"]+)*"""
+)
+_FLOW: Final = rf"\[[ ]*(?:{_ITEM}(?:[ ]*,[ ]*{_ITEM})*[ ]*)?\]"
+_DQ: Final = r'"[^"\\\n]*"'
+_SQ: Final = r"'[^'\n]*(?:''[^'\n]*)*'"
+_KEY: Final = rf"""{_FIRST}{_R}{{0,199}}|"[^"\\\n]{{0,198}}"|'[^'\n]{{0,198}}(?:''[^'\n]{{0,198}})*'"""
+ENTRY: Final = re.compile(
+    rf"^(?:({_KEY})[ ]*:(?:[ ]+({_PLAIN}|{_DQ}|{_SQ}|{_FLOW}))?(?:[ ]+#.*|[ ]*)\n((?:[ ].*\n|-(?:[ ].*)?\n|\n)*)|(.*\n))",
+    re.MULTILINE,
+)
+_SEQ_ITEM: Final = re.compile(rf"^(?:-[ ]+({_PLAIN}|{_DQ}|{_SQ})(?:[ ]+#.*|[ ]*)\n|\n|(.*\n))", re.MULTILINE)
+_ITEM_START: Final = re.compile(r"-[ ]+")
+KEY_AT: Final = re.compile(rf"((?:{_KEY})[ ]*:)[ ]*")
+ITEM_AT: Final = re.compile(_ITEM)
+OUTSIDE: Final = re.compile(
+    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+BLANKABLE: Final = re.compile(r"\n(?:[ ]*#|[ ]+\n)")  # comment lines, spaces-only lines (after a first line)
+SPECIAL_KEY: Final = re.compile(
+    r"""^(?:[0-9+\-.~"'].*|[nN]ull|NULL|[tT]rue|TRUE|[fF]alse|FALSE|.*\..*)$""", re.MULTILINE
+)  # key tokens that are not just their text, or not keys: typed, quoted, dotted
+LEADING: Final = re.compile("[ ]*")
+BLANK: Final = re.compile(r"^[ ]*(?:#.*)?$", re.MULTILINE)
+BAD: Final = object()  # a value whose text is not a value (1e400): its message is kept apart
+LIST: Final = object()  # a flow sequence: built per occurrence, never shared
+
+
+@lru_cache(maxsize=64)
+def shallower(indent: int) -> re.Pattern[str]:
+    """A line indented less than ``indent`` spaces (not blank)."""
+    return re.compile(rf"^ {{0,{indent - 1}}}[^ \n]", re.MULTILINE)
+
+
+@lru_cache(maxsize=64)
+def dedent(indent: int) -> re.Pattern[str]:
+    return re.compile(rf"^ {{{indent}}}", re.MULTILINE)
+
+
+def unquote(token: str) -> str:
+    if token[0] == '"':
+        return token[1:-1]
+    if token[0] == "'":
+        return token[1:-1].replace("''", "'")
+    return token
+
+
+def key_of(token: str) -> object:
+    """The key a key token stands for (a plain one typed as YAML 1.2 says: ``1`` is an int)."""
+    if token[0] in "\"'":
+        return unquote(token)
+    return resolve_plain(token) if token[0] in MAYBE_TYPED else token
+
+
+def value_of(token: str) -> tuple[object, str | None]:
+    """The value a value token stands for, and what is wrong with it (``BAD`` then)."""
+    first = token[:1]
+    if first in ("'", '"'):
+        return unquote(token), None
+    if first == "[":
+        return LIST, None
+    try:
+        return resolve_plain(token), None
+    except ValueError as exc:
+        return BAD, str(exc)
+
+
+_TYPED_VALUE: Final = MAYBE_TYPED | {"'", '"', "["}  # the first characters of values that are not their text
+
+
+def typed_values(tokens: Iterable[str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The values of the distinct tokens that are more than their text, and what is wrong with any.
+
+    A plain token that cannot be a number, null or boolean is its own value: no call is made for it.
+    """
+    typed: dict[str, Any] = {}
+    reasons: dict[str, str] = {}
+    for token in set(tokens):
+        if token[:1] in _TYPED_VALUE:
+            typed[token], reason = value_of(token)
+            if reason is not None:
+                reasons[token] = reason
+    return typed, reasons
+
+
+def items_of(token: str) -> list[str]:
+    inner = token[1:-1]
+    return list(map(str.strip, inner.split(","))) if inner.strip() else []
+
+
+class BlockList:
+    """A block sequence of scalars (``- item`` lines) and where each item is written.
+
+    ``text`` is its lines with their indentation taken off; ``line`` and ``column`` say where its
+    first line and its dashes sit in the file (0-based).
+    """
+
+    __slots__ = ("_split", "column", "items", "line", "rows", "text")
+
+    def __init__(self, text: str, line: int, column: int, items: list[str], rows: list[int]) -> None:
+        self.text, self.line, self.column = text, line, column
+        self.items = items  # each item's text, quotes and all
+        self.rows = rows  # each item's line, counted from the first
+        self._split: list[str] | None = None
+
+    @classmethod
+    def read(cls, text: str, line: int, column: int) -> BlockList | None:
+        """The sequence written in ``text``, or None when a line is not a ``- scalar`` line."""
+        rows = _SEQ_ITEM.findall(text)
+        if any(map(operator.itemgetter(1), rows)):
+            return None
+        found = list(map(operator.itemgetter(0), rows))
+        return cls(
+            text, line, column, list(filter(None, found)), list(itertools.compress(range(len(found)), found))
+        )
+
+    def start(self) -> tuple[int, int]:
+        """Where the sequence starts: its first dash (1-based line and column)."""
+        return self.line + self.rows[0] + 1, self.column + 1
+
+    def item_place(self, index: int) -> tuple[int, int]:
+        """Where item ``index`` starts (1-based line and column)."""
+        if self._split is None:
+            self._split = self.text.split("\n")
+        row = self.rows[index]
+        found = _ITEM_START.match(self._split[row])
+        return self.line + row + 1, self.column + (found.end() if found is not None else 0) + 1
