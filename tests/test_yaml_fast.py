@@ -33,6 +33,7 @@ _SUBSET_VALUES = [
     "a b  c", "http://x.y/z", "$x", "a'b", 'a"b', "a\\b", '"q"', '"a # b"', "'s'", "'it''s'", "''", '""',
     "x # c", "[1, x, 1e400]", "[]", "[ ]", "[-1, .5, x y]", "é", "9" * 4001, "[" + "9" * 4001 + "]", "...",
     "[x, 1e999]", "-x", "a!b", "${a.b}", "a,b", "x{y}", "x]", "[-1, .5, ${x}]", "a::b", "${a}:${b}", "a\xa0b", "a\x7fb", "x\x85y", "x\u2028y", "x\ufeffy", "\u3000x", "x\u2009",
+    "[x\xa0]", "[x\u2003, \u3000y]", "[a:b, c]", "[ x ,y  ]",
 ]  # fmt: skip
 _ODD_VALUES = [
     '"esc\\n"', '"', "'", "x#c", "[a, [b]]", "[a,]", "[,]", "{a: 1}", "- x",
@@ -166,6 +167,13 @@ def test_fast_reader_agrees_with_the_node_tree(lines: list[str], end: str, head:
 )
 def test_common_files_take_the_fast_path(text: str) -> None:
     assert _check(text)
+
+
+def test_unicode_spaces_around_flow_items_are_text() -> None:
+    # YAML's white space is space and tab: other spaces belong to the item (they were stripped).
+    text = "a: [x\xa0, \u2003y ,z]\n"
+    assert _check(text)
+    assert load_document(text, "t.yaml").data == {"a": ["x\xa0", "\u2003y", "z"]}
 
 
 def test_many_problems_are_counted_and_the_first_listed_in_order() -> None:

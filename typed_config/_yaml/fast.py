@@ -50,7 +50,10 @@ def read_fast(data: bytes, skip: frozenset[str]) -> Level | None:
     body = text.lstrip("\n")
     if not body or body[0] == " ":
         return None  # nothing (an empty document), or the whole document indented
-    return Level.parse(body, len(text) - len(body), 0, (0, [len(body) * _WORK + 65536]), skip)
+    try:
+        return Level.parse(body, len(text) - len(body), 0, (0, [len(body) * _WORK + 65536]), skip)
+    except lines.OutsideSubsetError:
+        return None
 
 
 class Level:

@@ -29,6 +29,7 @@ __all__ = [
     "OUTSIDE",
     "SPECIAL_KEY",
     "BlockList",
+    "OutsideSubsetError",
     "dedent",
     "items_of",
     "key_of",
@@ -46,7 +47,10 @@ _PLAIN: Final = rf"{_VFIRST}{_RV}*(?::{_RV}+)*(?:[ ]+{_RV}+(?::{_RV}+)*)*"
 _ITEM: Final = (
     r"""(?:[^ \n\-?:,\[\]{}#&*!|>'"%@`]|-(?=[0-9A-Za-z_.]))[^ \n:,\[\]{}#'"]*(?:[ ]+[^ \n:,\[\]{}#'"]+)*"""
 )
-_FLOW: Final = rf"\[[ ]*(?:{_ITEM}(?:[ ]*,[ ]*{_ITEM})*[ ]*)?\]"
+# A flow sequence's brackets; its items are checked once read (``items_of``): one regex over
+# millions of items backtracks item by item, splitting and checking the distinct items does not.
+_FLOW: Final = r"""\[[^\n\[\]{}#'"]*\]"""
+_FLOW_ITEM: Final = re.compile(rf"[ ]*(?:{_ITEM})[ ]*")
 _DQ: Final = r'"[^"\\\n]*"'
 _SQ: Final = r"'[^'\n]*(?:''[^'\n]*)*'"
 _KEY: Final = rf"""{_FIRST}{_R}{{0,199}}|"[^"\\\n]{{0,198}}"|'[^'\n]{{0,198}}(?:''[^'\n]{{0,198}})*'"""
@@ -128,9 +132,23 @@ def typed_values(tokens: Iterable[str]) -> tuple[dict[str, Any], dict[str, str]]
     return typed, reasons
 
 
+class OutsideSubsetError(Exception):
+    """Text outside the subset found after the first pass: the caller reads the file the full way."""
+
+
 def items_of(token: str) -> list[str]:
+    """The items of a flow sequence of plain scalars, as written; ``OutsideSubsetError`` when one is not such an item.
+
+    Only spaces surround an item: YAML's white space is space and tab (no tabs reach here), so
+    other Unicode spaces are part of the item's text.
+    """
     inner = token[1:-1]
-    return list(map(str.strip, inner.split(","))) if inner.strip() else []
+    if not inner.strip(" "):
+        return []
+    parts = inner.split(",")
+    if not all(map(_FLOW_ITEM.fullmatch, set(parts))):
+        raise OutsideSubsetError
+    return [part.strip(" ") for part in parts] if " " in inner else parts
 
 
 class BlockList:
