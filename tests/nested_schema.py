@@ -71,3 +71,26 @@ class Loop(tc.HyperParams):
     hooks: list[Hook] = tc.Field(default_factory=list[Hook])
     plain: list[EarlyStop | Checkpoint] = tc.Field(default_factory=list[EarlyStop | Checkpoint])
     stop: Hook = tc.Field(default_factory=Checkpoint)
+
+
+class Plain(tc.HyperParams):
+    """A group typed as a plain union of models tagged by ``kind`` (no discriminator)."""
+
+    epochs: int = 10
+    opt: EarlyStop | Checkpoint = tc.Field(default_factory=EarlyStop)
+
+
+class WithEarly(tc.HyperParams):
+    kind: Literal["early"] = "early"
+    hooks: list[EarlyStop] = tc.Field(default_factory=list[EarlyStop])
+
+
+class WithCheckpoint(tc.HyperParams):
+    kind: Literal["ckpt"] = "ckpt"
+    hooks: list[Checkpoint] = tc.Field(default_factory=list[Checkpoint])
+
+
+class Both(tc.HyperParams):
+    """Two members of a union with a list of models at the same path, of different item types."""
+
+    part: WithEarly | WithCheckpoint = tc.Field(default_factory=WithEarly)

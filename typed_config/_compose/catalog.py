@@ -10,7 +10,7 @@ is refused, as a name in two formats is).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, Literal, get_args, get_origin
 
 from pydantic import BaseModel
@@ -148,8 +148,32 @@ Group = tuple[Path, Kind, Any]
 
 
 def groups_of(schema: type[BaseModel]) -> list[Group]:
-    """Every path where the schema takes a model (or a list of models) and no member takes text."""
-    return per_class(schema, "__typed_config_groups__", lambda s: list(_walk(s, (), set())))
+    """Every path where the schema takes a model (or a list of models) and no member takes text.
+
+    A path found in several members of a union (``a.hooks`` a list of ``X`` in one, of ``Y`` in
+    another) is one group whose type is their union: its presets expand once, by both types.
+    """
+    return per_class(schema, "__typed_config_groups__", lambda s: _combined(_walk(s, (), set())))
+
+
+def _combined(groups: Iterable[Group]) -> list[Group]:
+    """The groups with each path and kind once, its types joined in a union (the first's order kept)."""
+    found: dict[tuple[Path, Kind], Group] = {}
+    for path, kind, annotation in groups:
+        known = found.get((path, kind))
+        if known is None:
+            found[path, kind] = (path, kind, annotation)
+        elif annotation not in members(known[2]):
+            found[path, kind] = (path, kind, _union(known[2], annotation))
+    return list(found.values())
+
+
+def _union(first: Any, second: Any) -> Any:
+    """``first | second`` as a type; the first alone when they cannot be joined (metadata that cannot be hashed)."""
+    try:
+        return first | second
+    except TypeError:
+        return first
 
 
 def _walk(model: type[BaseModel], path: Path, seen: set[type[BaseModel]]) -> Iterator[Group]:
@@ -195,12 +219,9 @@ def _keys(groups: Sequence[Group], prefix: tuple[Path, str], found: dict[str, tu
 
 def item_groups(annotation: Any) -> list[Group]:
     """The groups inside a list item, relative to it (every member of a union of item models)."""
-    found: dict[Path, Group] = {}
-    for member in members(annotation):
-        if is_model(member):
-            for group in groups_of(member):
-                found.setdefault(group[0], group)
-    return list(found.values())
+    return _combined(
+        group for member in members(annotation) if is_model(member) for group in groups_of(member)
+    )
 
 
 ItemType = tuple[list[Group], "type[BaseModel] | None", Switches]

@@ -28,7 +28,7 @@ from typed_config._keys.dotted import PRESET_KEY, format_path
 from typed_config._keys.values import is_dict, is_list, lookup
 from typed_config._layers.layers import Layer, merge
 from typed_config._schema.suggest import suggest
-from typed_config._schema.unions import Switches, discriminators
+from typed_config._schema.unions import Switches, merge_switches
 from typed_config._types import Path, empty_cache, per_class
 
 MARK: Final = "${"
@@ -199,7 +199,7 @@ def expand(schema: type[BaseModel], layers: Sequence[Layer], catalog: Catalog) -
         ConfigError: an unknown preset name (at the source that chose it), presets that choose
             each other in a cycle or too deep, or a preset file's problems.
     """
-    scope = _Scope(catalog, groups_of(schema), schema=schema, switches=discriminators(schema))
+    scope = _Scope(catalog, groups_of(schema), schema=schema, switches=merge_switches(schema))
     out: list[Layer] = []
     problems: list[Problem] = []
     for layer in layers:

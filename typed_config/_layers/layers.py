@@ -26,7 +26,7 @@ from typed_config._layers.trim import trimmed
 from typed_config._schema.derived import computed_mismatches, without_computed
 from typed_config._schema.dict_defaults import dict_defaults
 from typed_config._schema.suggest import suggest
-from typed_config._schema.unions import Switches, discriminators
+from typed_config._schema.unions import UNTAGGED, Switches, discriminators, merge_switches
 from typed_config._schema.widening import inexact_integers, may_lose_digits
 from typed_config._types import M, Path, T
 
@@ -92,16 +92,17 @@ def merge(
 ) -> dict[str, Any]:
     """Merge nested data, later first: key by key, lists replaced, ``{}``/``null`` replacing all below.
 
-    When a later layer switches a discriminated union to another variant (``optimizer.name``
-    from adam to sgd), what earlier layers set under that field is dropped, so the new variant
-    starts clean. The unions are the ``schema``'s, or ``switches`` (a list item's, relative to
-    it: at ``()`` the item's own tag, which switches only where an earlier layer set the tag).
+    When a later layer switches a union to another variant (``optimizer.name`` from adam to sgd),
+    what earlier layers set under that field is dropped, so the new variant starts clean. The
+    unions are the ``schema``'s ``merge_switches`` (discriminated, and plain ones with a literal
+    tag, which switch only from a tag set below), or ``switches`` (a list item's, relative to it:
+    at ``()`` the item's own tag, which switches only where an earlier layer set the tag).
     Layers are never mutated: the result owns every dict in it (leaves are shared).
     """
     if len(datas) == 1:
         return datas[0]
     if switches is None:
-        switches = discriminators(schema) if schema is not None else {}
+        switches = merge_switches(schema) if schema is not None else {}
     root = switches.get(())
     result: dict[str, Any] = {}
     for data in datas:
@@ -119,15 +120,26 @@ def _merge_into(
             current = dst.get(key)
             here = (*path, key)
             switch = switches.get(here)
-            if switch is not None and switch[0] in value and is_dict(current):
-                name, default = switch
-                if current.get(name, default) != value[name]:
-                    current = None  # another variant: start clean
+            if (
+                switch is not None
+                and switch[0] in value
+                and is_dict(current)
+                and _switched(current, value, switch)
+            ):
+                current = None  # another variant: start clean
             if not is_dict(current):
                 current = dst[key] = {}
             _merge_into(current, value, here, switches)
         else:
             dst[key] = {} if type(value) is dict else value
+
+
+def _switched(current: dict[str, Any], value: dict[str, Any], switch: tuple[str, Any]) -> bool:
+    """Whether ``value`` names another variant than ``current`` (set below it, or the field's default)."""
+    name, default = switch
+    if default is UNTAGGED and name not in current:
+        return False  # untagged keys of a plain union: pydantic tells their variant, not the merge
+    return bool(current.get(name, default) != value[name])
 
 
 def validate(schema: type[M], layers: Sequence[Layer], *, whole: bool = False) -> M:

@@ -1,8 +1,9 @@
 """Unions of models in a schema: discriminated union fields and their tags, a member named by its tag.
 
 Where a later layer sets a union's tag to another variant than an earlier one, merging drops
-what the earlier one set there (``discriminators`` for a schema's fields, ``item_switches`` for
-a list item whose type is a model or a union of models).
+what the earlier one set there (``merge_switches`` for a schema's fields, discriminated unions
+and plain ones tagged by a literal key; ``item_switches`` for a list item whose type is a model
+or a union of models). ``discriminators`` are the discriminated ones alone (default tags, sweeps).
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ from typed_config._types import per_class
 Switches = dict[tuple[str | int, ...], tuple[str, Any]]
 """Where a union's variant can switch: each path with its tag's key and default (None: no default)."""
 
+UNTAGGED = object()
+"""The default of a plain union's tag in ``merge_switches``: data without the tag is left as it is.
+
+Which variant untagged keys of a plain union are for is pydantic's guess, not the default's, so
+a later tag switches only from an earlier tag that names another variant.
+"""
+
 
 def discriminators(schema: type[BaseModel]) -> Switches:
     """The paths of discriminated union fields, through nested models.
@@ -29,18 +37,34 @@ def discriminators(schema: type[BaseModel]) -> Switches:
 
     def find(model: type[BaseModel]) -> Switches:
         found: Switches = {}
-        _find_unions(model, (), found, set())
+        _find_unions(model, (), found, (set(), False))
         return found
 
     return per_class(schema, "__typed_config_unions__", find)
+
+
+def merge_switches(schema: type[BaseModel]) -> Switches:
+    """Where merging a schema's layers switches variants: its ``discriminators`` and its plain tagged unions.
+
+    A plain union (``EarlyStop | Checkpoint``) switches by ``union_tag``, the one key every member
+    fixes to a literal text; its default is ``UNTAGGED`` (only a tag set below switches).
+    """
+
+    def find(model: type[BaseModel]) -> Switches:
+        found: Switches = {}
+        _find_unions(model, (), found, (set(), True))
+        return found
+
+    return per_class(schema, "__typed_config_merge_unions__", find)
 
 
 def _find_unions(
     model: type[BaseModel],
     prefix: tuple[str | int, ...],
     found: Switches,
-    seen: set[type[BaseModel]],
+    walk: tuple[set[type[BaseModel]], bool],  # the models on the way here; whether plain unions count
 ) -> None:
+    seen, plain = walk
     if model in seen:  # a recursive schema: its paths repeat without end
         return
     seen = seen | {model}
@@ -51,11 +75,15 @@ def _find_unions(
             default = (
                 None if info.is_required() else info.get_default(call_default_factory=True, validated_data={})
             )
-            tag = _tag_key(info.annotation, info.discriminator)
-            found[here] = (tag, getattr(default, info.discriminator, None))
+            found[here] = (
+                _tag_key(info.annotation, info.discriminator),
+                getattr(default, info.discriminator, None),
+            )
+        elif plain and (plain_tag := union_tag(info.annotation)) is not None:
+            found[here] = (plain_tag, UNTAGGED)
         for member in members(info.annotation):
             if is_model(member):
-                _find_unions(member, here, found, seen)
+                _find_unions(member, here, found, (seen, plain))
 
 
 def item_switches(annotation: Any) -> Switches:
@@ -71,7 +99,7 @@ def item_switches(annotation: Any) -> Switches:
         found[()] = (tag, None)
     for member in members(annotation):
         if is_model(member):
-            for path, switch in discriminators(member).items():
+            for path, switch in merge_switches(member).items():
                 found.setdefault(path, switch)
     return found
 
