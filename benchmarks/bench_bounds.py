@@ -106,7 +106,7 @@ class HParams(tc.HyperParams):
 raw = sys.stdin.buffer.read()
 start, cpu = time.perf_counter(), time.process_time()
 try:
-    tc.loads(HParams, raw, "many.yaml")
+    tc.loads(HParams, raw, sys.argv[1])
     outcome = "loaded"
 except tc.ConfigError as error:
     outcome = f"refused: {len(error.problems)} listed + {error.omitted} more; {len(str(error))} characters"
@@ -146,6 +146,23 @@ PROBLEM_CASES: dict[str, Callable[[], tuple[str, float]]] = {
         "sizes: [" + "x," * ((MAX_BYTES - 12) // 2) + "x]\n",
         5.0,
     ),
+    # The same attacks in forms the fast line reader leaves to PyYAML's node tree, and in JSON.
+    "16 MiB, 3.4 million duplicate keys after a `---` line": lambda: (
+        "---\n" + "a: 1\n" * ((MAX_BYTES - 4) // 5),
+        5.0,
+    ),
+    "16 MiB, 2.8 million duplicate keys in a flow mapping (`{a: 1, a: 1, ...}`)": lambda: (
+        "{" + "a: 1, " * ((MAX_BYTES - 8) // 6) + "a: 1}\n",
+        5.0,
+    ),
+    "16 MiB, 2.8 million duplicate keys written with an alias (`a: *x`)": lambda: (
+        "a: &x 1\n" + "a: *x\n" * ((MAX_BYTES - 16) // 6),
+        5.0,
+    ),
+    "16 MiB JSON, 2.8 million duplicate keys": lambda: (
+        "{" + '"a":1,' * ((MAX_BYTES - 8) // 6) + '"a":1}',
+        5.0,
+    ),
 }
 
 
@@ -158,7 +175,7 @@ def run_problems() -> list[str]:
     for name, make in PROBLEM_CASES.items():
         text, target = make()
         result = subprocess.run(
-            [sys.executable, "-c", _PROBLEMS_CHILD],
+            [sys.executable, "-c", _PROBLEMS_CHILD, "many.json" if "JSON" in name else "many.yaml"],
             input=text.encode(),
             capture_output=True,
             check=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import create_model
 from strategies import examples
@@ -58,7 +58,8 @@ def trees(draw: st.DrawFn, depth: int) -> type[tc.HyperParams]:
     return create_model(f"Tree{next(_names)}", __base__=tc.HyperParams, **fields)
 
 
-@settings(max_examples=examples(60), deadline=None)
+# Drawing a schema builds classes: slow on a loaded machine, which is not the property's concern.
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), depth=st.integers(1, 4))
 def test_flatten_of_a_tree_is_the_field_by_field_walk(data: st.DataObject, depth: int) -> None:
     schema = data.draw(trees(depth))

@@ -148,8 +148,9 @@ def _check(text: str) -> bool:
 @given(
     st.booleans().flatmap(_mapping),
     st.sampled_from(["\n", "", "\n\n"]),
-    st.sampled_from(["", "\n", "# top\n", " \n"]),
+    st.sampled_from(["", "\n", "# top\n", " \n", "---\n", "--- # x\n"]),
 )
+@example(["a: 1", "b: [x]", "a: 2"], "\n", "---\n")
 @example(["a: 1", "a: 2", "b:", "  c: 1e400", "  c: 3", "d: [1, 1e999]"], "\n", "")
 @example(["a:", "    b: 1", "   c: 2"], "\n", "")
 @example(["a: x", "  continued"], "\n", "")

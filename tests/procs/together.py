@@ -11,8 +11,12 @@ import typed_config as tc
 
 
 def wait_for(path: str) -> None:
-    """Return once ``path`` exists; end the process when it has not appeared within 30 seconds."""
-    deadline = time.monotonic() + 30
+    """Return once ``path`` exists; end the process when it has not appeared within 300 seconds.
+
+    The children of one test may be released one after another, each after the last has run:
+    on a loaded machine that takes far longer than one child's start.
+    """
+    deadline = time.monotonic() + 300
     while not os.path.exists(path):
         if time.monotonic() > deadline:
             raise SystemExit(f"{path} never appeared")

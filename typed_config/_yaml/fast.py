@@ -45,6 +45,8 @@ def read_fast(data: bytes, skip: frozenset[str]) -> Level | None:
         return None
     if not text.endswith("\n"):
         text += "\n"
+    if text.startswith("---\n"):  # a document start marker: a blank line to the reader, lines stay counted
+        text = "\n" + text[4:]
     if lines.BLANKABLE.search(text) or lines.BLANKABLE.match("\n" + text[:1024]):
         text = lines.BLANK.sub("", text)
     body = text.lstrip("\n")
