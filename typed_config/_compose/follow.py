@@ -9,9 +9,10 @@ follow at all: its value is locked as it was at ``init``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Generic, NamedTuple, Protocol
+from typing import Any, Final, Generic, Protocol
 
 from pydantic import BaseModel
 
@@ -28,12 +29,26 @@ LOCKING: Final = frozenset({"command line", "sweep"})
 """Sources whose values are locked: a reference they give does not follow later changes."""
 
 
-class Reference(NamedTuple):
-    """A key's reference as written, where it was written, and the keys it names."""
+class Reference:
+    """A key's reference as written, where it was written, and the keys it names.
 
-    text: Any  # a string, or a list that holds references
-    origin: Origin
-    targets: tuple[str, ...]
+    Where it was written may be given as a function: worked out when first asked (an error, a
+    record), as a config that never follows a change never asks.
+    """
+
+    __slots__ = ("_origin", "targets", "text")
+
+    def __init__(self, text: Any, origin: Origin | Callable[[], Origin], targets: tuple[str, ...]) -> None:
+        self.text = text  # a string, or a list that holds references
+        self._origin = origin
+        self.targets = targets
+
+    @property
+    def origin(self) -> Origin:
+        """Where the reference was written."""
+        if not isinstance(self._origin, Origin):
+            self._origin = self._origin()
+        return self._origin
 
 
 @dataclass(frozen=True)
@@ -285,7 +300,7 @@ def run_references(layers: Sequence[Layer], locked: Callable[[str], Origin | Non
         text = found.resolver.written.get(path, MISSING)
         if text is MISSING or locked(key) is not None:
             continue
-        refs[key] = Reference(text, found.resolver.where(path), named_keys(key, text))
+        refs[key] = Reference(text, functools.partial(found.resolver.where, path), named_keys(key, text))
     return refs
 
 

@@ -32,14 +32,16 @@ class LoadedState(ConfigState):
     errors, ``interpolated from data.root (...)``), not a layer per change.
     """
 
-    __slots__ = ("origins", "targets")
+    __slots__ = ("loaded", "origins", "targets")
 
     RECORDS: ClassVar[bool] = False  # the short path of assignment sets a value no reference concerns
 
     def __init__(self) -> None:
         super().__init__([])
         self.targets: frozenset[str] = frozenset()  # the keys the references name
-        self.origins: dict[str, Origin] = {}  # where the current value of each of them came from
+        # Where the current value of each of them came from; None: where the load put it, found when asked.
+        self.origins: dict[str, Origin | None] = {}
+        self.loaded: ReferenceLayer | None = None
 
     def is_set(self, key: str) -> bool:  # noqa: ARG002 - nothing counts as set without a run
         """False: ``setdefaults`` sets every key, as on a config without references."""
@@ -49,8 +51,11 @@ class LoadedState(ConfigState):
         """Where the current value of ``key`` (a key a reference names) came from."""
         parts = key.split(".")
         for end in range(len(parts), 0, -1):
-            found = self.origins.get(".".join(parts[:end]))
-            if found is not None:
+            at = ".".join(parts[:end])
+            if at in self.origins:
+                found = self.origins[at]
+                if found is None and self.loaded is not None:
+                    found = self.origins[at] = self.loaded.source_of(tuple(parts[:end]))
                 return found
         return None
 
@@ -78,7 +83,7 @@ def following(config: M, layers: Sequence[Layer]) -> M:
     if follows is None:
         return config
     state.targets = frozenset(t for ref in follows.refs.values() for t in ref.targets)
-    state.origins = {t: found.source_of(tuple(t.split("."))) for t in state.targets}
+    state.origins, state.loaded = dict.fromkeys(state.targets), found
     state.follows = follows
     _share(config, state)
     return config

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from typed_config._errors import Origin, Problem, show
 from typed_config._keys.values import field_keys, is_dict, to_plain
 from typed_config._schema.types import is_model, members, nested_models
-from typed_config._types import per_class
+from typed_config._types import empty_cache, per_class
 
 _SELF_READ: Final = re.compile(r"\bself\.([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -34,11 +34,26 @@ FROZEN_MESSAGE: Final = (
 )
 
 
+_FROZEN_CACHED: Final = 10_000  # answers kept per schema (keys of dict fields are the user's)
+
+
 def frozen_key(schema: type[BaseModel], parts: Sequence[str]) -> str | None:
     """The dot-key of the frozen field or model that holds the key ``parts``, or None.
 
     A model with ``frozen=True`` freezes every key under it; ``Field(frozen=True)`` its own.
     """
+    cache: dict[tuple[str, ...], str | None] = per_class(schema, "__typed_config_frozen_keys__", empty_cache)
+    key = tuple(parts)
+    try:
+        return cache[key]
+    except KeyError:
+        found = _frozen_key(schema, key)
+        if len(cache) < _FROZEN_CACHED:
+            cache[key] = found
+        return found
+
+
+def _frozen_key(schema: type[BaseModel], parts: Sequence[str]) -> str | None:
     models: list[type[BaseModel]] = [schema]
     for depth, part in enumerate(parts):
         found = [(m, name) for m in models for name, key in field_keys(m) if key == part]
