@@ -61,7 +61,7 @@ def _build(leaves: int, base: type[BaseModel], seed: int, shape: str = "sections
     ``sections``: every group holds only subgroups. ``mixed``: each group's first 20 leaves sit in
     the group itself, beside its subgroups. ``unions``: every subgroup field is typed as a union of
     its class and another. ``dicts``: every subgroup's last leaf is an entry of a ``dict[str, int]``
-    field, whose keys ``flatten`` learns only at run time: no one-step path for the subgroups.
+    field, whose keys ``flatten`` learns only at run time (a layout made once for them).
     ``small``: many small groups, four levels deep (``_build_small``).
     """
     if shape == "small":

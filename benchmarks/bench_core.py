@@ -216,7 +216,7 @@ _SHAPE_TITLES = {
     "sections": "2. flatten(cfg) vs plain flatten(dict)",
     "mixed": "2. flatten, leaves beside subgroups",
     "unions": "2. flatten, subgroups typed as unions",
-    "dicts": "2. flatten, a dict field in every subgroup (no one-step path)",
+    "dicts": "2. flatten, a dict field in every subgroup",
     "small": "2. flatten, many small groups (four leaves each, four deep)",
 }
 
@@ -244,7 +244,7 @@ def bench_flatten(work: Workload, repeats: int, shape: str = "sections") -> list
             stats["ours"],
             "plain",
             stats["peer"],
-            None if shape == "dicts" else 1.5,
+            1.5,
             "on",
             profile=ours,
         )
@@ -295,11 +295,31 @@ def run(repeats: int = 7, sizes: tuple[int, ...] = SIZES) -> list[Row]:
         rows += bench_flatten(work, repeats * 3)  # milliseconds per call: more repeats, a steadier minimum
         del work
         gc.collect()
-    for shape in SHAPES[1:]:  # the other nestings, at the largest size (small groups at each): flatten only
-        for leaves in sizes if shape == "small" else sizes[-1:]:
+    rows += run_shapes(repeats, sizes)
+    rows += bench_access(repeats * 2)  # 100 ns operations: more repeats, so the minimum is stable
+    return rows
+
+
+def run_shapes(
+    repeats: int = 7, sizes: tuple[int, ...] = SIZES, shapes: tuple[str, ...] = SHAPES[1:]
+) -> list[Row]:
+    """Workload 2 on the other nestings, at each size: flatten only."""
+    rows: list[Row] = []
+    for shape in shapes:
+        for leaves in sizes:
             work = build_workload(leaves, shape=shape)
             rows += bench_flatten(work, repeats * 3, shape)
             del work
             gc.collect()
-    rows += bench_access(repeats * 2)  # 100 ns operations: more repeats, so the minimum is stable
     return rows
+
+
+if __name__ == "__main__":
+    # The flatten rows only: ``python bench_core.py [repeats] [shape ...]`` (every nesting by default).
+    import sys
+
+    from run import table  # the results table, as ``make bench`` prints it
+
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    chosen = tuple(sys.argv[2:]) or SHAPES
+    print("\n".join(table(run_shapes(count, SIZES, chosen))))

@@ -18,13 +18,13 @@ from typed_config._flat.plans import (
     MODEL_TYPES,
     PLANS,
     Fixes,
-    Getter,
     Plan,
     build_deep,
     build_plan,
     build_variant,
     is_model_type,
 )
+from typed_config._flat.tables import Getter, Spread, build_layout
 from typed_config._keys.dotted import segment_problem
 from typed_config._keys.values import SCALARS, field_keys, is_dict, is_list, is_mapping, to_plain
 from typed_config._schema.derived import computed_keys, has_computed
@@ -133,6 +133,11 @@ def _copy_leaves(keys: tuple[str, ...], values: list[Any], fixes: Fixes, out: di
     (possible only for a model built without validation).
     """
     out.update(zip(keys, values, strict=True))
+    return _fix_leaves(values, fixes, out)
+
+
+def _fix_leaves(values: list[Any], fixes: Fixes, out: dict[str, Any]) -> bool:
+    """Write the leaves to convert (lists, enums) over themselves; False when a value does not convert."""
     try:
         for fix_keys, take, convert in fixes:
             out.update(zip(fix_keys, map(convert, take(values)), strict=True))
@@ -170,6 +175,8 @@ def _flatten_group(own: list[Any], plan: Plan, take_others: Getter, out: dict[st
             for index, child in zip(group.at, dicts, strict=True):
                 parts[index] = child.values()
     leaves = own if parts is None else list(chain.from_iterable(parts))
+    if group.spread is not None:
+        return _spread_leaves(leaves, group.spread, group.fixes, out)
     return _copy_leaves(group.keys, leaves, group.fixes, out)
 
 
@@ -196,11 +203,41 @@ def _flatten_deep(own: list[Any], plan: Plan, out: dict[str, Any]) -> bool:
         nodes = list(chain.from_iterable(map(_VALUES, dicts)))
         if kinds is not None and tuple(map(type, nodes)) != kinds:
             return False  # other classes than the plan's (a union's other member)
+    if deep.spread is not None:
+        return _spread_leaves(nodes, deep.spread, deep.fixes, out)
     return _copy_leaves(deep.keys, nodes, deep.fixes, out)
+
+
+def _spread_leaves(leaves: list[Any], spread: Spread, fixes: Fixes, out: dict[str, Any]) -> bool:
+    """``_copy_leaves`` for leaves among which are dict fields: each dict's entries in its place.
+
+    Each dict must be a non-empty dict of JSON scalars; the keys they hold choose the layout (made
+    once: ``build_layout``), which puts the leaves and the entries in the walk's order for one
+    update. False, with nothing written, for anything else (an empty dict is a leaf; a key to
+    report or respell), or, as for ``_copy_leaves``, when a leaf does not convert: the caller then
+    walks the model field by field.
+    """
+    tables: tuple[Any, ...] = spread.take(leaves)
+    if set(map(type, tables)) != _DICT or not all(tables):
+        return False
+    sizes = tuple(map(len, tables))
+    names = tuple(chain.from_iterable(tables))
+    layout = spread.layouts.get((sizes, names), _UNKNOWN)
+    if layout is _UNKNOWN:
+        layout = build_layout(spread, sizes, names)
+    if layout is None:
+        return False
+    entries = list(chain.from_iterable(map(_VALUES, tables)))
+    if not set(map(type, entries)) <= SCALARS:
+        return False
+    values = leaves + entries  # the leaves keep their positions: the fixes take them as they are
+    out.update(zip(layout.keys, layout.order(values), strict=True))
+    return _fix_leaves(values, fixes, out)
 
 
 _INSTANCE_DICT: Final = attrgetter("__dict__")
 _VALUES: Final = methodcaller("values")
+_DICT: Final = {dict}
 _UNKNOWN: Final[Any] = object()
 
 

@@ -4,32 +4,31 @@ A plan holds the dot-keys of a model's fields and which fields are plain: their 
 are JSON values already, or become so by one C-level call (``list``, an enum's ``value``). Plain
 models are copied whole; models of plain models get variants, one per combination of the classes
 their children hold; everything else is split into runs of plain fields. ``flatten`` runs them.
+Below a model, a child's dicts of scalars are leaves too: their entries go in their places by a
+layout (``tables``).
 """
 
 from __future__ import annotations
 
-import enum
-import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter, itemgetter
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from pydantic import BaseModel
 from typing_extensions import TypeIs
 
+from typed_config._flat.leaves import NOT_PLAIN, TABLE, Mark, NotPlain, Table, conversion, scalar_table
+from typed_config._flat.tables import Getter, Spread, build_spread, take
 from typed_config._keys.values import SCALARS, field_keys
 from typed_config._schema.derived import computed_keys
-from typed_config._schema.types import is_model, members, strip
+from typed_config._schema.types import is_model, members
 from typed_config._types import per_class
 
 MAX_VARIANTS: Final = 64
 """How many variants a plan remembers (``build_variant``)."""
 
-Getter = Callable[[Any], tuple[Any, ...]]
 Fixes = tuple[tuple[tuple[str, ...], Getter, Callable[[Any], Any]], ...]
 """Leaves to write again, converted: (their keys, a C-level getter of their values, the conversion)."""
-_ENUM_VALUE: Final = attrgetter("value")
 
 
 # Plans, runs and groups are read by field name. Slotted classes: a slot is read as fast as a
@@ -58,6 +57,8 @@ class Group:
     """Every leaf's dot-key, in the order a field-by-field walk writes them."""
     fixes: Fixes
     """The leaves to convert (lists, enums), taken from the list of all leaves."""
+    spread: Spread | None
+    """The dict fields among the leaves, or None (no dict field)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,8 @@ class Plan:
     deep: dict[tuple[type[Any], ...], Deep | None]
     """By the classes of the fields' values, when every field holds a model: the flatten of the
     whole tree below in one step (``build_deep``), or None (no such step)."""
+    tables: tuple[int, ...]
+    """The positions of the ``dict[str, X]`` fields, X a JSON scalar (``leaves.scalar_table``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,8 @@ class Deep:
     """Every leaf's dot-key, in order."""
     fixes: Fixes
     """The leaves to convert (lists, enums)."""
+    spread: Spread | None
+    """The dict fields among the leaves, or None (no dict field)."""
 
 
 # Flatten plans by (model class, prefix): one dict lookup per model, where the key strings are
@@ -115,13 +120,14 @@ def build_plan(model_type: type[BaseModel], prefix: str) -> Plan:
         PLANS.clear()
     annotations = _annotations(model_type)
     keys = tuple(prefix + key for _, key in field_keys(model_type))
-    conversions = [_conversion(a) for a in annotations]
-    converts = tuple(None if isinstance(c, _NotPlain) else c for c in conversions)
+    conversions = [conversion(a) for a in annotations]
+    converts = tuple(None if isinstance(c, NotPlain) else c for c in conversions)
     by_name = _no_aliases(model_type)
-    others = tuple(i for i, c in enumerate(conversions) if c is _NOT_PLAIN)
+    others = tuple(i for i, c in enumerate(conversions) if c is NOT_PLAIN)
     take_others: Getter | None = None
-    if others and by_name and all(_may_hold_model(annotations[i]) for i in others):
-        take_others = _take(others)  # each may hold a model: a one-step variant may apply
+    tables = tuple(i for i in others if scalar_table(annotations[i]))
+    if others and by_name and all(i in tables or _may_hold_model(annotations[i]) for i in others):
+        take_others = take(others)  # each may hold a model or is a dict: a one-step variant may apply
     prefixes = tuple(key + "." for key in keys)
     plan = Plan(
         keys=keys,
@@ -133,6 +139,7 @@ def build_plan(model_type: type[BaseModel], prefix: str) -> Plan:
         runs=_runs(keys, converts, others) if by_name else (),
         computed=tuple((name, prefix + key) for name, key in computed_keys(model_type)),
         deep={},
+        tables=tables,
     )
     PLANS[(model_type, prefix)] = plan
     return plan
@@ -162,34 +169,42 @@ def _runs(
 def build_variant(plan: Plan, kinds: tuple[type[Any], ...]) -> Group | None:
     """The one-step flatten of a model whose non-plain fields hold values of these classes.
 
-    None unless each is a JSON scalar or a model of plain fields without aliases; remembered in
-    the plan (up to ``MAX_VARIANTS`` of them).
+    None unless each is a JSON scalar, a dict in a field of dicts of scalars, or a model of plain
+    fields (dicts of scalars among them) without aliases; remembered in the plan (up to
+    ``MAX_VARIANTS`` of them).
     """
     group: Group | None = None
-    if all(kind in SCALARS or _leaf_class(kind) for kind in kinds):
+    if all(
+        kind in SCALARS or _leaf_class(kind) or (kind is dict and index in plan.tables)
+        for index, kind in zip(plan.others, kinds, strict=True)
+    ):
         keys: list[str] = []
-        converts: list[Callable[[Any], Any] | None] = []
+        converts: list[Mark] = []
         sizes: list[int] = []
         at: list[int] = []
         by_position = dict(zip(plan.others, kinds, strict=True))
         for index, (key, convert) in enumerate(zip(plan.keys, plan.converts, strict=True)):
             kind = by_position.get(index)
-            if kind is not None and kind not in SCALARS:
+            if kind is dict:  # a dict of scalars: its entries are leaves
+                keys.append(key)
+                converts.append(TABLE)
+            elif kind is not None and kind not in SCALARS:
                 child_prefix = plan.prefixes[index]
                 child = PLANS.get((kind, child_prefix)) or build_plan(kind, child_prefix)
                 sizes.append(len(child.keys))
                 at.append(index)
                 keys += child.keys
-                converts += child.converts
+                converts += _leaf_marks(child)
             else:
                 keys.append(key)
                 converts.append(convert)  # None for a scalar in a field that is not plain
         group = Group(
             sizes=tuple(sizes),
-            take_children=_take(at) if at else None,
+            take_children=take(at) if at else None,
             at=tuple(at),
             keys=tuple(keys),
             fixes=_fixes(converts, keys),
+            spread=build_spread(converts, keys),
         )
     if len(plan.variants) < MAX_VARIANTS:
         plan.variants[kinds] = group
@@ -204,8 +219,9 @@ def build_deep(plan: Plan, own: list[Any]) -> Deep | None:
     """The one-step flatten of the tree under a model whose fields hold these models (``own``), or None.
 
     None unless every model at each level holds only models (without aliases or computed fields),
-    down to a level where every model holds only plain fields. Remembered in the plan by the
-    classes of ``own`` (up to ``MAX_VARIANTS``); the deeper classes are checked on each use.
+    down to a level where every model holds only plain fields (dicts of scalars among them).
+    Remembered in the plan by the classes of ``own`` (up to ``MAX_VARIANTS``); the deeper classes
+    are checked on each use.
     """
     deep: Deep | None = None
     kinds = tuple(map(type, own))
@@ -220,8 +236,8 @@ def build_deep(plan: Plan, own: list[Any]) -> Deep | None:
         sizes = tuple(len(child.keys) for child in plans)
         if all(_leaf_class(c) for c in classes):  # the last level: leaves below
             keys = tuple(key for child in plans for key in child.keys)
-            converts = [convert for child in plans for convert in child.converts]
-            deep = Deep((*levels, (sizes, None)), keys, _fixes(converts, keys))
+            converts = [mark for child in plans for mark in _leaf_marks(child)]
+            deep = Deep((*levels, (sizes, None)), keys, _fixes(converts, keys), build_spread(converts, keys))
             break
         if not all(_branch(child) for child in plans):
             break
@@ -253,92 +269,36 @@ def _annotations(model_type: type[BaseModel]) -> list[Any]:
 
 
 def _plain_leaves(model_type: type[BaseModel]) -> bool:
-    """Whether every field of a model is plain (``_conversion``), and there is a field."""
+    """Whether every field of a model is plain (``leaves.conversion``) or a dict of scalars, and there is a field."""
     annotations = _annotations(model_type)
-    return bool(annotations) and all(_conversion(a) is not _NOT_PLAIN for a in annotations)
+    return bool(annotations) and all(conversion(a) is not NOT_PLAIN or scalar_table(a) for a in annotations)
 
 
-class _NotPlain:
-    """The mark of a field whose value is not plain (a plain class: an Enum costs import time)."""
+def _leaf_marks(plan: Plan) -> list[Mark]:
+    """The conversions of a leaf class's fields, its dict fields marked ``TABLE``."""
+    marks: list[Mark] = list(plan.converts)
+    for index in plan.tables:
+        marks[index] = TABLE
+    return marks
 
 
-_NOT_PLAIN: Final = _NotPlain()
-
-
-def _conversion(annotation: Any) -> Callable[[Any], Any] | _NotPlain | None:
-    """How a plain field's validated value becomes its flat value; ``_NOT_PLAIN`` for other fields.
-
-    None (as it is) for JSON scalars (``_plain_scalar``); ``list`` for lists and tuples of them;
-    an enum's value for an enum of JSON scalars.
-    """
-    if _plain_scalar(annotation):
-        return None
-    if _scalar_list(annotation):
-        return list
-    annotation = strip(annotation)
-    if (
-        isinstance(annotation, type)
-        and issubclass(annotation, enum.Enum)
-        and all(type(member.value) in _PLAIN for member in annotation)
-    ):
-        return _ENUM_VALUE
-    return _NOT_PLAIN
-
-
-def _fixes(converts: Sequence[Callable[[Any], Any] | None], keys: Sequence[str]) -> Fixes:
+def _fixes(converts: Sequence[Mark], keys: Sequence[str]) -> Fixes:
     """The conversions of leaves, grouped by conversion: their keys, a getter by position, the function."""
     fixes: list[tuple[tuple[str, ...], Getter, Callable[[Any], Any]]] = []
-    for convert in dict.fromkeys(c for c in converts if c is not None):
+    for convert in dict.fromkeys(c for c in converts if c is not None and not isinstance(c, Table)):
         chosen = [i for i, c in enumerate(converts) if c is convert]
-        fixes.append((tuple(keys[i] for i in chosen), _take(chosen), convert))
+        fixes.append((tuple(keys[i] for i in chosen), take(chosen), convert))
     return tuple(fixes)
 
 
 def _leaf_class(kind: type[Any]) -> TypeIs[type[BaseModel]]:
-    """Whether a value's class is a model whose fields are all plain, keyed by their names."""
+    """Whether a value's class is a model of plain fields (dicts of scalars among them), keyed by their names."""
     return (
         (MODEL_TYPES.get(kind) or is_model_type(kind))
         and _no_aliases(kind)
         and _plain_leaves(kind)
         and not computed_keys(kind)  # its computed fields are written by its own plan
     )
-
-
-def _take(items: Sequence[Any]) -> Getter:
-    """A C-level getter of these items (at least one) that always returns a tuple."""
-    if len(items) == 1:
-        item = items[0]
-        return lambda source: (source[item],)  # itemgetter of one item returns it bare
-    return itemgetter(*items)
-
-
-_PLAIN: Final = (int, float, str, bool, type(None))
-
-
-def _plain_scalar(annotation: Any) -> bool:
-    """Whether a field's validated value is always a JSON scalar, to be copied as it is.
-
-    ``int``, ``float``, ``str``, ``bool``, ``None``, a ``Literal`` of such values and a union of
-    these (``int | None``, ``Literal["adam", "sgd"]``). Not enums, dates or paths: those change.
-    """
-    return all(
-        member in _PLAIN
-        or (
-            typing.get_origin(member) is Literal
-            and all(type(arg) in _PLAIN for arg in typing.get_args(member))
-        )
-        for member in members(annotation)
-    )
-
-
-def _scalar_list(annotation: Any) -> bool:
-    """Whether a field is a list or tuple of plain scalars: ``list(value)`` is its flat value."""
-    annotation = strip(annotation)
-    origin = typing.get_origin(annotation)
-    args = typing.get_args(annotation)
-    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        args = args[:1]
-    return origin in (list, tuple) and bool(args) and all(_plain_scalar(arg) for arg in args)
 
 
 MODEL_TYPES: dict[type[Any], bool] = {}
