@@ -165,3 +165,29 @@ def test_init_refuses_argv_as_one_string_like_load_refuses_overrides() -> None:
         tc.init(Weighted, argv="--epochs=3", dir=None)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     with pytest.raises(TypeError, match="overrides must be a list of arguments or a mapping"):
         tc.load(Weighted, overrides="--epochs=3")
+
+
+class _Table(tc.HyperParams):
+    table: dict[str, int] = tc.Field(default_factory=dict[str, int])
+
+
+class _Holder(tc.HyperParams):
+    inner: _Table = tc.Field(default_factory=_Table)
+
+
+def test_assigning_a_mapping_with_a_dotted_key_is_refused_at_the_assignment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = _Holder()
+    with pytest.raises(tc.ConfigError) as caught:
+        cfg.inner.table = {"a.b": 1}
+    (problem,) = caught.value.problems
+    assert str(problem.origin).startswith("assignment at ")
+    assert (problem.key, cfg.inner.table) == ("table", {})  # a model on its own does not know its path
+    monkeypatch.chdir(tmp_path)
+    run = tc.init(_Holder, argv=[], defaults=None, project="p")
+    with pytest.raises(tc.ConfigError) as caught:
+        run.config.inner.table = {"a.b": 1}
+    assert str(caught.value).startswith("assignment at ")
+    assert caught.value.problems[0].key == "inner.table"
+    run.finish()

@@ -51,7 +51,7 @@ def assign(model: HyperParams, name: str, value: Any) -> None:
             raise ConfigError([Problem(format_path(path), message, origin) for path, message in inexact])
     # Secrets in clear, so changing one is a change (shown redacted; provenance redacts too).
     old = flatten({key: to_plain(model.__dict__[name], reveal=True)})
-    new = flatten({key: to_plain(converted, reveal=True)})
+    new = _flat_or_refused(key, converted, model._tc_prefix, origin)
     delta = redact_pairs(cls, diff(old, new))
     if not delta and frozen_key(cls, [key]) is not None:
         return  # the same value: nothing changes (pydantic's own check would refuse it)
@@ -73,6 +73,18 @@ def assign(model: HyperParams, name: str, value: Any) -> None:
     state.record(
         "assignment", {prefix + k: v for k, v in new.items()} if changed else {}, lambda _: origin, gone
     )
+
+
+def _flat_or_refused(key: str, value: Any, prefix: str, origin: Origin) -> dict[str, Any]:
+    """The flat keys of a validated value, or its keys that cannot be dot-keys, named in full at ``origin``.
+
+    A mapping key may pass the field's type and still hold a dot (``{"a.b": 1}``).
+    """
+    try:
+        return flatten({key: to_plain(value, reveal=True)})
+    except ConfigError as error:
+        problems = [Problem(f"{prefix}{p.key}" if p.key else None, p.message, origin) for p in error.problems]
+        raise ConfigError(problems, error.omitted) from None
 
 
 def _assign_as_is(model: HyperParams, name: str, value: Any) -> None:
