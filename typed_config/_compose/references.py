@@ -13,7 +13,7 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Final, cast
+from typing import Any, Final
 
 from pydantic import BaseModel
 from pydantic_core import PydanticSerializationError, to_json
@@ -123,13 +123,15 @@ def _marked_paths(data: dict[str, Any]) -> list[Path]:
 
 def _walk(node: dict[str, Any], path: Path, found: list[Path]) -> None:
     for key, value in node.items():
-        kind = type(cast("object", value))
+        kind: type[object] = type(value)  # pyright: ignore[reportUnknownVariableType] - plain data
         if kind is str:
             if MARK in value:
                 found.append((*path, key))
-        elif kind is dict or (kind not in _PLAIN and is_dict(value)):
+        elif kind in _PLAIN:
+            continue
+        elif kind is dict or is_dict(value):
             _walk(value, (*path, key), found)
-        elif (kind is list or (kind not in _PLAIN and is_list(value))) and _list_marked(value):
+        elif (kind is list or is_list(value)) and _list_marked(value):
             found.append((*path, key))
 
 
@@ -316,6 +318,9 @@ def only_keys(text: Any) -> bool:
 
 def named_keys(key: str, text: Any) -> tuple[str, ...]:
     """The dot-keys the references in ``text`` (a string, or a list holding strings) at ``key`` name."""
+    lone = _LONE.fullmatch(text) if isinstance(text, str) else None
+    if lone is not None:  # the common case: one absolute reference, the key as written
+        return (lone.group(1),)
     texts = _strings(text)
     path = key.split(".")
     found: list[str] = []
