@@ -100,7 +100,7 @@ def interpolate(schema: type[BaseModel], layers: Sequence[Layer]) -> ReferenceLa
     Raises:
         ConfigError: every reference that cannot be resolved, at its position.
     """
-    if not any(_holds_mark(layer.data) for layer in layers):
+    if not any(_holds_mark(layer.data) for layer in reversed(layers)):  # the top one chose the presets below
         return None
     resolver = _Resolver(schema, layers)
     return resolver.run()
