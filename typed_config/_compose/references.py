@@ -35,6 +35,7 @@ _TOKEN: Final = re.compile(r"\\\$\{|\$\{([^${}]*)\}|\$\{")
 _KEY: Final = re.compile(r"(\.*)([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)")
 _LONE: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\}")
 _ENV: Final = re.compile(r"env:([A-Za-z_][A-Za-z0-9_]*)(?:,(.*))?", re.DOTALL)
+_INDEX: Final = re.compile(r"(?:^|\.)[0-9]+(?:\.|$)")  # a part of a key that is a list index
 _ONLY_KEYS: Final = re.compile(r"(?:\$\{" + _KEY.pattern + r"\})+")
 _FAILED: Final = object()
 _MARK_BYTES: Final = b"${"
@@ -277,7 +278,7 @@ class _Resolver:
         if match is None:
             return None
         parts = match.group(2).split(".")
-        if not match.group(1) and not any(part.isdigit() for part in parts):
+        if not match.group(1) and _INDEX.search(match.group(2)) is None:
             return tuple(parts)  # absolute, no list index: the path as written
         dots = len(match.group(1))
         base = path[: max(len(path) - dots, 0)] if dots else ()
