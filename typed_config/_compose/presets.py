@@ -64,7 +64,8 @@ class ResetLayer(Layer):
 
     def __init__(self, paths: Sequence[Path], chooser: Layer) -> None:
         data: dict[str, Any] = {}
-        outer = [p for p in paths if not any(p[: len(q)] == q and len(p) > len(q) for q in paths)]
+        given = set(paths)
+        outer = [p for p in paths if not any(p[:end] in given for end in range(len(p)))]
         for path in outer:  # a path under another one is dropped with it
             node = data
             for part in path[:-1]:

@@ -13,7 +13,7 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Final, cast
+from typing import Any, Final
 
 from pydantic import BaseModel
 from pydantic_core import PydanticSerializationError, to_json
@@ -35,6 +35,7 @@ _TOKEN: Final = re.compile(r"\\\$\{|\$\{([^${}]*)\}|\$\{")
 _KEY: Final = re.compile(r"(\.*)([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)")
 _LONE: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\}")
 _ENV: Final = re.compile(r"env:([A-Za-z_][A-Za-z0-9_]*)(?:,(.*))?", re.DOTALL)
+_INDEX: Final = re.compile(r"(?:^|\.)[0-9]+(?:\.|$)")  # a part of a key that is a list index
 _ONLY_KEYS: Final = re.compile(r"(?:\$\{" + _KEY.pattern + r"\})+")
 _FAILED: Final = object()
 _MARK_BYTES: Final = b"${"
@@ -100,7 +101,7 @@ def interpolate(schema: type[BaseModel], layers: Sequence[Layer]) -> ReferenceLa
     Raises:
         ConfigError: every reference that cannot be resolved, at its position.
     """
-    if not any(_holds_mark(layer.data) for layer in layers):
+    if not any(_holds_mark(layer.data) for layer in reversed(layers)):  # the top one chose the presets below
         return None
     resolver = _Resolver(schema, layers)
     return resolver.run()
@@ -123,13 +124,15 @@ def _marked_paths(data: dict[str, Any]) -> list[Path]:
 
 def _walk(node: dict[str, Any], path: Path, found: list[Path]) -> None:
     for key, value in node.items():
-        kind = type(cast("object", value))
+        kind: type[object] = type(value)  # pyright: ignore[reportUnknownVariableType] - plain data
         if kind is str:
             if MARK in value:
                 found.append((*path, key))
-        elif kind is dict or (kind not in _PLAIN and is_dict(value)):
+        elif kind in _PLAIN:
+            continue
+        elif kind is dict or is_dict(value):
             _walk(value, (*path, key), found)
-        elif (kind is list or (kind not in _PLAIN and is_list(value))) and _list_marked(value):
+        elif (kind is list or is_list(value)) and _list_marked(value):
             found.append((*path, key))
 
 
@@ -275,7 +278,7 @@ class _Resolver:
         if match is None:
             return None
         parts = match.group(2).split(".")
-        if not match.group(1) and not any(part.isdigit() for part in parts):
+        if not match.group(1) and _INDEX.search(match.group(2)) is None:
             return tuple(parts)  # absolute, no list index: the path as written
         dots = len(match.group(1))
         base = path[: max(len(path) - dots, 0)] if dots else ()
@@ -316,6 +319,9 @@ def only_keys(text: Any) -> bool:
 
 def named_keys(key: str, text: Any) -> tuple[str, ...]:
     """The dot-keys the references in ``text`` (a string, or a list holding strings) at ``key`` name."""
+    lone = _LONE.fullmatch(text) if isinstance(text, str) else None
+    if lone is not None:  # the common case: one absolute reference, the key as written
+        return (lone.group(1),)
     texts = _strings(text)
     path = key.split(".")
     found: list[str] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from typed_config._errors import ConfigError, Origin, Problem, show
 from typed_config._keys.values import is_dict, is_mapping
@@ -27,6 +27,10 @@ def segment_problem(key: object) -> str | None:
 
 def format_path(path: Sequence[str | int]) -> str:
     """Render a path as a key: ``("schedule", 0, "lr")`` becomes ``schedule[0].lr``."""
+    try:  # the common case, a path of keys only, in one C call
+        return ".".join(cast("Sequence[str]", path))
+    except TypeError:  # a list index in it
+        pass
     out: list[str] = []
     for part in path:
         if isinstance(part, int):

@@ -292,10 +292,18 @@ class HyperParams(BaseModel):
         state.record(verb, recorded, origin_of, removed)
 
     def _share(self, state: ConfigState | None, prefix: str) -> None:
-        self._tc_state = state
-        self._tc_prefix = prefix
-        for name, key in field_keys(type(self)):
-            _attach(self.__dict__[name], state, f"{prefix}{key}.")
+        private = self.__pydantic_private__
+        if private is None:  # pydantic's own assignment makes the dict
+            self._tc_state = state
+            self._tc_prefix = prefix
+        else:  # what pydantic's assignment of a private attribute does, without its dispatch per call
+            private["_tc_state"] = state
+            private["_tc_prefix"] = prefix
+        values = self.__dict__
+        for name, key in field_keys(type(self)):  # the check of ``_attach`` inline: most fields hold no model
+            value = values[name]
+            if isinstance(value, HyperParams):
+                value._share(state, f"{prefix}{key}.")  # noqa: SLF001 - its own class
 
     def _adopt(self, source: BaseModel) -> None:
         for name, key in field_keys(type(self)):

@@ -50,6 +50,8 @@ class ConfigState:
 
     def lock_of(self, key: str) -> Origin | None:
         """The command-line argument that locked ``key``, if one did."""
+        if not self.locked:  # a config from ``load``, a run without a command line: nothing to look for
+            return None
         found = _related(key, self.locked)
         return None if found is None else self.locked[found]
 
