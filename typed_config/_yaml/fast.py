@@ -41,7 +41,7 @@ def read_fast(data: bytes, skip: frozenset[str]) -> Level | None:
     if data.translate(None, _ALLOWED_BYTES):  # a control character (tab, CR, ...): cheaper in bytes
         return None
     text = data.decode("utf-8")
-    if not text.isascii() and lines.OUTSIDE.search(text):
+    if not text.isascii() and lines.outside(text):
         return None
     if not text.endswith("\n"):
         text += "\n"

@@ -8,6 +8,7 @@ of plain scalars (``[1, 2, x]``); a comment may follow after a space. Plain text
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
 import re
@@ -26,13 +27,13 @@ __all__ = [
     "KEY_AT",
     "LEADING",
     "LIST",
-    "OUTSIDE",
     "SPECIAL_KEY",
     "BlockList",
     "OutsideSubsetError",
     "dedent",
     "items_of",
     "key_of",
+    "outside",
     "shallower",
     "typed_values",
     "unquote",
@@ -62,9 +63,21 @@ _SEQ_ITEM: Final = re.compile(rf"^(?:-[ ]+({_PLAIN}|{_DQ}|{_SQ})(?:[ ]+#.*|[ ]*)
 _ITEM_START: Final = re.compile(r"-[ ]+")
 KEY_AT: Final = re.compile(rf"((?:{_KEY})[ ]*:)[ ]*")
 ITEM_AT: Final = re.compile(_ITEM)
-OUTSIDE: Final = re.compile(
-    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
+_OUTSIDE: Final = "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+
+
+@functools.cache
+def _outside() -> re.Pattern[str]:
+    return re.compile(
+        _OUTSIDE
+    )  # about 5 ms to compile (its ranges): paid by the first non-ASCII file, not by import
+
+
+def outside(text: str) -> bool:
+    """Whether non-ASCII ``text`` holds a character the fast reader leaves to the full reader."""
+    return _outside().search(text) is not None
+
+
 BLANKABLE: Final = re.compile(r"\n(?:[ ]*#|[ ]+\n)")  # comment lines, spaces-only lines (after a first line)
 SPECIAL_KEY: Final = re.compile(
     r"""^(?:[0-9+\-.~"'].*|[nN]ull|NULL|[tT]rue|TRUE|[fF]alse|FALSE|.*\..*)$""", re.MULTILINE
