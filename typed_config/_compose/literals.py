@@ -12,23 +12,22 @@ from typed_config._types import Path
 
 def escape_literals(value: Any) -> Any:
     r"""Values as config-file text: each ``${`` written ``\${``, so reading it back gives the value, not a reference."""
-    if isinstance(value, str):
-        return value.replace("${", "\\${")
-    if is_dict(value):
-        return {k: escape_literals(v) for k, v in value.items()}
-    if is_list(value):
-        return [escape_literals(v) for v in value]
-    return value
+    return _replaced(value, "${", "\\${")
 
 
 def unescape_literals(value: Any) -> Any:
     r"""The inverse of ``escape_literals``, for readers of a written file that do not interpolate: ``\${`` is ``${``."""
+    return _replaced(value, "\\${", "${")
+
+
+def _replaced(value: Any, old: str, new: str) -> Any:
+    """``value`` with ``old`` replaced by ``new`` in every string value it holds (keys are left as they are)."""
     if isinstance(value, str):
-        return value.replace("\\${", "${")
+        return value.replace(old, new)
     if is_dict(value):
-        return {k: unescape_literals(v) for k, v in value.items()}
+        return {k: _replaced(v, old, new) for k, v in value.items()}
     if is_list(value):
-        return [unescape_literals(v) for v in value]
+        return [_replaced(v, old, new) for v in value]
     return value
 
 
