@@ -156,7 +156,7 @@ def test_from_wandb_never_gives_the_marker_as_a_secret(data: st.DataObject) -> N
 def test_the_strategies_draw_secrets_at_every_depth() -> None:
     depths: set[int] = set()
 
-    @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
     @given(schemas(secrets=True))
     def collect(schema: type[tc.HyperParams]) -> None:
         for key in tc.flatten(to_plain(schema.model_validate({}), reveal=True)):
