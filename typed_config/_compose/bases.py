@@ -49,6 +49,10 @@ class StackLayer(Layer):
             names |= part.documented()
         return frozenset(names - self.data.keys())
 
+    def release(self) -> None:
+        for part in self.parts:
+            part.release()
+
 
 def remerged(schema: type[BaseModel], layer: Layer) -> Layer:
     """A file with its bases merged again by the schema's rules, as layers merge.

@@ -184,18 +184,33 @@ class _State(Protocol):
 
 
 class Follows:
-    """A run config's keys that follow a reference; told of each change before it is made."""
+    """A run config's keys that follow a reference; told of each change before it is made.
 
-    __slots__ = ("reattach", "refs", "root", "state", "watched")
+    The references may be given as a function that finds them: a config from ``load`` works them
+    out at its first change, as most configs never change.
+    """
+
+    __slots__ = ("_refs", "reattach", "root", "state", "watched")
 
     def __init__(
-        self, root: BaseModel, refs: dict[str, Reference], state: _State, reattach: Callable[[], None]
+        self,
+        root: BaseModel,
+        refs: dict[str, Reference] | Callable[[], dict[str, Reference]],
+        state: _State,
+        reattach: Callable[[], None],
     ) -> None:
         self.root = root
-        self.refs = refs
+        self._refs = refs
         self.state = state
         self.reattach = reattach  # shares the run's state with models a change put in the tree
         self.watched: tuple[frozenset[str], frozenset[str]] | None = None  # see ``watches``
+
+    @property
+    def refs(self) -> dict[str, Reference]:
+        """The keys that follow a reference, each with its reference."""
+        if callable(self._refs):
+            self._refs = self._refs()
+        return self._refs
 
     def watches(self, key: str) -> bool:
         """Whether a change of ``key`` concerns a reference: ``plan`` has something to do.
@@ -307,14 +322,18 @@ def run_references(layers: Sequence[Layer], locked: Callable[[str], Origin | Non
 def run_follows(
     root: BaseModel, layers: Sequence[Layer], state: _State, reattach: Callable[[], None]
 ) -> Follows | None:
-    """What a run's config needs to keep its references followed (None when it has none).
+    """What a run's config needs to keep its references followed (None when it has none)."""
+    refs = following_refs(type(root), layers, state)
+    return Follows(root, refs, state, reattach) if refs else None
+
+
+def following_refs(schema: type[BaseModel], layers: Sequence[Layer], state: _State) -> dict[str, Reference]:
+    """The keys of a config built from ``layers`` that follow a reference, each with its reference.
 
     A frozen key keeps the value it was built with, as it would refuse any other change.
     """
-    schema = type(root)
-    refs = {
+    return {
         k: r
         for k, r in run_references(layers, state.lock_of).items()
         if frozen_key(schema, k.split(".")) is None
     }
-    return Follows(root, refs, state, reattach) if refs else None

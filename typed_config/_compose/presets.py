@@ -14,7 +14,7 @@ each on its own, in order, so a file's keys relate to its bases' as a higher sou
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Final
@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from typed_config._compose.bases import StackLayer
 from typed_config._compose.catalog import Catalog, Group, ItemType, Kind, groups_of, item_type, tags
+from typed_config._compose.chosen import ChooserLayer, PresetLayer, ResetLayer, Within
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._keys.dotted import PRESET_KEY, format_path
 from typed_config._keys.values import is_dict, is_list, lookup
@@ -34,105 +35,6 @@ from typed_config._types import Path, empty_cache, per_class
 MARK: Final = "${"
 MAX_PRESET_DEPTH: Final = 16
 """How many presets deep a preset may choose presets (a preset of a preset of ...), like the other bounds."""
-
-
-class PresetLayer(Layer):
-    """A chosen preset's values, placed at its group; origins are the preset file's own."""
-
-    __slots__ = ("chooser", "inner", "prefix", "where")
-
-    def __init__(self, inner: Layer, prefix: Path, name: str, where: str, chooser: Origin) -> None:
-        data: Any = inner.data
-        for part in reversed(prefix):
-            data = {part: data}
-        super().__init__(f"preset {name!r}", data)
-        self.inner, self.prefix, self.where, self.chooser = inner, prefix, where, chooser
-
-    def origin(self, path: Path, *, at_key: bool = False) -> Origin:
-        if path[: len(self.prefix)] == self.prefix and len(path) > len(self.prefix):
-            return self.inner.origin(path[len(self.prefix) :], at_key=at_key)
-        return self.chooser
-
-    def note(self, path: Path) -> str:  # noqa: ARG002 - the same for every key
-        return f"{self.name} chosen by {self.chooser}"
-
-
-class ResetLayer(Layer):
-    """Where a source chooses a preset, what lower sources set under the group is dropped."""
-
-    __slots__ = ("chooser", "paths")
-
-    def __init__(self, paths: Sequence[Path], chooser: Layer) -> None:
-        data: dict[str, Any] = {}
-        given = set(paths)
-        outer = [p for p in paths if not any(p[:end] in given for end in range(len(p)))]
-        for path in outer:  # a path under another one is dropped with it
-            node = data
-            for part in path[:-1]:
-                node = node.setdefault(str(part), {})
-            node[str(path[-1])] = {}
-        super().__init__(chooser.name, data)
-        self.chooser, self.paths = chooser, tuple(paths)
-
-    def has(self, path: Path) -> bool:  # noqa: ARG002 - it sets nothing anyone asks about
-        return False
-
-    def origin(self, path: Path, *, at_key: bool = False) -> Origin:
-        return self.chooser.origin(path, at_key=at_key)
-
-
-class ChooserLayer(Layer):
-    """A source that chose presets, without the names: its other keys, origins unchanged.
-
-    A list item it chose by name (or whose keys chose presets) holds the item's composed values;
-    the origins and notes of keys in it are those of the item's layers.
-    """
-
-    __slots__ = ("inner", "items")
-
-    def __init__(self, inner: Layer, data: dict[str, Any], items: Mapping[Path, Layer]) -> None:
-        super().__init__(inner.name, data)
-        self.inner, self.items = inner, items
-
-    def _item(self, path: Path) -> tuple[Layer, Path] | None:
-        for at, item in self.items.items():
-            if _same(path[: len(at)], at):
-                return item, path[len(at) :]
-        return None
-
-    def origin(self, path: Path, *, at_key: bool = False) -> Origin:
-        found = self._item(path)
-        if found is not None and found[1]:
-            return found[0].origin(found[1], at_key=at_key)
-        return self.inner.origin(path, at_key=at_key)
-
-    def documented(self) -> frozenset[str]:
-        return self.inner.documented()
-
-    def note(self, path: Path) -> str:
-        found = self._item(path)
-        return found[0].note(found[1]) if found is not None and found[1] else self.inner.note(path)
-
-
-class _Within(Layer):
-    """One list item of a layer, as a layer of its own (keys relative to the item)."""
-
-    __slots__ = ("at", "outer")
-
-    def __init__(self, outer: Layer, at: Path, data: dict[str, Any]) -> None:
-        super().__init__(outer.name, data)
-        self.outer, self.at = outer, at
-
-    def origin(self, path: Path, *, at_key: bool = False) -> Origin:
-        return self.outer.origin((*self.at, *path), at_key=at_key)
-
-    def note(self, path: Path) -> str:
-        return self.outer.note((*self.at, *path))
-
-
-def _same(path: Path, prefix: Path) -> bool:
-    """Whether ``path`` is ``prefix``, list indexes given as numbers or as text."""
-    return len(path) == len(prefix) and all(str(a) == str(b) for a, b in zip(path, prefix, strict=True))
 
 
 Link = tuple[str, Origin]  # the path a preset was read from, and who chose it
@@ -318,7 +220,7 @@ def _item(layer: Layer, where: tuple[Path, Any, int], item: Any, scope: _Scope, 
     elif not is_dict(item) or not _choices(item, inner):
         return None
     if item:  # the item's own keys, over its preset
-        parts += _collected(partial(_expanded, _Within(layer, at, item), inner, chain), problems)
+        parts += _collected(partial(_expanded, Within(layer, at, item), inner, chain), problems)
     return StackLayer(layer.name, parts, inner.merge(parts)) if parts else None
 
 

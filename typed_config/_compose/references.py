@@ -39,7 +39,7 @@ _INDEX: Final = re.compile(r"(?:^|\.)[0-9]+(?:\.|$)")  # a part of a key that is
 _ONLY_KEYS: Final = re.compile(r"(?:\$\{" + _KEY.pattern + r"\})+")
 _FAILED: Final = object()
 _MARK_BYTES: Final = b"${"
-_PLAIN: Final = frozenset({int, float, bool, type(None), str})
+_SCALARS: Final = frozenset({int, float, bool, type(None)})
 NAME: Final = "interpolation"
 """The name of the layer that holds resolved references."""
 WRITTEN_AT: Final = "written at "
@@ -94,6 +94,10 @@ class ReferenceLayer(Layer):
         """Every layer below and this one as one layer, merged: what validation reads."""
         return self.resolver.stacked(self)
 
+    def release(self) -> None:
+        for layer in self.resolver.layers:
+            layer.release()
+
 
 def interpolate(schema: type[BaseModel], layers: Sequence[Layer]) -> ReferenceLayer | None:
     """The layer of resolved references over ``layers``, or None when no value holds ``${``.
@@ -128,7 +132,7 @@ def _walk(node: dict[str, Any], path: Path, found: list[Path]) -> None:
         if kind is str:
             if MARK in value:
                 found.append((*path, key))
-        elif kind in _PLAIN:
+        elif kind in _SCALARS:
             continue
         elif kind is dict or is_dict(value):
             _walk(value, (*path, key), found)
@@ -137,6 +141,18 @@ def _walk(node: dict[str, Any], path: Path, found: list[Path]) -> None:
 
 
 def _list_marked(items: list[Any]) -> bool:
+    """Whether a list holds ``${`` anywhere: numbers are passed over, anything else searched as text."""
+    for item in items:
+        kind: type[object] = type(item)  # pyright: ignore[reportUnknownVariableType] - plain data
+        if kind is str:
+            if MARK in item:
+                return True
+        elif kind not in _SCALARS:
+            return _text_marked(items)
+    return False
+
+
+def _text_marked(items: list[Any]) -> bool:
     """Whether a list holds ``${`` anywhere: its text is searched at C speed (a false yes costs a copy)."""
     try:
         return MARK in repr(items)
@@ -268,7 +284,7 @@ class _Resolver:
                 return self.fail(
                     path, f"'${{{body}}}' refers to {format_path(target)}, a required value that nothing sets"
                 )
-        elif type(found) in _PLAIN and type(found) is not str:
+        elif type(found) in _SCALARS:
             return found  # a number, bool or None holds no reference: nothing to resolve or cache
         return self.value(target)
 

@@ -61,6 +61,12 @@ class Layer:
         """How the value at ``path`` was made, when not as written (``interpolated from data.root``)."""
         return ""
 
+    def release(self) -> None:
+        """Let go of what positions are worked out from (a file's node tree): worked out again if asked.
+
+        Layers that wrap layers release those.
+        """
+
 
 class KeyedLayer(Layer):
     """A layer whose values were given by dot-key, each with its own origin (argv, dicts)."""

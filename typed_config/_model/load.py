@@ -170,7 +170,10 @@ def _finish(
 ) -> M:
     extra, bad_overrides = override_layers(schema, overrides)
     layers += extra
-    return following(resolve(schema, layers, problems, bad_overrides, presets), layers)
+    config = following(resolve(schema, layers, problems, bad_overrides, presets), layers)
+    for layer in layers:  # a config that follows references keeps them, for positions rarely asked for
+        layer.release()
+    return config
 
 
 def catalog(presets: Presets) -> Catalog | None:

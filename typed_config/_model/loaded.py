@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from pydantic import BaseModel
 
-from typed_config._compose.follow import related, run_follows
+from typed_config._compose.follow import Follows, following_refs, related
 from typed_config._compose.references import ReferenceLayer
 from typed_config._errors import Origin
 from typed_config._layers.layers import Layer
@@ -32,16 +32,30 @@ class LoadedState(ConfigState):
     errors, ``interpolated from data.root (...)``), not a layer per change.
     """
 
-    __slots__ = ("loaded", "origins", "targets")
+    __slots__ = ("_origins", "_targets", "loaded")
 
     RECORDS: ClassVar[bool] = False  # the short path of assignment sets a value no reference concerns
 
-    def __init__(self) -> None:
+    def __init__(self, loaded: ReferenceLayer) -> None:
         super().__init__([])
-        self.targets: frozenset[str] = frozenset()  # the keys the references name
-        # Where the current value of each of them came from; None: where the load put it, found when asked.
-        self.origins: dict[str, Origin | None] = {}
-        self.loaded: ReferenceLayer | None = None
+        self.loaded = loaded  # the layer of resolved references, which knows where each came from
+        self._targets: frozenset[str] | None = None
+        self._origins: dict[str, Origin | None] | None = None
+
+    @property
+    def targets(self) -> frozenset[str]:
+        """The keys the references name (found at the first change: most configs never change)."""
+        if self._targets is None:
+            refs = self.follows.refs if self.follows is not None else {}
+            self._targets = frozenset(t for ref in refs.values() for t in ref.targets)
+        return self._targets
+
+    @property
+    def origins(self) -> dict[str, Origin | None]:
+        """Where the current value of each target came from; None: where the load put it, found when asked."""
+        if self._origins is None:
+            self._origins = dict.fromkeys(self.targets)
+        return self._origins
 
     def is_set(self, key: str) -> bool:  # noqa: ARG002 - nothing counts as set without a run
         """False: ``setdefaults`` sets every key, as on a config without references."""
@@ -54,7 +68,7 @@ class LoadedState(ConfigState):
             at = ".".join(parts[:end])
             if at in self.origins:
                 found = self.origins[at]
-                if found is None and self.loaded is not None:
+                if found is None:
                     found = self.origins[at] = self.loaded.source_of(tuple(parts[:end]))
                 return found
         return None
@@ -78,13 +92,13 @@ def following(config: M, layers: Sequence[Layer]) -> M:
     found = next((layer for layer in reversed(layers) if isinstance(layer, ReferenceLayer)), None)
     if found is None or "_tc_state" not in type(config).__private_attributes__:
         return config
-    state = LoadedState()
-    follows = run_follows(config, layers, state, functools.partial(_share, config, state))
-    if follows is None:
-        return config
-    state.targets = frozenset(t for ref in follows.refs.values() for t in ref.targets)
-    state.origins, state.loaded = dict.fromkeys(state.targets), found
-    state.follows = follows
+    state = LoadedState(found)
+    state.follows = Follows(
+        config,
+        functools.partial(following_refs, type(config), list(layers), state),
+        state,
+        functools.partial(_share, config, state),
+    )
     _share(config, state)
     return config
 

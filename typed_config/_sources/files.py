@@ -56,6 +56,9 @@ class FileLayer(Layer):
             path = (path[0], "value", *path[1:])
         return self.document.position(path, at_key=at_key)
 
+    def release(self) -> None:
+        self.document.release()
+
 
 def unwrap(data: dict[str, Any]) -> tuple[dict[str, Any], frozenset[str]]:
     """Unwrap top-level wrappers and drop wandb's own keys; return the data and the wrapped keys.

@@ -2,6 +2,9 @@
 
 A document read the full way keeps its node tree; one read the fast way (``fast``) keeps its
 ``Level`` and composes the node tree only if a caller asks for ``root`` (``codegen`` does).
+``release`` lets a document that outlives its load (a config that follows references keeps its
+layers) drop its node tree: thousands of objects the collector would walk again and again, for
+positions that are rarely asked for again. It is composed anew from the same text when they are.
 """
 
 from __future__ import annotations
@@ -43,10 +46,15 @@ class Document:
 
     @property
     def root(self) -> Node | None:
-        """The node tree (composed on first use for a document read the fast way)."""
+        """The node tree (composed on first use for a document read the fast way, or released)."""
         if self._root is None and self._compose is not None:
-            self._root, self._compose = self._compose(), None
+            self._root = self._compose()
         return self._root
+
+    def release(self) -> None:
+        """Drop the node tree when it can be composed again from the text; positions stay the same."""
+        if self._compose is not None:
+            self._root = self.nodes = None
 
     def origin(self, path: Path, *, at_key: bool = False) -> Origin:
         """The position of the value at ``path`` (or of its key), or of the nearest parent."""
@@ -60,10 +68,12 @@ class Document:
     def _place(self, path: Path, *, at_key: bool) -> tuple[int, int]:
         if self.level is not None:
             return self.level.place(path, at_key=at_key)
-        if self._root is None:
-            return 1, 1
-        index = self.nodes if self.nodes is not None else NodeIndex(self._root, PLAIN_TAG)
-        node, key_node = index.locate(path)
+        if self.nodes is None:
+            root = self.root
+            if root is None:
+                return 1, 1
+            self.nodes = NodeIndex(root, PLAIN_TAG)
+        node, key_node = self.nodes.locate(path)
         mark_node = key_node if at_key and key_node is not None else node
         if mark_node is None:
             return 1, 1

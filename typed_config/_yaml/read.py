@@ -121,9 +121,7 @@ def _load_fast(data: bytes, source: str, skip: frozenset[str]) -> Document | Non
 
 def _load(data: bytes, source: str, skip: frozenset[str], dotted: DottedAt | None) -> Document:
     try:
-        root: Node | None = _Loader(data).get_single_node()
-        if root is not None and b"!" in data and NON_SPECIFIC.search(data):
-            retag_non_specific(root, yaml.parse(data, Loader=_Loader), _STR)
+        root = _composed(data)
     except yaml.MarkedYAMLError as exc:
         raise syntax_error(exc, source, MAX_DEPTH, data) from None
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
@@ -151,7 +149,15 @@ def _load(data: bytes, source: str, skip: frozenset[str], dotted: DottedAt | Non
     built = builder.mapping(root, (), 0)
     if builder.problems:
         raise ConfigError(builder.problems, builder.omitted)
-    return Document(source, built, root, index)
+    return Document(source, built, root, index, compose=lambda: _composed(data))
+
+
+def _composed(data: bytes) -> Node | None:
+    """The node tree of ``data``, a bare ``!`` tag marking text as it does in YAML 1.2."""
+    root: Node | None = _Loader(data).get_single_node()
+    if root is not None and b"!" in data and NON_SPECIFIC.search(data):
+        retag_non_specific(root, yaml.parse(data, Loader=_Loader), _STR)
+    return root
 
 
 def parse_value(text: str) -> Any:
@@ -196,9 +202,6 @@ def _at_node(source: str, node: Node, message: str, key: str | None = None) -> C
 def _problem(source: str, node: Node, message: str, key: str | None = None) -> Problem:
     mark = node.start_mark
     return Problem(key, message, Origin(path=source, line=mark.line + 1, column=mark.column + 1))
-
-
-# --- bounds ---------------------------------------------------------------------------------
 
 
 def _check_expansion(root: Node, source: str) -> None:
