@@ -10,7 +10,8 @@ from pydantic import BaseModel
 
 from typed_config._errors import Origin, single
 from typed_config._keys.values import is_list
-from typed_config._layers.layers import Layer, merge
+from typed_config._layers.layers import Layer
+from typed_config._layers.merge import merge
 from typed_config._types import Path
 
 BASE_KEY: Final = "_base_"

@@ -16,7 +16,8 @@ from typing import Any, Final, Generic, Protocol
 
 from pydantic import BaseModel
 
-from typed_config._compose.references import MARK, NAME, ReferenceLayer, interpolate, named_keys, with_notes
+from typed_config._compose.marks import MARK
+from typed_config._compose.references import NAME, ReferenceLayer, interpolate, named_keys, with_notes
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._flat.flatten import flatten_fields
 from typed_config._keys.dotted import format_path, unflatten

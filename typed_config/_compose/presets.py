@@ -24,15 +24,16 @@ from pydantic import BaseModel
 from typed_config._compose.bases import StackLayer
 from typed_config._compose.catalog import Catalog, Group, ItemType, Kind, groups_of, item_type, tags
 from typed_config._compose.chosen import ChooserLayer, PresetLayer, ResetLayer, Within
+from typed_config._compose.marks import MARK
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._keys.dotted import PRESET_KEY, format_path
 from typed_config._keys.values import is_dict, is_list, lookup
-from typed_config._layers.layers import Layer, merge
+from typed_config._layers.layers import Layer
+from typed_config._layers.merge import merge
 from typed_config._schema.suggest import suggest
 from typed_config._schema.unions import Switches, merge_switches
 from typed_config._types import Path, empty_cache, per_class
 
-MARK: Final = "${"
 MAX_PRESET_DEPTH: Final = 16
 """How many presets deep a preset may choose presets (a preset of a preset of ...), like the other bounds."""
 

@@ -16,21 +16,21 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from pydantic import BaseModel
-from pydantic_core import PydanticSerializationError, to_json
 
 from typed_config._compose.bases import StackLayer
 from typed_config._compose.defaults import REQUIRED, UNKNOWN, schema_value
+from typed_config._compose.marks import MARK, SCALARS, holds_mark, marked_places
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._keys.dotted import format_path
 from typed_config._keys.values import MISSING, is_dict, is_list, lookup
-from typed_config._layers.layers import Layer, merge
+from typed_config._layers.layers import Layer
+from typed_config._layers.merge import merge
 from typed_config._schema.names import leaf_names, resolve_key
 from typed_config._schema.secrets import holds_secret, secret_at
 from typed_config._schema.suggest import suggest
 from typed_config._schema.text import convert
 from typed_config._types import Path
 
-MARK: Final = "${"
 _TOKEN: Final = re.compile(r"\\\$\{|\$\{([^${}]*)\}|\$\{")
 _KEY: Final = re.compile(r"(\.*)([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)")
 _LONE: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\}")
@@ -38,8 +38,6 @@ _ENV: Final = re.compile(r"env:([A-Za-z_][A-Za-z0-9_]*)(?:,(.*))?", re.DOTALL)
 _INDEX: Final = re.compile(r"(?:^|\.)[0-9]+(?:\.|$)")  # a part of a key that is a list index
 _ONLY_KEYS: Final = re.compile(r"(?:\$\{" + _KEY.pattern + r"\})+")
 _FAILED: Final = object()
-_MARK_BYTES: Final = b"${"
-_SCALARS: Final = frozenset({int, float, bool, type(None)})
 NAME: Final = "interpolation"
 """The name of the layer that holds resolved references."""
 WRITTEN_AT: Final = "written at "
@@ -105,59 +103,10 @@ def interpolate(schema: type[BaseModel], layers: Sequence[Layer]) -> ReferenceLa
     Raises:
         ConfigError: every reference that cannot be resolved, at its position.
     """
-    if not any(_holds_mark(layer.data) for layer in reversed(layers)):  # the top one chose the presets below
+    if not any(holds_mark(layer.data) for layer in reversed(layers)):  # the top one chose the presets below
         return None
     resolver = _Resolver(schema, layers)
     return resolver.run()
-
-
-def _holds_mark(data: Any) -> bool:
-    """Whether any string in ``data`` holds ``${`` (JSON text is searched at C speed; keys may say yes)."""
-    try:
-        return _MARK_BYTES in to_json(data, fallback=str)
-    except (PydanticSerializationError, RecursionError, ValueError):
-        return True  # the walk decides; validation reports what cannot be encoded
-
-
-def _marked_paths(data: dict[str, Any]) -> list[Path]:
-    """Paths of the strings holding ``${``; a list with one is given whole (layers replace lists)."""
-    found: list[Path] = []
-    _walk(data, (), found)
-    return found
-
-
-def _walk(node: dict[str, Any], path: Path, found: list[Path]) -> None:
-    for key, value in node.items():
-        kind: type[object] = type(value)  # pyright: ignore[reportUnknownVariableType] - plain data
-        if kind is str:
-            if MARK in value:
-                found.append((*path, key))
-        elif kind in _SCALARS:
-            continue
-        elif kind is dict or is_dict(value):
-            _walk(value, (*path, key), found)
-        elif (kind is list or is_list(value)) and _list_marked(value):
-            found.append((*path, key))
-
-
-def _list_marked(items: list[Any]) -> bool:
-    """Whether a list holds ``${`` anywhere: numbers are passed over, anything else searched as text."""
-    for item in items:
-        kind: type[object] = type(item)  # pyright: ignore[reportUnknownVariableType] - plain data
-        if kind is str:
-            if MARK in item:
-                return True
-        elif kind not in _SCALARS:
-            return _text_marked(items)
-    return False
-
-
-def _text_marked(items: list[Any]) -> bool:
-    """Whether a list holds ``${`` anywhere: its text is searched at C speed (a false yes costs a copy)."""
-    try:
-        return MARK in repr(items)
-    except Exception:  # noqa: BLE001 - a value's own __repr__ may fail: look at every item instead
-        return _holds_mark(items)
 
 
 class _Resolver:
@@ -175,19 +124,17 @@ class _Resolver:
         self.secrets = holds_secret(schema)  # most schemas have none: no check per reference
 
     def run(self) -> ReferenceLayer | None:
+        places = marked_places(self.merged)
+        values = [self.first(path, holder[key]) for path, holder, key in places]  # from the text as written
+        if self.problems:  # a value that failed told why
+            raise ConfigError(_unique(self.problems))
         data: dict[str, Any] = {}
         marked: dict[str, Path] = {}
-        for path in _marked_paths(self.merged):
-            value = self.value(path)
-            if value is _FAILED:
-                continue
+        for (path, holder, key), value in zip(places, values, strict=True):
+            self.written[path] = holder[key]
+            holder[key] = value  # the merge made every mapping in it
             _put(data, path, value)
             marked[format_path(path)] = path
-        if self.problems:
-            raise ConfigError(_unique(self.problems))
-        for path in marked.values():
-            self.written[path] = lookup(self.merged, path)
-            _put(self.merged, path, self.done[path])
         return ReferenceLayer(data, marked, self)
 
     def stacked(self, top: Layer) -> StackLayer:
@@ -241,7 +188,7 @@ class _Resolver:
         """Resolve the references in one string: a lone reference keeps its value's type."""
         lone = _LONE.fullmatch(raw)
         if lone is not None:  # the common case, without the tokenizer
-            return self.reference(path, lone.group(1))
+            return self.lone(path, lone.group(1))
         pieces: list[Any] = []
         end = 0
         for match in _TOKEN.finditer(raw):
@@ -260,6 +207,30 @@ class _Resolver:
         if len(pieces) == 3 and pieces[0] == "" and pieces[2] == "":
             return pieces[1]
         return "".join(p if isinstance(p, str) else _render(p) for p in pieces)
+
+    def first(self, path: Path, raw: Any) -> Any:
+        """``value(path)`` for the text at a marked place: a lone reference to a number found at once."""
+        lone = _LONE.fullmatch(raw) if type(raw) is str and path not in self.done else None
+        found = self.scalar_at(lone.group(1)) if lone is not None else MISSING
+        if found is MISSING:
+            return self.value(path)
+        self.done[path] = found
+        return found
+
+    def lone(self, path: Path, body: str) -> Any:
+        """A reference to a key written whole (``${a.b}``)."""
+        found = self.scalar_at(body)
+        return self.reference(path, body) if found is MISSING else found
+
+    def scalar_at(self, body: str) -> Any:
+        """The number, bool or None at the key ``body`` names absolutely; else ``MISSING``: the full way."""
+        parts = body.split(".")
+        if self.secrets or any(
+            part.isdigit() for part in parts
+        ):  # a secret to check, a list index to work out
+            return MISSING
+        found = lookup(self.merged, tuple(parts))
+        return found if type(found) in SCALARS else MISSING
 
     def reference(self, path: Path, body: str) -> Any:
         env = _ENV.fullmatch(body) if body.startswith("env:") else None
@@ -284,7 +255,7 @@ class _Resolver:
                 return self.fail(
                     path, f"'${{{body}}}' refers to {format_path(target)}, a required value that nothing sets"
                 )
-        elif type(found) in _SCALARS:
+        elif type(found) in SCALARS:
             return found  # a number, bool or None holds no reference: nothing to resolve or cache
         return self.value(target)
 

@@ -13,7 +13,8 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from typed_config._compose.follow import LOCKING, Followed, Reference, follow, related
-from typed_config._compose.references import MARK, NAME, WRITTEN_AT, named_keys
+from typed_config._compose.marks import MARK
+from typed_config._compose.references import NAME, WRITTEN_AT, named_keys
 from typed_config._errors import Origin
 from typed_config._keys.dotted import format_path
 from typed_config._keys.values import MISSING, is_dict, is_list

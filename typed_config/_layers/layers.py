@@ -22,11 +22,12 @@ from typed_config._gc import paused_gc
 from typed_config._keys.dotted import keep_name, segment_problem
 from typed_config._keys.values import MISSING, is_dict, lookup, to_plain
 from typed_config._layers.error_map import NO_SOURCE, has_unions, map_errors
+from typed_config._layers.merge import merge
 from typed_config._layers.trim import trimmed
 from typed_config._schema.derived import computed_mismatches, without_computed
 from typed_config._schema.dict_defaults import dict_defaults
 from typed_config._schema.suggest import suggest
-from typed_config._schema.unions import UNTAGGED, Switches, discriminators, merge_switches
+from typed_config._schema.unions import discriminators
 from typed_config._schema.widening import inexact_integers, may_lose_digits
 from typed_config._types import M, Path, T
 
@@ -88,64 +89,6 @@ class KeyedLayer(Layer):
                 return found
         below = ".".join(parts) + "."  # a mapping given key by key: where its first key came from
         return next((o for k, o in self.origins.items() if k.startswith(below)), self.fallback)
-
-
-def merge(
-    datas: Sequence[dict[str, Any]],
-    schema: type[BaseModel] | None = None,
-    *,
-    switches: Switches | None = None,
-) -> dict[str, Any]:
-    """Merge nested data, later first: key by key, lists replaced, ``{}``/``null`` replacing all below.
-
-    When a later layer switches a union to another variant (``optimizer.name`` from adam to sgd),
-    what earlier layers set under that field is dropped, so the new variant starts clean. The
-    unions are the ``schema``'s ``merge_switches`` (discriminated, and plain ones with a literal
-    tag, which switch only from a tag set below), or ``switches`` (a list item's, relative to it:
-    at ``()`` the item's own tag, which switches only where an earlier layer set the tag).
-    Layers are never mutated: the result owns every dict in it (leaves are shared).
-    """
-    if len(datas) == 1:
-        return datas[0]
-    if switches is None:
-        switches = merge_switches(schema) if schema is not None else {}
-    root = switches.get(())
-    result: dict[str, Any] = {}
-    for data in datas:
-        if root is not None and root[0] in data and root[0] in result and result[root[0]] != data[root[0]]:
-            result = {}  # another variant of the item: start clean
-        _merge_into(result, data, (), switches)
-    return result
-
-
-def _merge_into(
-    dst: dict[str, Any], src: dict[str, Any], path: Path, switches: Mapping[Path, tuple[str, Any]]
-) -> None:
-    for key, value in src.items():
-        if is_dict(value) and value:
-            current = dst.get(key)
-            here = (*path, key)
-            switch = switches.get(here)
-            if (
-                switch is not None
-                and switch[0] in value
-                and is_dict(current)
-                and _switched(current, value, switch)
-            ):
-                current = None  # another variant: start clean
-            if not is_dict(current):
-                current = dst[key] = {}
-            _merge_into(current, value, here, switches)
-        else:
-            dst[key] = {} if type(value) is dict else value
-
-
-def _switched(current: dict[str, Any], value: dict[str, Any], switch: tuple[str, Any]) -> bool:
-    """Whether ``value`` names another variant than ``current`` (set below it, or the field's default)."""
-    name, default = switch
-    if default is UNTAGGED and name not in current:
-        return False  # untagged keys of a plain union: pydantic tells their variant, not the merge
-    return bool(current.get(name, default) != value[name])
 
 
 def validate(schema: type[M], layers: Sequence[Layer], *, whole: bool = False) -> M:

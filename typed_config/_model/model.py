@@ -31,6 +31,7 @@ from typed_config._schema.secrets import redact_pairs
 from typed_config._schema.space import check_spaces
 from typed_config._schema.suggest import suggest
 from typed_config._schema.tracker_scalars import from_scalars, to_scalars
+from typed_config._schema.types import model_holders
 from typed_config._sources.mapping import mapping_layer
 
 __all__ = ["Field", "HyperParams"]
@@ -300,7 +301,7 @@ class HyperParams(BaseModel):
             private["_tc_state"] = state
             private["_tc_prefix"] = prefix
         values = self.__dict__
-        for name, key in field_keys(type(self)):  # the check of ``_attach`` inline: most fields hold no model
+        for name, key in model_holders(type(self)):  # only the fields whose type lets them hold a model
             value = values[name]
             if isinstance(value, HyperParams):
                 value._share(state, f"{prefix}{key}.")  # noqa: SLF001 - its own class

@@ -18,7 +18,8 @@ from typed_config._errors import Origin, Problem, show
 from typed_config._flat.flatten import flatten
 from typed_config._keys.dotted import unflatten
 from typed_config._keys.values import is_dict, to_plain
-from typed_config._layers.layers import KeyedLayer, Layer, merge, provenance
+from typed_config._layers.layers import KeyedLayer, Layer, provenance
+from typed_config._layers.merge import merge
 from typed_config._types import Path
 
 if TYPE_CHECKING:

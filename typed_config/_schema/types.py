@@ -13,6 +13,7 @@ from pydantic import BaseModel, SecretBytes, SecretStr
 from typing_extensions import TypeIs
 
 from typed_config._keys.values import field_keys
+from typed_config._types import Path, empty_cache, per_class
 
 _UNIONS = (Union, types.UnionType)
 
@@ -43,6 +44,34 @@ def model_fields_by_key(model: type[BaseModel]) -> dict[str, Any]:
     return {key: fields[name].annotation for name, key in field_keys(model)}
 
 
+def model_holders(model: type[BaseModel]) -> list[tuple[str, str]]:
+    """The (attribute name, key) pairs of the fields whose value may be a model itself (not in a container).
+
+    A field typed by scalars, literals or containers is left out; anything else (a model, a
+    union with one, ``Any``, ``object``, a type variable) may hold one. Worked out once per class.
+    """
+    return per_class(model, "__typed_config_model_holders__", _model_holders)
+
+
+def _model_holders(model: type[BaseModel]) -> list[tuple[str, str]]:
+    fields = model.model_fields
+    return [
+        (name, key)
+        for name, key in field_keys(model)
+        if any(map(_may_be_model, members(fields[name].annotation)))
+    ]
+
+
+def _may_be_model(member: Any) -> bool:
+    if member is Any:  # a class itself on Python 3.11
+        return True
+    if isinstance(member, type):
+        return issubclass(member, BaseModel) or member is object
+    return (
+        typing.get_origin(member) is None and member is not None
+    )  # Any, a type variable, a forward reference
+
+
 def child_type(tp: Any, part: str | int) -> Any | None:
     """The type one step down from ``tp`` along a path part, or None when there is none."""
     found: list[Any] = []
@@ -66,6 +95,18 @@ def child_type(tp: Any, part: str | int) -> Any | None:
     if not found:
         return None
     return found[0] if len(found) == 1 else Union[tuple(found)]  # noqa: UP007 - built at run time
+
+
+def model_at(schema: type[BaseModel], path: Path) -> type[BaseModel] | None:
+    """The model whose values are at ``path`` (keys only), or None: not one model (a union, a mapping)."""
+    known: dict[Path, type[BaseModel] | None] = per_class(schema, "__typed_config_model_at__", empty_cache)
+    if path not in known:
+        tp: Any = schema
+        for part in path:
+            tp = child_type(tp, part) if tp is not None else None
+        found = [m for m in members(tp) if m is not type(None)] if tp is not None else []
+        known[path] = found[0] if len(found) == 1 and is_model(found[0]) else None
+    return known[path]
 
 
 def takes_text(tp: Any) -> bool:

@@ -25,7 +25,8 @@ from typed_config._compose.stored import resumed_layer
 from typed_config._errors import ConfigError, Origin, ProblemList
 from typed_config._flat.flatten import flatten, flatten_fields
 from typed_config._keys.values import field_keys, to_plain
-from typed_config._layers.layers import Layer, gather, merge
+from typed_config._layers.layers import Layer, gather
+from typed_config._layers.merge import merge
 from typed_config._model.load import Presets, catalog, resolve, source_layer
 from typed_config._model.model import H, HyperParams, attach_state
 from typed_config._model.state import ConfigState

@@ -13,7 +13,8 @@ from pydantic import BaseModel
 
 from typed_config._errors import ConfigError, Origin, checked, single
 from typed_config._keys.values import MISSING, lookup
-from typed_config._layers.layers import Layer, merge, validate
+from typed_config._layers.layers import Layer, validate
+from typed_config._layers.merge import merge
 from typed_config._schema.check import check_schema
 from typed_config._schema.types import model_fields_by_key
 from typed_config._schema.unions import discriminators
