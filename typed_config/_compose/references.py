@@ -224,12 +224,9 @@ class _Resolver:
 
     def scalar_at(self, body: str) -> Any:
         """The number, bool or None at the key ``body`` names absolutely; else ``MISSING``: the full way."""
-        parts = body.split(".")
-        if self.secrets or any(
-            part.isdigit() for part in parts
-        ):  # a secret to check, a list index to work out
+        if self.secrets or _INDEX.search(body) is not None:  # a secret to check, a list index to work out
             return MISSING
-        found = lookup(self.merged, tuple(parts))
+        found = lookup(self.merged, tuple(body.split(".")))
         return found if type(found) in SCALARS else MISSING
 
     def reference(self, path: Path, body: str) -> Any:
