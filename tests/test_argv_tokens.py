@@ -23,6 +23,7 @@ class Tokens(tc.HyperParams):
     counts: int | list[int] = tc.Field(default_factory=lambda: [0, 0])
     tags: list[str] = tc.Field(default_factory=lambda: ["t"])
     name: str = "n"
+    maybe: list[str] | None = tc.Field(default_factory=lambda: ["m"])
 
 
 def _given(argv: list[str]) -> Any:
@@ -43,6 +44,12 @@ def _given(argv: list[str]) -> Any:
         (["--counts", "3", "4"], "counts", [3, 4]),
         (["--tags", "a"], "tags", ["a"]),  # a field that is only a list: one token is one item
         (["--tags", "a", "b"], "tags", ["a", "b"]),
+        (["--maybe", "None"], "maybe", None),  # a list that may be None: the word None is None, as after =
+        (["--maybe=None"], "maybe", None),
+        (["--maybe", "null"], "maybe", None),
+        (["--maybe", "a"], "maybe", ["a"]),
+        (["--maybe", "None", "b"], "maybe", ["None", "b"]),  # several tokens: items, each as written
+        (["--tags", "None"], "tags", ["None"]),  # a list that may not be None: the word is an item
     ],
 )
 def test_one_token_is_one_value_as_after_an_equals_sign(argv: list[str], key: str, value: Any) -> None:

@@ -19,6 +19,7 @@ _PYTHON_SPELLINGS: Final[dict[str, Any]] = {"None": None, "inf": math.inf, "-inf
 # A text field that may be None: a wandb agent writes None as the text `None`; the word itself is
 # written quoted, as in YAML. Other text, quoted or not, is taken as written.
 _NONE_TEXTS: Final[dict[str, str | None]] = {"None": None, "'None'": "None", '"None"': "None"}
+_NULL_WORDS: Final = frozenset({"None", "null", "Null", "NULL", "~"})
 
 
 def convert(tp: Any, text: str) -> Any:
@@ -54,15 +55,21 @@ def convert_tokens(tp: Any, texts: list[str]) -> Any:
     """Convert the tokens of an option that takes several (``--tags a b``) for a sequence field.
 
     One token is read as ``--tags=TEXT`` reads it (so ``--key value`` and ``--key=value`` agree)
-    when it is a flow list, blanks before it allowed, or when the type also takes a single value:
-    ``--names a`` on ``str | list[str]`` is ``"a"``. Otherwise each token is an item.
+    when it is a flow list, blanks before it allowed, when the type also takes a single value
+    (``--names a`` on ``str | list[str]`` is ``"a"``), or when it is the word None (or YAML's
+    null) and the type may be None. Otherwise each token is an item.
 
     Raises:
         ValueError: a token is not a value.
     """
-    if len(texts) == 1 and (takes_single(tp) or _is_flow_list(texts[0])):
+    if len(texts) == 1 and (takes_single(tp) or _is_flow_list(texts[0]) or _is_null(tp, texts[0])):
         return convert(tp, texts[0])
     return convert_items(tp, texts)
+
+
+def _is_null(tp: Any, text: str) -> bool:
+    # `--tags None` on a list that may be None is None, as `--tags=None` is (and YAML's null and ~).
+    return type(None) in members(tp) and text in _NULL_WORDS
 
 
 def _is_flow_list(text: str) -> bool:
