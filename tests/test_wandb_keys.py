@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
+from pydantic import AliasChoices, AliasPath, BaseModel
 
 import typed_config as tc
 import typed_config.sweep
@@ -30,6 +30,14 @@ class Bare(tc.HyperParams):
 
 class PlainAliased(BaseModel):
     meta: int = tc.Field(0, alias="_wandb")
+
+
+class Choices(tc.HyperParams):
+    meta: int = tc.Field(0, validation_alias=AliasChoices("meta", "_wandb"))
+
+
+class Pathed(tc.HyperParams):
+    meta: int = tc.Field(0, validation_alias=AliasPath("wandb_version", 0))
 
 
 class Renamed(tc.HyperParams):
@@ -64,6 +72,8 @@ def _uses(schema: Any) -> list[Callable[[], object]]:
         (Aliased, "Aliased: field 'version' (alias 'wandb_version'): the key 'wandb_version' is reserved"),
         (Bare, "Bare: field 'wandb_version': the key 'wandb_version' is reserved"),
         (PlainAliased, "PlainAliased: field 'meta' (alias '_wandb'): the key '_wandb' is reserved"),
+        (Choices, "Choices: field 'meta' (alias '_wandb'): the key '_wandb' is reserved"),
+        (Pathed, "Pathed: field 'meta' (alias 'wandb_version'): the key 'wandb_version' is reserved"),
     ],
 )
 def test_a_top_level_key_of_wandbs_is_refused_everywhere_naming_class_and_field(

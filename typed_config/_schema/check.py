@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from pydantic import BaseModel
+from pydantic import AliasChoices, AliasPath, BaseModel
 
 from typed_config._schema.types import nested_models
 from typed_config._types import per_class
@@ -33,7 +33,7 @@ def check_wandb_keys(model: type[BaseModel]) -> None:
     """Refuse a field of ``model`` whose key is one of wandb's (``WANDB_KEYS``), naming class and field.
 
     The key is what files, ``to_flat`` and trackers use: the alias when one is set (any of pydantic's
-    aliases), else the name. So ``version = Field(alias="wandb_version")`` is refused and
+    aliases, each choice of an ``AliasChoices`` and the first step of an ``AliasPath`` too), else the name. So ``version = Field(alias="wandb_version")`` is refused and
     ``wandb_version = Field(alias="version")`` is not. Only the top level is wandb's: a nested field
     may be called ``wandb_version``, as a config.yaml may hold ``group: {wandb_version: 2}``.
 
@@ -41,7 +41,7 @@ def check_wandb_keys(model: type[BaseModel]) -> None:
         TypeError: a field's key is one of wandb's.
     """
     for name, info in model.model_fields.items():
-        keys = (info.alias or name, info.validation_alias, info.serialization_alias)
+        keys = (info.alias or name, *_alias_keys(info.validation_alias), info.serialization_alias)
         key = next((k for k in keys if isinstance(k, str) and k in WANDB_KEYS), None)
         if key is not None:
             where = f"field {name!r}" if key == name else f"field {name!r} (alias {key!r})"
@@ -49,6 +49,15 @@ def check_wandb_keys(model: type[BaseModel]) -> None:
                 f"{model.__name__}: {where}: the key {key!r} is reserved: wandb writes it into a run's "
                 "config.yaml and config files drop it; give the field another alias"
             )
+
+
+def _alias_keys(alias: str | AliasPath | AliasChoices | None) -> list[str | int | None]:
+    """The top-level keys a validation alias reads: itself, each of its choices, a path's first step."""
+    if isinstance(alias, AliasChoices):
+        return [key for choice in alias.choices for key in _alias_keys(choice)]
+    if isinstance(alias, AliasPath):
+        return list(alias.path[:1])
+    return [alias]
 
 
 def dotted_aliases(model: type[BaseModel]) -> list[str]:
