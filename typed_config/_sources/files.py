@@ -9,6 +9,7 @@ be read are returned, never raised (inside this module they are raised and caugh
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import math
@@ -300,14 +301,16 @@ def _returned(source: str, read: Callable[[], Layer]) -> tuple[Layer, list[Probl
 
 def _one_file_layer(source: str) -> Layer:
     try:
-        with open(source, "rb") as handle:
+        # Unbuffered: a buffered file asks whether it is a terminal and where it is first, two
+        # system calls that cost more than reading a small preset file.
+        with open(source, "rb", buffering=0) as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_BYTES:
                 raise _cannot_read(source, f"file too large: {size} bytes (the limit is {MAX_BYTES})")
             # What fstat says is there: a read of the whole limit allocates 16 MiB for every file.
-            raw = handle.read(size + 1)
-            if len(raw) > size:  # it grew (or is a pipe): read on, still bounded
-                raw += handle.read(MAX_BYTES + 1 - len(raw))
+            raw = handle.read(size + 1) or b""
+            if len(raw) != size:  # a short read, a pipe, a file that changed: read to the end, still bounded
+                raw = _read_on(handle, raw)
     except ConfigError:
         raise
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
@@ -318,6 +321,19 @@ def _one_file_layer(source: str) -> Layer:
     if extension == ".toml":
         return _toml_layer(raw, source)
     return _text_layer(raw, source)
+
+
+def _read_on(handle: io.RawIOBase, raw: bytes) -> bytes:
+    """``raw`` and the rest of ``handle`` up to one byte past ``MAX_BYTES`` (so a larger file is found)."""
+    chunks = [raw]
+    total = len(raw)
+    while total <= MAX_BYTES:
+        chunk = handle.read(MAX_BYTES + 1 - total)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def _cannot_read(source: str, message: str) -> ConfigError:
