@@ -98,13 +98,14 @@ def load_document(
 
 
 def _worth_reading_fast(data: bytes) -> bool:
-    """Whether to try the fast reader: it costs a little per nested block, the node tree per node.
+    """Whether to try the fast reader: it costs a little per nested mapping, the node tree per node.
 
     Files of many small blocks read faster the full way, unless they are large: then the fast
     reader bounds the time their problems take. A file outside its subset pays for the attempt
     too: a few passes over the text, far less than the node tree costs.
     """
-    return len(data) >= _FAST_FROM or data.count(b":\n") * 8 < data.count(b"\n")
+    mappings = data.count(b":\n") + data.count(b": {") + data.count(b":{")  # blocks, flow mappings
+    return len(data) >= _FAST_FROM or mappings * 8 < data.count(b"\n")
 
 
 def _load_fast(data: bytes, source: str, skip: frozenset[str]) -> Document | None:
