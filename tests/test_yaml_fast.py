@@ -41,13 +41,13 @@ _ODD_VALUES = [
     "-", "&a x", "*a", "!!int 3", "! 3", "|", ">", "%x", "@x", "`x", "a: b", "x\ty", "---", "? x",
     "[x, 1e999, 'q']", "x, y", "x ]",
 ]  # fmt: skip
-_FLOW_KEYS = ["a", "b", "lr", "1", "true", "~", "a.b", "_wandb", "x-y", "é", '"a"', '"a.b"', '""', "'s'", "'it''s'", '"q r"']  # fmt: skip
-_ODD_FLOW_KEYS = ["a:b", "-a", "[a]", "*a", "a b", "?a", '"e\\n"', "a#", "&a a", "k" * 210]
+_FLOW_KEYS = ["a", "b", "lr", "1", "true", "~", "a.b", "_wandb", "x-y", "é", '"a"', '"a.b"', '""', "'s'", "'it''s'", '"q r"', '"a\\"b"', '"\\u0061"', '"\\u002e"']  # fmt: skip
+_ODD_FLOW_KEYS = ["a:b", "-a", "[a]", "*a", "a b", "?a", '"e\\x41"', "a#", "&a a", "k" * 210, '"' + "\\t" * 200 + '"']  # fmt: skip
 _FLOW_VALUES = [
     "1", "-1", "0x1F", "1e400", "-.inf", "x", "x y", "é", '"q"', '"a # b"', "'s'", "[1, x]", "[]", "null", "true",
-    ".5", "[1, 1e999]", "9" * 4001, "${a}", "a/b",
+    ".5", "[1, 1e999]", "9" * 4001, "${a}", "a/b", '"x\\ny"', '"\\u00e9\\t\\"\\\\\\/\\b\\f\\r"', '"\\u0000"', '"a\\\\"',
 ]  # fmt: skip
-_ODD_FLOW_VALUES = ["", "a:b", "x # c", "&a 1", "*a", "!!int 3", '"esc\\n"', "[a, [b]]", "a'b", "x]", ",", "-"]  # fmt: skip
+_ODD_FLOW_VALUES = ["", "a:b", "x # c", "&a 1", "*a", "!!int 3", '"\\x41"', "[a, [b]]", "a'b", "x]", ",", "-", '"\\uD83D\\uDE00"', '"\\q"', '"\\ "']  # fmt: skip
 _FILLER = ["", "# comment", "  # indented comment", "   "]
 _ODD_FILLER = ["\t", "---", "...", "%YAML 1.2", "  - x"]
 
@@ -249,8 +249,9 @@ def test_deep_nesting_is_left_to_the_node_tree() -> None:
         "x: {a: 1, a: 2}\ny: [1]\n",
         '{"a":1,"a":1,"b":{"c":1e400}}',
         json.dumps({"x": {"a": [1, 2.5, None], "b": {"c": "d", "e": True}}, "y": 1}, indent=2),
+        json.dumps({"é": 'a"b\n\\/', "x": {"\x00": "\u2028"}}),
     ],
-    ids=["yaml", "as a value", "json", "json indented"],
+    ids=["yaml", "as a value", "json", "json indented", "json escapes"],
 )
 def test_flow_mappings_take_the_fast_path(text: str) -> None:
     assert _check(text)

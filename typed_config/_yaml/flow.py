@@ -29,16 +29,21 @@ __all__ = ["read_flow", "read_flow_values"]
 _MAX_NESTING: Final = 40  # mappings inside mappings; deeper ones are read the full way
 _X: Final = r"""[^ \n:,\[\]{}#'"]"""  # a character of a plain scalar in a flow collection
 _PLAIN_KEY: Final = rf"""[^ \n\-?:,\[\]{{}}#&*!|>'"%@`.]{_X}{{0,199}}(?=[ ]*:[ \n])"""
-_QUOTED_KEY: Final = r"""(?:"[^"\\\n]{0,198}"|'[^'\n]{0,198}(?:''[^'\n]{0,198})*')"""
+_MAX_KEY: Final = 200  # characters of a key as written, as in block mappings (YAML reads keys up to 1,024)
+# Double-quoted text may hold JSON's escapes, which YAML reads the same (not a surrogate: YAML
+# refuses it); written as runs between escapes, so a string never left open costs no backtracking.
+_DQ: Final = r'"[^"\\\n]*(?:\\(?:["\\/bfnrt]|u(?![dD][89a-fA-F])[0-9a-fA-F]{4})[^"\\\n]*)*"'
+_QUOTED_KEY: Final = rf"""(?:{_DQ}|'[^'\n]*(?:''[^'\n]*)*')"""
 _VALUE: Final = (
     rf"""(?:[^ \n\-?:,\[\]{{}}#&*!|>'"%@`]|-(?=[0-9A-Za-z_.])){_X}*(?:[ ]+{_X}+)*"""  # plain
-    r"""|"[^"\\\n]*"|'[^'\n]*(?:''[^'\n]*)*'"""  # quoted on one line, no escapes
+    rf"""|{_DQ}|'[^'\n]*(?:''[^'\n]*)*'"""  # quoted on one line
     r"""|\[[^\[\]{}#'"]*\]"""  # a flow sequence, its items checked by ``lines.items_of``
 )
 _END: Final = r"[ \n]*(?:,|(?=\})|\Z)"  # after a value or a '}': a comma, or the enclosing '}'
-# One row: (key, scalar value, '{' opening the key's mapping value, '}', anything else).
+# One row: (key, scalar value, '{' opening the key's mapping value, '}', anything else). Anything
+# else takes the rest of the text: the search ends there, not trying again at every character.
 _ROW: Final = re.compile(
-    rf"[ \n]*(?:({_PLAIN_KEY}|{_QUOTED_KEY})[ ]*:[ \n]*(?:({_VALUE}){_END}|(\{{))|(\}}){_END}|(\S))"
+    rf"[ \n]*(?:({_PLAIN_KEY}|{_QUOTED_KEY})[ ]*:[ \n]*(?:({_VALUE}){_END}|(\{{))|(\}}){_END}|(\S[\s\S]*))"
 )
 _NEWLINE: Final = re.compile("\n")
 
@@ -52,7 +57,7 @@ def read_flow(text: str, at: tuple[int, int], skip: frozenset[str], budget: list
     if text[:1] != "{" or not text.rstrip(" \n").endswith("}"):
         return None
     rows = _ROW.findall(text, 1)
-    if any(map(operator.itemgetter(4), rows)):
+    if any(map(operator.itemgetter(4), rows)) or max(map(len, map(operator.itemgetter(0), rows))) > _MAX_KEY:
         return None
     closes = list(itertools.compress(range(len(rows)), map(operator.itemgetter(3), rows)))
     budget[0] -= len(text) + len(closes) * LEVEL_COST

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import operator
 import re
 from collections.abc import Iterable
@@ -104,8 +105,8 @@ def dedent(indent: int) -> re.Pattern[str]:
 
 
 def unquote(token: str) -> str:
-    if token[0] == '"':
-        return token[1:-1]
+    if token[0] == '"':  # escapes (only in flow mappings) are JSON's, which YAML reads the same
+        return json.loads(token) if "\\" in token else token[1:-1]
     if token[0] == "'":
         return token[1:-1].replace("''", "'")
     return token
