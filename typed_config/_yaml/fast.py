@@ -228,8 +228,8 @@ class Level:
             return
         for row, child in self.children.items():
             self.data[self.keys[row]] = child.data
-        for row in self.lists:
-            self.data[self.keys[row]] = self.list_values[row]
+        for row, values in self.list_values.items():
+            self.data[self.keys[row]] = values
         for row in dead:
             self.data.pop(self.keys[row], None)
 
@@ -239,16 +239,11 @@ class Level:
         if self.bad_values:
             found = itertools.compress(rows, map(self.bad_values.__contains__, self.vals))
             self.value_rows = [row for row in found if row not in dead]
-        for row in itertools.compress(rows, map(listed.__contains__, self.vals)) if listed else ():
-            self.lists[row] = lines.items_of(self.vals[row])
+        self._read_lists(listed, dead)
         if mapped:  # ``key: {a: 1}``
             from typed_config._yaml.flow import read_flow_values
 
             read_flow_values(self, mapped, budget)
-        for row in self.lists:
-            self._read_list(row)
-        if self.list_problems and dead:
-            self.list_problems = {row: found for row, found in self.list_problems.items() if row not in dead}
         self.count = len(self.key_rows) + len(self.dup_rows) + len(self.value_rows)
         if self.list_problems:
             self.count += sum(map(len, self.list_problems.values()))
@@ -258,13 +253,19 @@ class Level:
             ]
             self.count += sum(self.children[row].count for row in self.nested)
 
-    def _read_list(self, row: int) -> None:
-        items = self.lists[row]
-        typed, reasons = lines.typed_values(items)
-        self.list_values[row] = list(map(typed.get, items, items))
-        if reasons:
-            found = itertools.compress(range(len(items)), map(reasons.__contains__, items))
-            self.list_problems[row] = [(index, reasons[items[index]]) for index in found]
+    def _read_lists(self, listed: set[str], dead: set[int]) -> None:
+        """The rows' sequences: each flow one's text checked once, items typed for the rows read."""
+        read = {token: lines.items_of(token) for token in listed}
+        rows = (
+            itertools.compress(range(len(self.vals)), map(listed.__contains__, self.vals)) if listed else ()
+        )
+        for row in rows:
+            self.lists[row] = read[self.vals[row]]
+        for row in self.lists:
+            if row not in dead:  # a duplicate's sequence is not read (its problems are not the file's)
+                self.list_values[row], problems = lines.typed_items(self.lists[row])
+                if problems:
+                    self.list_problems[row] = problems
 
     # --- problems ---------------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ __all__ = [
     "key_of",
     "outside",
     "shallower",
+    "typed_items",
     "typed_values",
     "unquote",
     "value_of",
@@ -155,6 +156,15 @@ def typed_values(tokens: Iterable[str]) -> tuple[dict[str, Any], dict[str, str]]
             if reason is not None:
                 reasons[token] = reason
     return typed, reasons
+
+
+def typed_items(items: list[str]) -> tuple[list[Any], list[tuple[int, str]]]:
+    """The values of a sequence's items (as written), and the problems among them: (index, reason)."""
+    typed, reasons = typed_values(items)
+    if not reasons:
+        return list(map(typed.get, items, items)), []
+    found = itertools.compress(range(len(items)), map(reasons.__contains__, items))
+    return list(map(typed.get, items, items)), [(index, reasons[items[index]]) for index in found]
 
 
 class OutsideSubsetError(Exception):
