@@ -163,6 +163,15 @@ PROBLEM_CASES: dict[str, Callable[[], tuple[str, float]]] = {
         "{" + '"a":1,' * ((MAX_BYTES - 8) // 6) + '"a":1}',
         5.0,
     ),
+    # The same nested: a flow mapping under a key, and JSON as json.dump(indent=2) writes it.
+    "16 MiB, 2.8 million duplicate keys in a flow mapping under a key (`x: {a: 1, ...}`)": lambda: (
+        "x: {" + "a: 1, " * ((MAX_BYTES - 16) // 6) + "a: 1}\n",
+        5.0,
+    ),
+    "16 MiB JSON, indented and nested, 1.4 million duplicate keys": lambda: (
+        '{\n  "x": {\n' + '    "a": 1,\n' * ((MAX_BYTES - 40) // 12) + '    "a": 1\n  }\n}\n',
+        5.0,
+    ),
 }
 
 

@@ -20,7 +20,7 @@ from schemas import HParams
 
 import typed_config as tc
 from typed_config._errors import MAX_PROBLEMS
-from typed_config._yaml.read import MAX_BYTES, load_document
+from typed_config._yaml.read import MAX_ALIAS_NODES, MAX_BYTES, load_document
 
 
 class Flat(tc.HyperParams):
@@ -87,6 +87,20 @@ def test_many_invalid_values_are_placed_in_order_and_counted(schema: type[tc.Hyp
         == f"... and {3_001 - MAX_PROBLEMS} more problems (only the first {MAX_PROBLEMS} are listed)"
     )
     assert [p.origin.line for p in error.problems] == sorted(p.origin.line or 0 for p in error.problems)
+
+
+def test_more_aliases_than_the_budget_allows_are_refused_at_the_alias_past_it() -> None:
+    # Each alias adds a node: the file is refused at the first alias past the budget, before its
+    # millions of nodes are composed (not at the sequence holding them, found once composed).
+    text = "a: &x 1\nb: [" + "*x, " * MAX_ALIAS_NODES + "*x]\n"
+    error = refused(load_document, text, "t.yaml")
+    message = f"aliases expand this document by more than {MAX_ALIAS_NODES} nodes (an alias bomb?)"
+    assert str(error) == f"t.yaml:2:{5 + 4 * MAX_ALIAS_NODES}: {message}"
+
+
+def test_stars_that_are_not_aliases_do_not_count_against_the_alias_budget() -> None:
+    text = "a: &x 1\nb: [" + '" *x", 2 *y, ' * MAX_ALIAS_NODES + "*x]\n"
+    assert load_document(text, "t.yaml").data["b"][:2] == [" *x", "2 *y"]
 
 
 def test_positions_in_a_large_mapping_come_from_its_index_merge_keys_included() -> None:

@@ -7,6 +7,7 @@ rest; and every position a caller may ask for (values, keys, missing keys, list 
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -40,6 +41,13 @@ _ODD_VALUES = [
     "-", "&a x", "*a", "!!int 3", "! 3", "|", ">", "%x", "@x", "`x", "a: b", "x\ty", "---", "? x",
     "[x, 1e999, 'q']", "x, y", "x ]",
 ]  # fmt: skip
+_FLOW_KEYS = ["a", "b", "lr", "1", "true", "~", "a.b", "_wandb", "x-y", "é", '"a"', '"a.b"', '""', "'s'", "'it''s'", '"q r"', '"a\\"b"', '"\\u0061"', '"\\u002e"']  # fmt: skip
+_ODD_FLOW_KEYS = ["a:b", "-a", "[a]", "*a", "a b", "?a", '"e\\x41"', "a#", "&a a", "k" * 210, '"' + "\\t" * 200 + '"']  # fmt: skip
+_FLOW_VALUES = [
+    "1", "-1", "0x1F", "1e400", "-.inf", "x", "x y", "é", '"q"', '"a # b"', "'s'", "[1, x]", "[]", "null", "true",
+    ".5", "[1, 1e999]", "9" * 4001, "${a}", "a/b", '"x\\ny"', '"\\u00e9\\t\\"\\\\\\/\\b\\f\\r"', '"\\u0000"', '"a\\\\"',
+]  # fmt: skip
+_ODD_FLOW_VALUES = ["", "a:b", "x # c", "&a 1", "*a", "!!int 3", '"\\x41"', "[a, [b]]", "a'b", "x]", ",", "-", '"\\uD83D\\uDE00"', '"\\q"', '"\\ "']  # fmt: skip
 _FILLER = ["", "# comment", "  # indented comment", "   "]
 _ODD_FILLER = ["\t", "---", "...", "%YAML 1.2", "  - x"]
 
@@ -75,11 +83,30 @@ def _mapping(draw: st.DrawFn, odd: bool, indent: int = 0, depth: int = 0) -> lis
                 for _ in range(draw(st.integers(1, 3)))
             ]
             continue
-        value = draw(values)
+        value = draw(values) if draw(st.integers(0, 7)) else draw(_flow(odd, False))
         sep = draw(st.sampled_from([" ", " ", "  ", ""] if odd else [" ", "  "]))
         tail = draw(st.sampled_from(["", "", " ", " # note"]))
         lines.append(f"{' ' * indent}{key}{space}:{sep if value else ''}{value}{tail}")
     return lines
+
+
+@st.composite
+def _flow(draw: st.DrawFn, odd: bool, lines: bool, depth: int = 0) -> str:
+    """A flow mapping: YAML's ``{a: 1}`` or JSON's ``{"a":1}``, over several lines when ``lines``."""
+    gaps = [" ", "", "  "] + (["\n", "\n  "] if lines else [])
+    colons = [": ", ": ", ":", " : "] + ([":\n  "] if lines else [])
+    spread = ["[\n  1,\n  x\n]", "[\n]", "[1,\n2]", "[1\n, 2]", "[a\n b]"] if lines else []
+    keys, values = _pool(odd, _FLOW_KEYS, _ODD_FLOW_KEYS), _pool(odd, _FLOW_VALUES + spread, _ODD_FLOW_VALUES)
+    entries = []
+    for _ in range(draw(st.integers(0 if odd else 1, 4))):
+        nested = depth < 2 and draw(st.integers(0, 4)) == 0
+        value = draw(_flow(odd, lines, depth + 1)) if nested else draw(values)
+        entries.append(f"{draw(keys)}{draw(st.sampled_from(colons))}{value}")
+    commas = [",", ", ", " ,"] + ([",\n", ",\n  "] if lines else [])
+    body = "".join(f"{entry}{draw(st.sampled_from(commas))}" for entry in entries)
+    if body and draw(st.integers(0, 3)) != 0:  # no trailing comma (YAML allows one, JSON does not)
+        body = body.rstrip(" \n")[:-1]
+    return f"{{{draw(st.sampled_from(gaps))}{body}{draw(st.sampled_from(gaps))}}}"
 
 
 def _outcome(load: Any, text: str) -> tuple[str, Any]:
@@ -158,6 +185,19 @@ def test_fast_reader_agrees_with_the_node_tree(lines: list[str], end: str, head:
     event(f"fast: {_check(head + chr(10).join(lines) + end)}")
 
 
+@settings(max_examples=examples(600))
+@given(
+    st.tuples(st.booleans(), st.booleans()).flatmap(lambda odd_lines: _flow(*odd_lines)),
+    st.sampled_from(["\n", "", "\n\n", "\n# end\n", " \n"]),
+    st.sampled_from(["", "\n", "# top\n", "---\n"]),
+)
+@example('{"a":1,"b":{"c":[1,x],"c":2},"a":1e400}', "", "")
+@example('{\n  "x": {\n    "a": 1,\n    "a": 2,\n    "b": [\n      1,\n      1e999\n    ]\n  }\n}', "\n", "")
+@example("{a:1, b: 2}", "\n", "")
+def test_fast_reader_agrees_with_the_node_tree_on_flow_mappings(text: str, end: str, head: str) -> None:
+    event(f"fast: {_check(head + text + end)}")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -200,3 +240,28 @@ def test_deep_nesting_is_left_to_the_node_tree() -> None:
     assert read.read_fast(
         ("".join(" " * i + "k:\n" for i in range(10)) + " " * 10 + "k: 1\n").encode(), frozenset()
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{a: 1, b: {c: [1, 2]}, d: 'x'}\n",
+        "x: {a: 1, a: 2}\ny: [1]\n",
+        '{"a":1,"a":1,"b":{"c":1e400}}',
+        json.dumps({"x": {"a": [1, 2.5, None], "b": {"c": "d", "e": True}}, "y": 1}, indent=2),
+        json.dumps({"é": 'a"b\n\\/', "x": {"\x00": "\u2028"}}),
+    ],
+    ids=["yaml", "as a value", "json", "json indented", "json escapes"],
+)
+def test_flow_mappings_take_the_fast_path(text: str) -> None:
+    assert _check(text)
+
+
+def test_duplicates_in_an_indented_json_object_are_listed_at_their_lines() -> None:
+    text = '{\n  "x": {\n' + '    "a": 1,\n' * 300 + '    "a": [1, 1e999]\n  }\n}\n'
+    assert _check(text)
+    with pytest.raises(ConfigError) as caught:
+        load_document(text, "t.json")
+    assert len(caught.value.problems) == 100
+    assert caught.value.omitted == 300 - 100
+    assert str(caught.value.problems[0]) == "t.json:4:5: x.a: duplicate key (first defined at line 3)"

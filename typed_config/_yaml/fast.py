@@ -1,11 +1,13 @@
 """A fast reader for the line-oriented YAML most config files are written in, whole-text at a time.
 
 ``key: value`` lines, nested block mappings by indentation, plain or simply quoted scalars, flow
-sequences of plain scalars and comments are read with one ``re.findall`` per mapping; keys are
-checked and values typed once per distinct text (dict and set sizes find duplicates), so a file of
-millions of lines costs a few passes in C, not a Python object per node. Problems are the same,
-in the same order and at the same positions, as those of the node-tree reader in ``read``, and
-positions are worked out only for the problems listed and the paths asked for (``Level``).
+sequences of plain scalars, flow mappings (``flow``) and comments are read with one ``re.findall``
+per mapping; keys are checked and values typed once per distinct text (dict and set sizes find
+duplicates), so a file of millions of lines costs a few passes in C, not a Python object per
+node. Problems are the same, in the same order and at the same positions, as those of the
+node-tree reader in ``read``, and positions are worked out only for the problems listed and the
+paths asked for (``Level``). Each nested mapping is charged to a budget: a large file of many
+small mappings reads faster the full way.
 
 Anything else (anchors, tags, block sequences, multi-line scalars, escapes, tabs, directives, a
 line the grammar does not know) makes ``read_fast`` return None: the caller reads it the full way.
@@ -34,6 +36,7 @@ _MAX_LEVELS: Final = 50  # deeper nesting is read the full way, which bounds it
 _ALLOWED_BYTES: Final = bytes([10, *range(0x20, 0x7F), *range(0x80, 0x100)])  # and UTF-8 beyond ASCII
 _WORK: Final = 4  # characters read in all levels, per character of the file, before giving up
 _Depth = tuple[int, list[int]]  # how deep a mapping is, and the characters left to read
+LEVEL_COST: Final = 256  # budget characters a mapping costs: many small ones read faster the full way
 
 
 def read_fast(data: bytes, skip: frozenset[str]) -> Level | None:
@@ -52,8 +55,13 @@ def read_fast(data: bytes, skip: frozenset[str]) -> Level | None:
     body = text.lstrip("\n")
     if not body or body[0] == " ":
         return None  # nothing (an empty document), or the whole document indented
+    budget = [len(body) * _WORK + 65536]
     try:
-        return Level.parse(body, len(text) - len(body), 0, (0, [len(body) * _WORK + 65536]), skip)
+        if body[0] == "{":
+            from typed_config._yaml.flow import read_flow
+
+            return read_flow(body, (len(text) - len(body), 0), skip, budget)
+        return Level.parse(body, len(text) - len(body), 0, (0, budget), skip)
     except lines.OutsideSubsetError:
         return None
 
@@ -66,35 +74,11 @@ class Level:
     """
 
     __slots__ = (
-        "_block_lines",
-        "_block_rows",
-        "_first",
-        "_indexed",
-        "_item_starts",
-        "_lines",
-        "bad_keys",
-        "bad_values",
-        "blocks",
-        "children",
-        "column",
-        "count",
-        "data",
-        "dup_rows",
-        "firsts",
-        "key_rows",
-        "keys",
-        "line",
-        "list_problems",
-        "list_values",
-        "lists",
-        "nested",
-        "raws",
-        "sequences",
-        "text",
-        "tokens",
-        "vals",
-        "value_rows",
-    )
+        "_block_lines", "_block_rows", "_first", "_indexed", "_item_starts", "_lines", "bad_keys",
+        "bad_values", "blocks", "children", "column", "count", "data", "dup_rows", "firsts", "key_rows",
+        "keys", "line", "list_problems", "list_values", "lists", "nested", "raws", "sequences", "text",
+        "tokens", "vals", "value_rows"
+    )  # fmt: skip
 
     def __init__(self, text: str, line: int, column: int) -> None:
         self.text, self.line, self.column = text, line, column
@@ -143,12 +127,12 @@ class Level:
         level.vals = list(map(operator.itemgetter(1), rows))
         level.blocks = list(map(operator.itemgetter(2), rows))
         del rows
-        if not level._read_keys() or not level._read_blocks(at):
+        if not level.read_keys() or not level._read_blocks(at):
             return None
-        level._read_values(skip if depth == 0 else frozenset())
+        level.read_values(skip if depth == 0 else frozenset(), budget)
         return level
 
-    def _read_keys(self) -> bool:
+    def read_keys(self) -> bool:
         """Type the keys that may be more than text, and find those that cannot be keys."""
         tokens = self.tokens
         try:
@@ -185,7 +169,11 @@ class Level:
 
     def _read_blocks(self, at: _Depth) -> bool:
         extra = 0  # lines the blocks above the row take
-        for row in itertools.compress(range(len(self.blocks)), self.blocks):
+        rows = list(itertools.compress(range(len(self.blocks)), self.blocks))
+        at[1][0] -= len(rows) * LEVEL_COST  # charged before any is read: many small blocks give up at once
+        if at[1][0] < 0:
+            return False
+        for row in rows:
             block = self.blocks[row]
             self._block_rows.append(row)
             body = block.lstrip("\n")
@@ -225,7 +213,7 @@ class Level:
             dead.update(itertools.compress(range(len(self.keys)), map(skip.__contains__, self.keys)))
         return dead
 
-    def _read_values(self, skip: frozenset[str]) -> None:
+    def read_values(self, skip: frozenset[str], budget: list[int]) -> None:
         typed, self.bad_values = lines.typed_values(self.vals)
         typed[""] = None
         self.data = dict(zip(self.keys, map(typed.get, self.vals, self.vals), strict=True))
@@ -233,29 +221,29 @@ class Level:
             self._find_duplicates(skip)
         dead = self._dead(skip)
         listed = {t for t, value in typed.items() if value is lines.LIST}
-        self._find_problems(dead, listed)
+        mapped = {t for t, value in typed.items() if value is lines.MAP}
+        self._find_problems(dead, listed, mapped, budget)
         if self.count:
             self.data = {}
             return
         for row, child in self.children.items():
             self.data[self.keys[row]] = child.data
-        for row in self.lists:
-            self.data[self.keys[row]] = self.list_values[row]
+        for row, values in self.list_values.items():
+            self.data[self.keys[row]] = values
         for row in dead:
             self.data.pop(self.keys[row], None)
 
-    def _find_problems(self, dead: set[int], listed: set[str]) -> None:
+    def _find_problems(self, dead: set[int], listed: set[str], mapped: set[str], budget: list[int]) -> None:
         """The rows with problems among those read, and how many problems in all."""
         rows = range(len(self.vals))
         if self.bad_values:
             found = itertools.compress(rows, map(self.bad_values.__contains__, self.vals))
             self.value_rows = [row for row in found if row not in dead]
-        for row in itertools.compress(rows, map(listed.__contains__, self.vals)) if listed else ():
-            self.lists[row] = lines.items_of(self.vals[row])
-        for row in self.lists:
-            self._read_list(row)
-        if self.list_problems and dead:
-            self.list_problems = {row: found for row, found in self.list_problems.items() if row not in dead}
+        self._read_lists(listed, dead)
+        if mapped:  # ``key: {a: 1}``
+            from typed_config._yaml.flow import read_flow_values
+
+            read_flow_values(self, mapped, budget)
         self.count = len(self.key_rows) + len(self.dup_rows) + len(self.value_rows)
         if self.list_problems:
             self.count += sum(map(len, self.list_problems.values()))
@@ -265,13 +253,19 @@ class Level:
             ]
             self.count += sum(self.children[row].count for row in self.nested)
 
-    def _read_list(self, row: int) -> None:
-        items = self.lists[row]
-        typed, reasons = lines.typed_values(items)
-        self.list_values[row] = list(map(typed.get, items, items))
-        if reasons:
-            found = itertools.compress(range(len(items)), map(reasons.__contains__, items))
-            self.list_problems[row] = [(index, reasons[items[index]]) for index in found]
+    def _read_lists(self, listed: set[str], dead: set[int]) -> None:
+        """The rows' sequences: each flow one's text checked once, items typed for the rows read."""
+        read = {token: lines.items_of(token) for token in listed}
+        rows = (
+            itertools.compress(range(len(self.vals)), map(listed.__contains__, self.vals)) if listed else ()
+        )
+        for row in rows:
+            self.lists[row] = read[self.vals[row]]
+        for row in self.lists:
+            if row not in dead:  # a duplicate's sequence is not read (its problems are not the file's)
+                self.list_values[row], problems = lines.typed_items(self.lists[row])
+                if problems:
+                    self.list_problems[row] = problems
 
     # --- problems ---------------------------------------------------------------------------
 
@@ -339,6 +333,10 @@ class Level:
         before = bisect.bisect_left(self._block_rows, row)
         return row + (self._block_lines[before - 1] if before else 0)
 
+    def start(self) -> tuple[int, int]:
+        """Where the mapping starts: its first key."""
+        return self.key_place(0)
+
     def key_place(self, row: int) -> tuple[int, int]:
         return self.line + self._local_line(row) + 1, self.column + 1
 
@@ -346,7 +344,7 @@ class Level:
         """Where a row's value starts: the value, its nested mapping's first key, or after the ':'."""
         child = self.children.get(row)
         if child is not None:
-            return child.key_place(0)
+            return child.start()
         if row in self.sequences:
             return self.sequences[row].start()
         if self._lines is None:
@@ -360,10 +358,14 @@ class Level:
         """Where item ``index`` of a row's sequence starts."""
         if row in self.sequences:
             return self.sequences[row].item_place(index)
+        line, column = self.value_place(row)
+        return line, column + self.item_offset(row, index)
+
+    def item_offset(self, row: int, index: int) -> int:
+        """Where item ``index`` of a row's flow sequence starts in its text."""
         starts, rest = self._item_starts.setdefault(row, ([], lines.ITEM_AT.finditer(self.vals[row])))
         starts.extend(match.start() for match in itertools.islice(rest, max(0, index + 1 - len(starts))))
-        line, column = self.value_place(row)
-        return line, column + starts[index]
+        return starts[index]
 
     def place(self, path: Path, *, at_key: bool = False) -> tuple[int, int]:
         """Where the value at ``path`` (or its key) starts, or that of the nearest parent."""
@@ -386,7 +388,7 @@ class Level:
         if at_key and key_place is not None:
             return key_place
         if row < 0:
-            return level.key_place(0)
+            return level.start()
         return level.item_place(row, item) if item >= 0 else level.value_place(row)
 
 

@@ -1,8 +1,9 @@
 """The line grammar of the fast reader (``fast``): what a line may hold, and what its tokens stand for.
 
 A key is plain (``lr``), or quoted without escapes (``"a b"``, ``'it''s'``), at most 200 characters;
-a value is plain (one line, no ``#``, no flow indicators), quoted the same way, or a flow sequence
-of plain scalars (``[1, 2, x]``); a comment may follow after a space. Plain text is typed by
+a value is plain (one line, no ``#``, no flow indicators), quoted the same way, a flow sequence
+of plain scalars (``[1, 2, x]``) or a flow mapping on the line (``{a: 1}``, read by ``flow``); a
+comment may follow after a space. Plain text is typed by
 ``scalars.resolve_plain``, YAML 1.2's core schema, as the node-tree reader types it.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import operator
 import re
 from collections.abc import Iterable
@@ -27,6 +29,7 @@ __all__ = [
     "KEY_AT",
     "LEADING",
     "LIST",
+    "MAP",
     "SPECIAL_KEY",
     "BlockList",
     "OutsideSubsetError",
@@ -35,6 +38,7 @@ __all__ = [
     "key_of",
     "outside",
     "shallower",
+    "typed_items",
     "typed_values",
     "unquote",
     "value_of",
@@ -51,12 +55,13 @@ _ITEM: Final = (
 # A flow sequence's brackets; its items are checked once read (``items_of``): one regex over
 # millions of items backtracks item by item, splitting and checking the distinct items does not.
 _FLOW: Final = r"""\[[^\n\[\]{}#'"]*\]"""
-_FLOW_ITEM: Final = re.compile(rf"[ ]*(?:{_ITEM})[ ]*")
+_FLOW_MAP: Final = r"\{[^\n]*\}"  # a flow mapping on the key's line, read by ``flow`` once found
+_FLOW_ITEM: Final = re.compile(rf"[ \n]*(?:{_ITEM})[ \n]*")  # newlines only in a flow mapping's lines
 _DQ: Final = r'"[^"\\\n]*"'
 _SQ: Final = r"'[^'\n]*(?:''[^'\n]*)*'"
 _KEY: Final = rf"""{_FIRST}{_R}{{0,199}}|"[^"\\\n]{{0,198}}"|'[^'\n]{{0,198}}(?:''[^'\n]{{0,198}})*'"""
 ENTRY: Final = re.compile(
-    rf"^(?:({_KEY})[ ]*:(?:[ ]+({_PLAIN}|{_DQ}|{_SQ}|{_FLOW}))?(?:[ ]+#.*|[ ]*)\n((?:[ ].*\n|-(?:[ ].*)?\n|\n)*)|(.*\n))",
+    rf"^(?:({_KEY})[ ]*:(?:[ ]+({_PLAIN}|{_DQ}|{_SQ}|{_FLOW}|{_FLOW_MAP}))?(?:[ ]+#.*|[ ]*)\n((?:[ ].*\n|-(?:[ ].*)?\n|\n)*)|(.*\n))",
     re.MULTILINE,
 )
 _SEQ_ITEM: Final = re.compile(rf"^(?:-[ ]+({_PLAIN}|{_DQ}|{_SQ})(?:[ ]+#.*|[ ]*)\n|\n|(.*\n))", re.MULTILINE)
@@ -86,6 +91,7 @@ LEADING: Final = re.compile("[ ]*")
 BLANK: Final = re.compile(r"^[ ]*(?:#.*)?$", re.MULTILINE)
 BAD: Final = object()  # a value whose text is not a value (1e400): its message is kept apart
 LIST: Final = object()  # a flow sequence: built per occurrence, never shared
+MAP: Final = object()  # a flow mapping: read by ``flow`` per occurrence
 
 
 @lru_cache(maxsize=64)
@@ -100,8 +106,8 @@ def dedent(indent: int) -> re.Pattern[str]:
 
 
 def unquote(token: str) -> str:
-    if token[0] == '"':
-        return token[1:-1]
+    if token[0] == '"':  # escapes (only in flow mappings) are JSON's, which YAML reads the same
+        return json.loads(token) if "\\" in token else token[1:-1]
     if token[0] == "'":
         return token[1:-1].replace("''", "'")
     return token
@@ -121,13 +127,20 @@ def value_of(token: str) -> tuple[object, str | None]:
         return unquote(token), None
     if first == "[":
         return LIST, None
+    if first == "{":
+        return MAP, None
     try:
         return resolve_plain(token), None
     except ValueError as exc:
         return BAD, str(exc)
 
 
-_TYPED_VALUE: Final = MAYBE_TYPED | {"'", '"', "["}  # the first characters of values that are not their text
+_TYPED_VALUE: Final = MAYBE_TYPED | {
+    "'",
+    '"',
+    "[",
+    "{",
+}  # the first characters of values that are not their text
 
 
 def typed_values(tokens: Iterable[str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -145,6 +158,15 @@ def typed_values(tokens: Iterable[str]) -> tuple[dict[str, Any], dict[str, str]]
     return typed, reasons
 
 
+def typed_items(items: list[str]) -> tuple[list[Any], list[tuple[int, str]]]:
+    """The values of a sequence's items (as written), and the problems among them: (index, reason)."""
+    typed, reasons = typed_values(items)
+    if not reasons:
+        return list(map(typed.get, items, items)), []
+    found = itertools.compress(range(len(items)), map(reasons.__contains__, items))
+    return list(map(typed.get, items, items)), [(index, reasons[items[index]]) for index in found]
+
+
 class OutsideSubsetError(Exception):
     """Text outside the subset found after the first pass: the caller reads the file the full way."""
 
@@ -156,12 +178,12 @@ def items_of(token: str) -> list[str]:
     other Unicode spaces are part of the item's text.
     """
     inner = token[1:-1]
-    if not inner.strip(" "):
+    if not inner.strip(" \n"):
         return []
     parts = inner.split(",")
     if not all(map(_FLOW_ITEM.fullmatch, set(parts))):
         raise OutsideSubsetError
-    return [part.strip(" ") for part in parts] if " " in inner else parts
+    return [part.strip(" \n") for part in parts] if " " in inner or "\n" in inner else parts
 
 
 class BlockList:

@@ -20,6 +20,7 @@ from typed_config._errors import MAX_PROBLEMS, ConfigError, Origin, Problem, sho
 from typed_config._gc import paused_gc
 from typed_config._keys.dotted import format_path, segment_problem
 from typed_config._types import Path
+from typed_config._yaml.aliases import MAX_ALIAS_NODES, check_alias_count, check_expansion
 from typed_config._yaml.document import Document
 from typed_config._yaml.encoding import (
     MAX_BYTES,
@@ -39,8 +40,6 @@ __all__ = ["MAX_ALIAS_NODES", "MAX_BYTES", "MAX_DEPTH", "Document", "load_docume
 
 MAX_DEPTH: Final = 100
 """The deepest nesting of mappings and sequences."""
-MAX_ALIAS_NODES: Final = 100_000
-"""How many nodes aliases and merge keys may add to a document when expanded."""
 
 _PLAIN: Final = PLAIN_TAG
 _FAST_FROM: Final = 1 << 20  # bytes: a file this large is read the fast way whatever its shape
@@ -99,13 +98,14 @@ def load_document(
 
 
 def _worth_reading_fast(data: bytes) -> bool:
-    """Whether to try the fast reader: it costs a little per nested block, the node tree per node.
+    """Whether to try the fast reader: it costs a little per nested mapping, the node tree per node.
 
     Files of many small blocks read faster the full way, unless they are large: then the fast
     reader bounds the time their problems take. A file outside its subset pays for the attempt
     too: a few passes over the text, far less than the node tree costs.
     """
-    return len(data) >= _FAST_FROM or data.count(b":\n") * 8 < data.count(b"\n")
+    mappings = data.count(b":\n") + data.count(b": {") + data.count(b":{")  # blocks, flow mappings
+    return len(data) >= _FAST_FROM or mappings * 8 < data.count(b"\n")
 
 
 def _load_fast(data: bytes, source: str, skip: frozenset[str]) -> Document | None:
@@ -121,6 +121,7 @@ def _load_fast(data: bytes, source: str, skip: frozenset[str]) -> Document | Non
 
 def _load(data: bytes, source: str, skip: frozenset[str], dotted: DottedAt | None) -> Document:
     try:
+        check_alias_count(data, source, _Loader)
         root = _composed(data)
     except yaml.MarkedYAMLError as exc:
         raise syntax_error(exc, source, MAX_DEPTH, data) from None
@@ -143,7 +144,7 @@ def _load(data: bytes, source: str, skip: frozenset[str], dotted: DottedAt | Non
     if type(root) is not MappingNode:
         raise _at_node(source, root, "the top level must be a mapping of keys to values, not a sequence")
     if b"*" in data:  # only aliases can expand a document beyond its size
-        _check_expansion(root, source)
+        check_expansion(root, source, MAX_DEPTH)
     index = NodeIndex(root, _PLAIN)
     builder = _Builder(source, index, skip, dotted=dotted, aliased=b"*" in data)
     built = builder.mapping(root, (), 0)
@@ -185,7 +186,7 @@ def parse_value(text: str) -> Any:
         return None
     if "*" in text:  # a command-line value is as hostile as a file: bound its aliases too
         try:
-            _check_expansion(node, "<value>")
+            check_expansion(node, "<value>", MAX_DEPTH)
         except ConfigError as exc:
             raise ValueError(exc.problems[0].message) from None
     builder = _Builder("<value>", NodeIndex(node, _PLAIN), aliased="*" in text)
@@ -202,42 +203,6 @@ def _at_node(source: str, node: Node, message: str, key: str | None = None) -> C
 def _problem(source: str, node: Node, message: str, key: str | None = None) -> Problem:
     mark = node.start_mark
     return Problem(key, message, Origin(path=source, line=mark.line + 1, column=mark.column + 1))
-
-
-def _check_expansion(root: Node, source: str) -> None:
-    """Refuse alias bombs and recursive aliases before anything is built.
-
-    Sizes are memoised per node, so this costs one visit per distinct node however much the
-    aliases would expand; the first subtree found over the budget is the one reported.
-    """
-    sizes: dict[int, int] = {}
-    active: set[int] = set()
-
-    def size(node: Node, depth: int) -> int:
-        known = sizes.get(id(node))
-        if known is not None:
-            return known
-        if depth > MAX_DEPTH:
-            raise _at_node(source, node, f"nesting deeper than {MAX_DEPTH} levels")
-        if id(node) in active:
-            raise _at_node(source, node, "an alias refers to the node that contains it (a recursive alias)")
-        total = 1
-        if type(node) is not ScalarNode:
-            active.add(id(node))
-            children = node.value if type(node) is SequenceNode else [n for pair in node.value for n in pair]
-            for child in children:
-                total += size(child, depth + 1)
-            active.discard(id(node))
-        sizes[id(node)] = total
-        if total - len(sizes) > MAX_ALIAS_NODES:
-            raise _at_node(
-                source,
-                node,
-                f"aliases expand this document by more than {MAX_ALIAS_NODES} nodes (an alias bomb?)",
-            )
-        return total
-
-    size(root, 0)
 
 
 def _scalar(node: Node) -> Any:

@@ -1,0 +1,211 @@
+"""Flow mappings read the fast way: ``{a: 1, b: [x, y]}`` as a document or a value, and JSON objects.
+
+A flow mapping of scalars, flow sequences of plain scalars and flow mappings of the same (JSON's
+``{"a": 1, "b": {"c": 2}}``, on one line or pretty-printed over many) is read with one
+``re.findall`` over its text: a row per entry, per nested mapping's ``{`` and per ``}``. The rows
+are then split into one ``Level`` per mapping by a walk over the braces only, so a million keys
+cost a few passes in C whatever their nesting, and keys, values, duplicates and problems are
+found by ``fast.Level`` as for block mappings. Positions are worked out only for the rows asked
+for, from the same expression's ``finditer``.
+
+Anything else (escapes, multi-line scalars, comments, anchors, tags, empty values, a plain key
+with ``:`` not followed by a space, flow mappings in sequences) returns None: read the full way.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import itertools
+import operator
+import re
+from typing import Final
+
+from typed_config._yaml import lines
+from typed_config._yaml.fast import LEVEL_COST, Level
+
+__all__ = ["read_flow", "read_flow_values"]
+
+_MAX_NESTING: Final = 40  # mappings inside mappings; deeper ones are read the full way
+_X: Final = r"""[^ \n:,\[\]{}#'"]"""  # a character of a plain scalar in a flow collection
+_PLAIN_KEY: Final = rf"""[^ \n\-?:,\[\]{{}}#&*!|>'"%@`.]{_X}{{0,199}}(?=[ ]*:[ \n])"""
+_MAX_KEY: Final = 200  # characters of a key as written, as in block mappings (YAML reads keys up to 1,024)
+# Double-quoted text may hold JSON's escapes, which YAML reads the same (not a surrogate: YAML
+# refuses it); written as runs between escapes, so a string never left open costs no backtracking.
+_DQ: Final = r'"[^"\\\n]*(?:\\(?:["\\/bfnrt]|u(?![dD][89a-fA-F])[0-9a-fA-F]{4})[^"\\\n]*)*"'
+_QUOTED_KEY: Final = rf"""(?:{_DQ}|'[^'\n]*(?:''[^'\n]*)*')"""
+_VALUE: Final = (
+    rf"""(?:[^ \n\-?:,\[\]{{}}#&*!|>'"%@`]|-(?=[0-9A-Za-z_.])){_X}*(?:[ ]+{_X}+)*"""  # plain
+    rf"""|{_DQ}|'[^'\n]*(?:''[^'\n]*)*'"""  # quoted on one line
+    r"""|\[[^\[\]{}#'"]*\]"""  # a flow sequence, its items checked by ``lines.items_of``
+)
+_END: Final = r"[ \n]*(?:,|(?=\})|\Z)"  # after a value or a '}': a comma, or the enclosing '}'
+# One row: (key, scalar value, '{' opening the key's mapping value, '}', anything else). Anything
+# else takes the rest of the text: the search ends there, not trying again at every character.
+_ROW: Final = re.compile(
+    rf"[ \n]*(?:({_PLAIN_KEY}|{_QUOTED_KEY})[ ]*:[ \n]*(?:({_VALUE}){_END}|(\{{))|(\}}){_END}|(\S[\s\S]*))"
+)
+_NEWLINE: Final = re.compile("\n")
+
+
+def read_flow(text: str, at: tuple[int, int], skip: frozenset[str], budget: list[int]) -> Level | None:
+    """The flow mapping ``text`` holds (from its ``{`` to its ``}`` and blank lines), or None.
+
+    ``at`` says where ``text`` starts in the file (0-based line and column); ``skip`` applies to
+    the keys of the outermost mapping. Each mapping costs ``LEVEL_COST`` of the ``budget``.
+    """
+    if text[:1] != "{" or not text.rstrip(" \n").endswith("}"):
+        return None
+    rows = _ROW.findall(text, 1)
+    if any(map(operator.itemgetter(4), rows)) or max(map(len, map(operator.itemgetter(0), rows))) > _MAX_KEY:
+        return None
+    closes = list(itertools.compress(range(len(rows)), map(operator.itemgetter(3), rows)))
+    budget[0] -= len(text) + len(closes) * LEVEL_COST
+    if budget[0] < 0:
+        return None
+    return _Walk(rows, _Offsets(text, *at)).read(closes, skip, budget)
+
+
+def read_flow_values(level: Level, mapped: set[str], budget: list[int]) -> None:
+    """Read the flow mappings a block mapping's rows hold as values (``key: {a: 1}``), all charged first.
+
+    Raises:
+        lines.OutsideSubsetError: one of them is outside the subset, or they cost more than is left.
+    """
+    rows = list(itertools.compress(range(len(level.vals)), map(mapped.__contains__, level.vals)))
+    budget[0] -= len(rows) * LEVEL_COST
+    if budget[0] < 0:
+        raise lines.OutsideSubsetError
+    for row in rows:
+        line, column = level.value_place(row)
+        found = read_flow(level.vals[row], (line - 1, column - 1), frozenset(), budget)
+        if found is None:
+            raise lines.OutsideSubsetError
+        level.children[row] = found
+
+
+class _Offsets:
+    """Where each row's key and value start in the text, found when first asked for."""
+
+    __slots__ = ("_found", "_matches", "_newlines", "column", "line", "text")
+
+    def __init__(self, text: str, line: int, column: int) -> None:
+        self.text, self.line, self.column = text, line, column
+        self._matches = _ROW.finditer(text, 1)
+        self._found: list[tuple[int, int]] = []
+        self._newlines: list[int] | None = None
+
+    def row(self, index: int) -> tuple[int, int]:
+        """The offsets of row ``index``'s key and value (its scalar, or the ``{`` of its mapping)."""
+        found = self._found
+        if index >= len(found):
+            more = itertools.islice(self._matches, index + 1 - len(found))
+            found.extend((match.start(1), max(match.start(2), match.start(3))) for match in more)
+        return found[index]
+
+    def place(self, offset: int) -> tuple[int, int]:
+        """The 1-based line and column of an offset in the text."""
+        if self._newlines is None:
+            self._newlines = [match.start() for match in _NEWLINE.finditer(self.text)]
+        before = bisect.bisect_left(self._newlines, offset)
+        if not before:
+            return self.line + 1, self.column + offset + 1
+        return self.line + before + 1, offset - self._newlines[before - 1]
+
+
+class FlowLevel(Level):
+    """One flow mapping: its rows are some of the rows of the outermost mapping's text."""
+
+    __slots__ = ("_firsts", "_offsets", "_opened_at", "_segments")
+
+    def __init__(self, offsets: _Offsets, segments: list[tuple[int, int]], opened_at: int) -> None:
+        super().__init__("", offsets.line, offsets.column)
+        self._offsets = offsets
+        self._segments = segments  # the runs of rows of the text that are this mapping's rows
+        self._firsts = list(itertools.accumulate((end - start for start, end in segments), initial=0))
+        self._opened_at = opened_at  # the row whose value this mapping is; -1 for the outermost
+
+    def _row(self, row: int) -> tuple[int, int]:
+        run = bisect.bisect_right(self._firsts, row) - 1
+        return self._offsets.row(self._segments[run][0] + row - self._firsts[run])
+
+    def start(self) -> tuple[int, int]:
+        """Where the mapping starts: its ``{``."""
+        return self._offsets.place(self._offsets.row(self._opened_at)[1] if self._opened_at >= 0 else 0)
+
+    def key_place(self, row: int) -> tuple[int, int]:
+        return self._offsets.place(self._row(row)[0])
+
+    def value_place(self, row: int) -> tuple[int, int]:
+        return self._offsets.place(self._row(row)[1])
+
+    def item_place(self, row: int, index: int) -> tuple[int, int]:
+        return self._offsets.place(self._row(row)[1] + self.item_offset(row, index))
+
+
+class _Frame:
+    """A mapping being split out of the rows: the runs of rows it owns so far, and its children."""
+
+    __slots__ = ("children", "opened_at", "segments", "size", "start", "waiting")
+
+    def __init__(self, opened_at: int) -> None:
+        self.opened_at = opened_at
+        self.start = opened_at + 1  # the first row of the run being read
+        self.segments: list[tuple[int, int]] = []
+        self.size = 0
+        self.children: dict[int, Level] = {}
+        self.waiting = -1  # the row whose nested mapping is being read
+
+    def take(self, end: int) -> None:
+        if end > self.start:
+            self.segments.append((self.start, end))
+            self.size += end - self.start
+
+
+class _Walk:
+    """Splits the rows into mappings by their braces, innermost first, and reads each."""
+
+    __slots__ = ("offsets", "rows")
+
+    def __init__(self, rows: list[tuple[str, str, str, str, str]], offsets: _Offsets) -> None:
+        self.rows, self.offsets = rows, offsets
+
+    def read(self, closes: list[int], skip: frozenset[str], budget: list[int]) -> Level | None:
+        rows = self.rows
+        count = len(rows)
+        opens = itertools.compress(range(count), map(operator.itemgetter(2), rows))
+        stack = [_Frame(-1)]
+        for index, opening in heapq.merge(zip(opens, itertools.repeat(1)), zip(closes, itertools.repeat(0))):
+            if not stack:
+                return None  # the outermost mapping was closed before this row
+            frame = stack[-1]
+            if opening:
+                if len(stack) > _MAX_NESTING:
+                    return None
+                frame.take(index + 1)
+                frame.waiting = frame.size - 1
+                stack.append(_Frame(index))
+                continue
+            frame.take(index)
+            level = self._level(frame, skip if len(stack) == 1 else frozenset(), budget)
+            if level is None:
+                return None
+            stack.pop()
+            if not stack:
+                return level if index == count - 1 else None
+            parent = stack[-1]
+            parent.children[parent.waiting] = level
+            parent.start = index + 1
+        return None  # a mapping left open
+
+    def _level(self, frame: _Frame, skip: frozenset[str], budget: list[int]) -> Level | None:
+        level = FlowLevel(self.offsets, frame.segments, frame.opened_at)
+        rows = list(itertools.chain.from_iterable(self.rows[start:end] for start, end in frame.segments))
+        level.tokens = list(map(operator.itemgetter(0), rows))
+        level.vals = list(map(operator.itemgetter(1), rows))
+        del rows
+        if not level.read_keys():
+            return None
+        level.children = frame.children
+        level.read_values(skip, budget)
+        return level
