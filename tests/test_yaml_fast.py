@@ -181,6 +181,11 @@ def _check(text: str) -> bool:
 @example(["a: 1", "a: 2", "b:", "  c: 1e400", "  c: 3", "d: [1, 1e999]"], "\n", "")
 @example(["a:", "    b: 1", "   c: 2"], "\n", "")
 @example(["a: x", "  continued"], "\n", "")
+@example(
+    ["s: [1]", "s: [2, 3]", "s: []", "s: [ ]", "s: [x, , y]"], "\n", ""
+)  # a duplicate's list: only its text checked
+@example(["s: [1]", "s: [2, 3]", "s: []", "s: [4,]"], "\n", "")
+@example(["s: [1]", "s: [1e999]", "s: []"], "\n", "")
 def test_fast_reader_agrees_with_the_node_tree(lines: list[str], end: str, head: str) -> None:
     event(f"fast: {_check(head + chr(10).join(lines) + end)}")
 
@@ -204,6 +209,7 @@ def test_fast_reader_agrees_with_the_node_tree_on_flow_mappings(text: str, end: 
         "a: 1\nb:\n  c: x\n  d: [1, 2]\n",
         "# c\n\na: 'it''s'  # note\nb: \"q\"\nn: null\nt: true\nf: 1.5e3\n",
         "k0: 1\nk1: 2\nk0: 3\n_wandb: 1\n",
+        "s: [1]\ns: [2, 3]\ns: []\ns: [ ]\nt: [a]\n",  # duplicates' lists, each different, empty ones too
     ],
 )
 def test_common_files_take_the_fast_path(text: str) -> None:

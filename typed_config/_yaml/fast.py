@@ -220,8 +220,12 @@ class Level:
         if len(self.data) < len(self.keys):
             self._find_duplicates(skip)
         dead = self._dead(skip)
-        listed = {t for t, value in typed.items() if value is lines.LIST}
-        mapped = {t for t, value in typed.items() if value is lines.MAP}
+        listed = set(
+            itertools.compress(typed, map(operator.is_, typed.values(), itertools.repeat(lines.LIST)))
+        )
+        mapped = set(
+            itertools.compress(typed, map(operator.is_, typed.values(), itertools.repeat(lines.MAP)))
+        )
         self._find_problems(dead, listed, mapped, budget)
         if self.count:
             self.data = {}
@@ -254,20 +258,20 @@ class Level:
             self.count += sum(self.children[row].count for row in self.nested)
 
     def _read_lists(self, listed: set[str], dead: set[int]) -> None:
-        """The rows' sequences: each flow one's text checked once, items typed for the rows read."""
-        read = {token: lines.items_of(token) for token in listed}
+        """The rows' sequences: items typed for the rows read; a duplicate's text is only checked."""
         rows = (
             itertools.compress(range(len(self.vals)), map(listed.__contains__, self.vals)) if listed else ()
         )
-        for row in rows:
+        live = [row for row in rows if row not in dead]  # a duplicate's sequence is not read
+        read = {token: lines.items_of(token) for token in {self.vals[row] for row in live}}
+        lines.check_flow_lists(listed.difference(read))  # in the subset, or the full reader tells why not
+        for row in live:
             self.lists[row] = read[self.vals[row]]
         for row in self.lists:
-            if row not in dead:  # a duplicate's sequence is not read (its problems are not the file's)
+            if row not in dead:
                 self.list_values[row], problems = lines.typed_items(self.lists[row])
                 if problems:
                     self.list_problems[row] = problems
-
-    # --- problems ---------------------------------------------------------------------------
 
     def problems(self, source: str, path: Path, limit: int) -> list[Problem]:
         """The first ``limit`` problems of this mapping and those nested in it, in document order."""
@@ -308,8 +312,6 @@ class Level:
 
     def _nested_problems(self, row: int, source: str, path: Path, limit: int) -> list[Problem]:
         return self.children[row].problems(source, (*path, self.keys[row]), limit)
-
-    # --- positions (1-based line and column), worked out when asked for ------------------------
 
     def first_row(self, raw: object) -> int | None:
         """The first row whose key is written ``raw`` (unquoted), as the node tree's index finds it.
