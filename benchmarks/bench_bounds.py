@@ -146,6 +146,20 @@ PROBLEM_CASES: dict[str, Callable[[], tuple[str, float]]] = {
         "sizes: [" + "x," * ((MAX_BYTES - 12) // 2) + "x]\n",
         5.0,
     ),
+    "16 MiB, one key a million times, each with another list (`sizes: [0]`, `sizes: [1]`, ...)": lambda: (
+        _numbered("", "sizes: [{}]\n", MAX_BYTES),
+        5.0,
+    ),
+    # Forms only PyYAML's node tree reads (a Python object per value): bounded by MAX_TREE_VALUES.
+    "16 MiB block sequence of 2.4 million mappings (`- a: 1`)": lambda: (
+        "sizes:\n" + "- a: 1\n" * ((MAX_BYTES - 7) // 7),
+        5.0,
+    ),
+    "16 MiB, 1.5 million tagged values (`a: !!str x`)": lambda: ("a: !!str x\n" * (MAX_BYTES // 11), 5.0),
+    "16 MiB JSON list of 2 million objects": lambda: (
+        '{"sizes": [' + '{"a":1},' * ((MAX_BYTES - 30) // 8) + '{"a":1}]}',
+        5.0,
+    ),
     # The same attacks in forms the fast line reader leaves to PyYAML's node tree, and in JSON.
     "16 MiB, 3.4 million duplicate keys after a `---` line": lambda: (
         "---\n" + "a: 1\n" * ((MAX_BYTES - 4) // 5),

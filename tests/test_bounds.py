@@ -20,6 +20,7 @@ from schemas import HParams
 
 import typed_config as tc
 from typed_config._errors import MAX_PROBLEMS
+from typed_config._yaml.encoding import MAX_TREE_VALUES
 from typed_config._yaml.read import MAX_ALIAS_NODES, MAX_BYTES, load_document
 
 
@@ -101,6 +102,30 @@ def test_more_aliases_than_the_budget_allows_are_refused_at_the_alias_past_it() 
 def test_stars_that_are_not_aliases_do_not_count_against_the_alias_budget() -> None:
     text = "a: &x 1\nb: [" + '" *x", 2 *y, ' * MAX_ALIAS_NODES + "*x]\n"
     assert load_document(text, "t.yaml").data["b"][:2] == [" *x", "2 *y"]
+
+
+def test_a_document_the_full_reader_would_take_millions_of_values_from_is_refused_first() -> None:
+    # Block sequences of mappings are read by PyYAML's node tree: past MAX_TREE_VALUES it is not built.
+    text = "items:\n" + "- a: 1\n" * (MAX_TREE_VALUES // 2)
+    error = refused(tc.loads, Flat, text, "t.yaml")
+    assert str(error) == (
+        f"t.yaml:1:1: too many values to read: about {MAX_TREE_VALUES * 3 // 2 + 2:,} (the limit is "
+        f"{MAX_TREE_VALUES:,} for YAML written with anchors, tags, multi-line text, block sequences of "
+        "mappings or many small nested mappings)"
+    )
+    values = "[" + "1, " * MAX_TREE_VALUES + "1]"
+    error = refused(tc.load, Flat, overrides=[f"--items={values}"], presets=None)
+    assert [p.message for p in error.problems] == [
+        f"cannot read the value: too many values: about {MAX_TREE_VALUES + 1:,} (the limit is {MAX_TREE_VALUES:,})"
+    ]
+
+
+def test_as_many_values_written_as_plain_lines_or_a_flow_list_are_read() -> None:
+    text = "items: [" + "1, " * MAX_TREE_VALUES + "1]\n" + "".join(f"k{i}: 1\n" for i in range(3))
+    error = refused(tc.loads, Flat, text, "t.yaml")  # read: only the three unknown keys are wrong
+    assert [(p.key, str(p.origin)) for p in error.problems] == [
+        (f"k{i}", f"t.yaml:{i + 2}:1") for i in range(3)
+    ]
 
 
 def test_positions_in_a_large_mapping_come_from_its_index_merge_keys_included() -> None:

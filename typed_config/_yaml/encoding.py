@@ -12,6 +12,32 @@ MAX_BYTES: Final = 16 * 1024 * 1024
 """The largest document read, in bytes."""
 
 
+MAX_TREE_VALUES: Final = 1_000_000
+"""The most values a document read the full way (PyYAML's node tree, a Python object per value) may hold."""
+_SEPARATORS: Final = (b"\n", b",", b": ", b":\n", b'":', b"- ", b"[", b"{")
+
+
+def too_many_values(data: bytes) -> int | None:
+    """How many values ``data`` may hold when that is more than ``MAX_TREE_VALUES``, else None.
+
+    The count is an upper bound found in C (each value but the first follows a line break, a
+    comma, a ``:`` or ``-`` indicator or an opening bracket): a document past the limit is refused
+    before anything is composed, which at 16 MiB would take seconds.
+    """
+    if len(data) <= MAX_TREE_VALUES:  # at most one value per byte
+        return None
+    found = sum(map(data.count, _SEPARATORS))
+    return found if found > MAX_TREE_VALUES else None
+
+
+def too_many_message(found: int) -> str:
+    """The message for a document of ``found`` values, past ``MAX_TREE_VALUES``."""
+    return (
+        f"too many values to read: about {found:,} (the limit is {MAX_TREE_VALUES:,} for YAML written with "
+        "anchors, tags, multi-line text, block sequences of mappings or many small nested mappings)"
+    )
+
+
 def checked_bytes(raw: str | bytes, source: str) -> bytes:
     """The document as UTF-8 bytes, refused when too large, not UTF-8, or holding NUL or lone surrogates."""
     if isinstance(raw, str):

@@ -24,12 +24,15 @@ from typed_config._yaml.aliases import MAX_ALIAS_NODES, check_alias_count, check
 from typed_config._yaml.document import Document
 from typed_config._yaml.encoding import (
     MAX_BYTES,
+    MAX_TREE_VALUES,
     NON_SPECIFIC,
     at,
     checked_bytes,
     reader_error,
     retag_non_specific,
     syntax_error,
+    too_many_message,
+    too_many_values,
     utf8,
 )
 from typed_config._yaml.fast import read_fast
@@ -120,6 +123,9 @@ def _load_fast(data: bytes, source: str, skip: frozenset[str]) -> Document | Non
 
 
 def _load(data: bytes, source: str, skip: frozenset[str], dotted: DottedAt | None) -> Document:
+    found = too_many_values(data)
+    if found is not None:
+        raise at(source, 1, 1, too_many_message(found))
     try:
         check_alias_count(data, source, _Loader)
         root = _composed(data)
@@ -173,6 +179,9 @@ def parse_value(text: str) -> Any:
             return resolve_plain(plain.strip()) if plain.strip() else plain
     if len(text) > MAX_BYTES:
         raise ValueError(f"value too long: {len(text)} characters (the limit is {MAX_BYTES})")
+    found = too_many_values(text.encode("utf-8", "surrogatepass"))
+    if found is not None:
+        raise ValueError(f"too many values: about {found:,} (the limit is {MAX_TREE_VALUES:,})")
     try:
         node = _Loader(text).get_single_node()
         if node is not None and "!" in text:
