@@ -188,13 +188,20 @@ def items_of(token: str) -> list[str]:
     return [part.strip(" \n") for part in parts] if " " in inner or "\n" in inner else parts
 
 
+_NO_BRACKETS: Final = str.maketrans("", "", "[]")
+
+
 def check_flow_lists(tokens: Collection[str]) -> None:
     """``OutsideSubsetError`` unless ``items_of`` takes every token; their items are not kept.
 
     The items of all of them are split at once and each distinct one matched once: a million
     duplicate keys with a million different lists cost a few passes in C.
     """
-    parts = set(",".join([token[1:-1] for token in tokens]).split(","))
+    joined = ",".join(tokens)  # each is `[...]`: with no bracket inside, the brackets can go at once
+    if joined.count("[") == len(tokens) == joined.count("]"):
+        parts = set(joined.translate(_NO_BRACKETS).split(","))
+    else:
+        parts = set(",".join([token[1:-1] for token in tokens]).split(","))
     bad = list(itertools.filterfalse(_FLOW_ITEM.fullmatch, parts))
     if bad and (any(part.strip(" \n") for part in bad) or not all(map(_items_or_none, tokens))):
         raise OutsideSubsetError  # an empty part is only right as the whole of an empty sequence
