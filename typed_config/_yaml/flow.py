@@ -124,7 +124,7 @@ def _depth_zero(rows: list[_Row]) -> tuple[list[bool], list[int], list[int]] | N
     depths = list(
         itertools.accumulate(map(operator.sub, opens, map(bool, map(operator.itemgetter(3), rows))))
     )
-    if depths[-1] != -1 or depths.index(-1) != len(depths) - 1 or max(depths) > _MAX_NESTING:
+    if depths[-1] != -1 or depths.index(-1) != len(depths) - 1 or _MAX_NESTING + 1 in depths:
         return None
     after = list(itertools.compress(range(1, len(rows)), map(operator.not_, depths)))  # after one at depth 0
     return opens, [0, *after[:-1]], after
@@ -193,7 +193,10 @@ class FlowLevel(Level):
         super().__init__("", offsets.line, offsets.column)
         self._offsets = offsets
         self._segments = segments  # the runs of rows of the text that are this mapping's rows
-        self._firsts = list(itertools.accumulate((end - start for start, end in segments), initial=0))
+        sizes = map(
+            operator.sub, map(operator.itemgetter(1), segments), map(operator.itemgetter(0), segments)
+        )
+        self._firsts = list(itertools.accumulate(sizes, initial=0))
         self._opened_at = opened_at  # the row whose value this mapping is; -1 for the outermost
 
     def _row(self, row: int) -> tuple[int, int]:
