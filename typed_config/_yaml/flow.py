@@ -7,7 +7,7 @@ are then split into one ``Level`` per mapping by a walk over the braces only, so
 cost a few passes in C whatever their nesting, and keys, values, duplicates and problems are
 found by ``fast.Level`` as for block mappings. When mappings are nested, the outermost one's rows
 are found first by their depth and its keys read, so that a nested mapping the node tree never
-builds (a duplicate key's value) is only checked, once per distinct text. Positions are worked out only for the rows asked
+builds (a duplicate key's value) is only checked. Positions are worked out only for the rows asked
 for, from the same expression's ``finditer``.
 
 Anything else (escapes, multi-line scalars, comments, anchors, tags, empty values, a plain key
@@ -17,6 +17,7 @@ with ``:`` not followed by a space, flow mappings in sequences) returns None: re
 from __future__ import annotations
 
 import bisect
+import collections
 import heapq
 import itertools
 import operator
@@ -74,7 +75,7 @@ def _read_outermost(walk: _Walk, skip: frozenset[str], budget: list[int]) -> Lev
     """The outermost mapping: its rows found by their depth, its keys read first, each nested mapping apart.
 
     The node tree never builds a duplicate key's value (nor a bad or skipped key's): such a
-    nested mapping is only checked, once per distinct text, and dropped.
+    nested mapping is only checked (``_in_subset``) and dropped.
     """
     rows = walk.rows
     budget[0] -= LEVEL_COST
@@ -95,24 +96,39 @@ def _read_outermost(walk: _Walk, skip: frozenset[str], budget: list[int]) -> Lev
     level.vals = list(map(operator.itemgetter(1), map(rows.__getitem__, own)))
     if not level.read_keys():
         return None
-    dead, checks = level.find_dead(skip), set[tuple[_Row, ...]]()
+    dead = level.find_dead(skip)
     nested = list(itertools.compress(range(len(own)), map(opens.__getitem__, own)))
-    spans = list(
-        map(slice, map(operator.add, map(own.__getitem__, nested), one), map(after.__getitem__, nested))
-    )
-    if dead:  # a duplicate's (bad key's, skipped key's) nested mapping: only its distinct texts checked
-        read = list(map(operator.not_, map(dead.__contains__, nested)))
-        checks = set(map(tuple, map(rows.__getitem__, itertools.compress(spans, map(operator.not_, read)))))
-        nested, spans = list(itertools.compress(nested, read)), list(itertools.compress(spans, read))
-    for row, span in zip(nested, spans, strict=True):
-        child = _Walk(rows[span], walk.offsets, span.start).read(frozenset(), budget)
+    live = [row for row in nested if row not in dead] if dead else nested
+    for row in live:
+        child = _Walk(rows[own[row] + 1 : after[row]], walk.offsets, own[row] + 1).read(frozenset(), budget)
         if child is None:
             return None
         level.children[row] = child
-    if not all(_Walk(list(check), walk.offsets, 0).read(frozenset(), budget) is not None for check in checks):
+    if len(live) < len(nested) and not _in_subset(rows):  # the nested mappings never read
         return None
     level.read_values(dead, budget)
     return level
+
+
+def _in_subset(rows: list[_Row]) -> bool:
+    """Whether the rows' keys can be typed and their sequences' items are in the subset.
+
+    That is all that reading a nested mapping never read (a duplicate key's) would check that has
+    not been checked for the whole text (rows, braces, nesting); the other rows are checked so
+    when read, so all are checked here, each distinct key and sequence once, in a few passes in C.
+
+    Raises:
+        lines.OutsideSubsetError: a sequence holds what ``lines.items_of`` does not take.
+    """
+    keys = set(map(operator.itemgetter(0), rows))
+    try:  # as ``Level.read_keys`` types them
+        collections.deque(map(lines.key_of, set(lines.SPECIAL_KEY.findall("\n".join(keys)))), maxlen=0)
+    except ValueError:
+        return False
+    sequences = [value for value in set(map(operator.itemgetter(1), rows)) if value[:1] == "["]
+    if sequences:
+        lines.check_flow_lists(sequences)
+    return True
 
 
 def _depth_zero(rows: list[_Row]) -> tuple[list[bool], list[int], list[int]] | None:
