@@ -186,6 +186,19 @@ PROBLEM_CASES: dict[str, Callable[[], tuple[str, float]]] = {
         '{\n  "x": {\n' + '    "a": 1,\n' * ((MAX_BYTES - 40) // 12) + '    "a": 1\n  }\n}\n',
         5.0,
     ),
+    # Duplicate keys whose values are mappings: the node tree never builds a duplicate's value.
+    "16 MiB, 1.7 million duplicate keys, each with a nested block (`k:\\n  a: 1`)": lambda: (
+        "k:\n  a: 1\n" * (MAX_BYTES // 10),
+        5.0,
+    ),
+    "16 MiB, 1.7 million duplicate keys, each with a flow mapping (`k: {a: 1}`)": lambda: (
+        "k: {a: 1}\n" * (MAX_BYTES // 10),
+        5.0,
+    ),
+    "15 MiB JSON, 1.2 million duplicate keys, each with an object": lambda: (
+        "{" + '"k":{"a":1},' * ((MAX_BYTES - 20) // 13) + '"k":{"a":1}}',
+        5.0,
+    ),
 }
 
 

@@ -186,6 +186,25 @@ def _check(text: str) -> bool:
 )  # a duplicate's list: only its text checked
 @example(["s: [1]", "s: [2, 3]", "s: []", "s: [4,]"], "\n", "")
 @example(["s: [1]", "s: [1e999]", "s: []"], "\n", "")
+# A duplicate's (or a skipped key's) nested block or flow mapping is only checked, once per text:
+# problems in it are not reported, but anything outside the subset or malformed still is.
+@example(
+    ["k:", "  a: 1", "k:", "  a: 1e400", "  b: x", "k:", "  a: 1e400", "  b: x", "k:", "  a: 1"], "\n", ""
+)
+@example(["k:", "  a: 1", "k:", "    b: 1", "   c: 2"], "\n", "")
+@example(["k:", "  a: 1", "k:", "  a: !!int 3"], "\n", "")
+@example(["k:", "  a: 1", "k:", "  a: &x 3", "k:", "  a: &x 3"], "\n", "")
+@example(["k:", "  a:", "    b: 1", "k:", "  a:", "    b: *x"], "\n", "")
+@example(["k:", "  - 1", "k:", "  - x", "  y: 1"], "\n", "")
+@example(["k:", "  - 1", "k:", "  - [1e999]", "  - 1e999"], "\n", "")
+@example(["1:", "  a: !!str x", "b: 1"], "\n", "")
+@example(["_wandb:", "  a: 1e400", "_wandb:", "  a: &x 1", "b: 1"], "\n", "")
+@example(["_wandb:", "  a: 1e400", "  b: {c: 1e999}", "b: 1"], "\n", "")
+@example(["k: {a: 1}", "j: 1", "k: {b: 1e400}", "k: {b: 1e400}", "m: {b: 1e400}"], "\n", "")
+@example(["k: {a: 1}", "k: {a: *x}"], "\n", "")
+@example(["k: {a: 1}", "k: {a: [b]]}"], "\n", "")
+@example(["k: {a: 1}", "k: {a: !!str 1}"], "\n", "")
+@example(["_wandb: {a: 1e400, b: {c: [1e999]}}", '_wandb: {a: "\\q"}', "b: 1"], "\n", "")
 def test_fast_reader_agrees_with_the_node_tree(lines: list[str], end: str, head: str) -> None:
     event(f"fast: {_check(head + chr(10).join(lines) + end)}")
 
@@ -199,8 +218,33 @@ def test_fast_reader_agrees_with_the_node_tree(lines: list[str], end: str, head:
 @example('{"a":1,"b":{"c":[1,x],"c":2},"a":1e400}', "", "")
 @example('{\n  "x": {\n    "a": 1,\n    "a": 2,\n    "b": [\n      1,\n      1e999\n    ]\n  }\n}', "\n", "")
 @example("{a:1, b: 2}", "\n", "")
+@example('{"k":{"a":1},"k":{"a":1e400},"k":{"a":1},"j":{"a":[1e999]},"_wandb":{"a":1e400}}', "", "")
 def test_fast_reader_agrees_with_the_node_tree_on_flow_mappings(text: str, end: str, head: str) -> None:
     event(f"fast: {_check(head + text + end)}")
+
+
+_PADDING = "".join(f"p{i}: {{}}, " for i in range(65))  # enough nested mappings to be split by depth
+
+
+@settings(max_examples=examples(300))
+@given(
+    st.tuples(st.booleans(), st.booleans()).flatmap(lambda odd_lines: _flow(*odd_lines)),
+    st.sampled_from(["\n", "", "\n# end\n"]),
+)
+@example(
+    '{"k":{"a":1},"k":{"a":1e400},"k":{"a":1},"j":{"a":[1e999]},"_wandb":{"a":1e400},"1":{"a":1e400}}', ""
+)
+@example('{"k":{"a":1},"k":{"a":*x}}', "")
+@example('{"k":{"a":1},"k":{"a":[*x]}}', "")  # in a duplicate's mapping only: checked all the same
+@example('{"k":{"a":1},"k":{1e400: 1}}', "")
+@example('{"k":{"a":1},"_wandb":{"a":{"b":[&y 1]}}}', "")
+@example('{"k":{"a":1},"k":{"a":{"b":!!str 1}},"_wandb":{"a":&x 1}}', "")
+@example('{"k":{"a":1},"k":{"a":{"b":[1e999]}},"_wandb":{"c":{"d":{}}},"k":{"a":1,"a":2}}', "")
+@example('{"k":{"a":1},"k":{"a":1}}}', "")
+@example('{"k":{"a":1},"k":{"a":1}', "")
+@example("{k: {a: 1}, k: {" + "a: {" * 45 + "}" * 45 + "}}", "")
+def test_many_nested_flow_mappings_split_by_depth_agree_with_the_node_tree(text: str, end: str) -> None:
+    event(f"fast: {_check('{' + _PADDING + text[1:] + end)}")
 
 
 @pytest.mark.parametrize(
@@ -236,6 +280,21 @@ def test_many_problems_are_counted_and_the_first_listed_in_order() -> None:
 def test_a_large_flat_file_is_read_the_fast_way() -> None:
     text = "a: 1\n" * (MAX_BYTES // 50)
     assert read.read_fast(text.encode(), frozenset()) is not None
+
+
+@pytest.mark.parametrize(
+    "entry", ["k:\n  a: 1\n", "k: {a: 1}\n", "k:\n  - 1\n"], ids=["block", "flow", "list"]
+)
+def test_many_duplicates_with_nested_values_are_read_the_fast_way(entry: str) -> None:
+    # The duplicates' values are never built: each distinct text is checked once, not read per row.
+    text = "a: 1\n" + entry * 20_000
+    assert read.read_fast(text.encode(), frozenset()) is not None
+    with pytest.raises(ConfigError) as caught:
+        load_document(text, "t.yaml")
+    assert caught.value.omitted == 20_000 - 1 - 100
+    second = 2 + entry.count("\n")  # the line of the second ``k``
+    assert str(caught.value.problems[0]) == f"t.yaml:{second}:1: k: duplicate key (first defined at line 2)"
+    assert _check(text)
 
 
 def test_deep_nesting_is_left_to_the_node_tree() -> None:

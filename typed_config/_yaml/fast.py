@@ -127,9 +127,12 @@ class Level:
         level.vals = list(map(operator.itemgetter(1), rows))
         level.blocks = list(map(operator.itemgetter(2), rows))
         del rows
-        if not level.read_keys() or not level._read_blocks(at):
+        if not level.read_keys():
             return None
-        level.read_values(skip if depth == 0 else frozenset(), budget)
+        dead = level.find_dead(skip if depth == 0 else frozenset())
+        if any(level.blocks) and not level._read_blocks(at, dead):
+            return None
+        level.read_values(dead, budget)
         return level
 
     def read_keys(self) -> bool:
@@ -167,59 +170,57 @@ class Level:
             bad.update(itertools.compress(range(count), map(skip.__contains__, keys)))
         self.dup_rows = [row for row in rows if row not in bad] if bad else list(rows)
 
-    def _read_blocks(self, at: _Depth) -> bool:
-        extra = 0  # lines the blocks above the row take
-        rows = list(itertools.compress(range(len(self.blocks)), self.blocks))
-        at[1][0] -= len(rows) * LEVEL_COST  # charged before any is read: many small blocks give up at once
+    def _read_blocks(self, at: _Depth, dead: set[int]) -> bool:
+        """Read the live rows' nested blocks; a dead row's block is only checked, once per distinct text."""
+        rows = self._block_rows = list(itertools.compress(range(len(self.blocks)), self.blocks))
+        blocks = list(map(self.blocks.__getitem__, rows))
+        self._block_lines = list(itertools.accumulate(map(str.count, blocks, itertools.repeat("\n"))))
+        bodies = list(map(str.lstrip, blocks, itertools.repeat("\n")))
+        read = list(itertools.compress(range(len(rows)), bodies))  # blank lines are no block
+        if any(self.vals[rows[index]] for index in read):
+            return False  # a value continued on the next lines: a multi-line scalar
+        live = [index for index in read if rows[index] not in dead]
+        checks = set(map(bodies.__getitem__, read)).difference(map(bodies.__getitem__, live)) if dead else ()
+        at[1][0] -= (len(live) + len(checks)) * LEVEL_COST  # charged first: many small blocks give up at once
         if at[1][0] < 0:
             return False
-        for row in rows:
-            block = self.blocks[row]
-            self._block_rows.append(row)
-            body = block.lstrip("\n")
-            if body:
-                if self.vals[row]:
-                    return False  # a value continued on the next lines: a multi-line scalar
-                line = self.line + row + extra + 1 + len(block) - len(body)
-                if not self._read_block(row, body, line, at):
-                    return False
-            extra += block.count("\n")
-            self._block_lines.append(extra)
-        return True
+        for index in live:
+            row, before = rows[index], self._block_lines[index - 1] if index else 0
+            line = self.line + row + before + 1 + len(blocks[index]) - len(bodies[index])
+            found = self._read_block(bodies[index], line, at)
+            if found is None:
+                return False
+            if isinstance(found, BlockList):
+                self.sequences[row], self.lists[row] = found, found.items
+            else:
+                self.children[row] = found
+        return all(self._read_block(body, self.line, at) is not None for body in checks)
 
-    def _read_block(self, row: int, body: str, line: int, at: _Depth) -> bool:
-        """Read the nested mapping or block sequence of scalars below a row; False when it is neither."""
+    def _read_block(self, body: str, line: int, at: _Depth) -> Level | BlockList | None:
+        """The nested mapping or block sequence of scalars ``body`` holds, or None when it is neither."""
         indent = lines.LEADING.match(body).end()  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess] - always matches
         text = lines.dedent(indent).sub("", body) if indent else body
         if body[indent] == "-":
-            sequence = BlockList.read(text, line, self.column + indent)
-            if sequence is None:
-                return False
-            self.sequences[row] = sequence
-            self.lists[row] = sequence.items
-            return True
+            return BlockList.read(text, line, self.column + indent)
         if lines.shallower(indent).search(body):
-            return False
-        child = Level.parse(text, line, self.column + indent, (at[0] + 1, at[1]), frozenset())
-        if child is not None:
-            self.children[row] = child
-        return child is not None
+            return None
+        return Level.parse(text, line, self.column + indent, (at[0] + 1, at[1]), frozenset())
 
-    def _dead(self, skip: frozenset[str]) -> set[int]:
-        """The rows whose values are not read: bad keys, duplicates, keys skipped."""
-        dead = set(self.key_rows)
-        dead.update(self.dup_rows)
-        if skip and not skip.isdisjoint(self.data):
-            dead.update(itertools.compress(range(len(self.keys)), map(skip.__contains__, self.keys)))
+    def find_dead(self, skip: frozenset[str]) -> set[int]:
+        """The rows whose values are not read: bad keys, duplicates (found here), keys skipped."""
+        keys = self.keys
+        if len(set(keys)) < len(keys):
+            self._find_duplicates(skip)
+        dead = {*self.key_rows, *self.dup_rows}
+        if skip and not skip.isdisjoint(keys):
+            dead.update(itertools.compress(range(len(keys)), map(skip.__contains__, keys)))
         return dead
 
-    def read_values(self, skip: frozenset[str], budget: list[int]) -> None:
+    def read_values(self, dead: set[int], budget: list[int]) -> None:
+        """Type the values and read the sequences and flow mappings of the rows not ``dead``."""
         typed, self.bad_values = lines.typed_values(self.vals)
         typed[""] = None
         self.data = dict(zip(self.keys, map(typed.get, self.vals, self.vals), strict=True))
-        if len(self.data) < len(self.keys):
-            self._find_duplicates(skip)
-        dead = self._dead(skip)
         listed = set(
             itertools.compress(typed, map(operator.is_, typed.values(), itertools.repeat(lines.LIST)))
         )
@@ -247,7 +248,7 @@ class Level:
         if mapped:  # ``key: {a: 1}``
             from typed_config._yaml.flow import read_flow_values
 
-            read_flow_values(self, mapped, budget)
+            read_flow_values(self, mapped, dead, budget)
         self.count = len(self.key_rows) + len(self.dup_rows) + len(self.value_rows)
         if self.list_problems:
             self.count += sum(map(len, self.list_problems.values()))

@@ -5,7 +5,9 @@ A flow mapping of scalars, flow sequences of plain scalars and flow mappings of 
 ``re.findall`` over its text: a row per entry, per nested mapping's ``{`` and per ``}``. The rows
 are then split into one ``Level`` per mapping by a walk over the braces only, so a million keys
 cost a few passes in C whatever their nesting, and keys, values, duplicates and problems are
-found by ``fast.Level`` as for block mappings. Positions are worked out only for the rows asked
+found by ``fast.Level`` as for block mappings. When mappings are nested, the outermost one's rows
+are found first by their depth and its keys read, so that a nested mapping the node tree never
+builds (a duplicate key's value) is only checked. Positions are worked out only for the rows asked
 for, from the same expression's ``finditer``.
 
 Anything else (escapes, multi-line scalars, comments, anchors, tags, empty values, a plain key
@@ -15,6 +17,7 @@ with ``:`` not followed by a space, flow mappings in sequences) returns None: re
 from __future__ import annotations
 
 import bisect
+import collections
 import heapq
 import itertools
 import operator
@@ -29,6 +32,7 @@ __all__ = ["read_flow", "read_flow_values"]
 _MAX_NESTING: Final = 40  # mappings inside mappings; deeper ones are read the full way
 _X: Final = r"""[^ \n:,\[\]{}#'"]"""  # a character of a plain scalar in a flow collection
 _PLAIN_KEY: Final = rf"""[^ \n\-?:,\[\]{{}}#&*!|>'"%@`.]{_X}{{0,199}}(?=[ ]*:[ \n])"""
+_BY_DEPTH_FROM: Final = 64  # nested mappings (about): more are split by depth (``_read_outermost``)
 _MAX_KEY: Final = 200  # characters of a key as written, as in block mappings (YAML reads keys up to 1,024)
 # Double-quoted text may hold JSON's escapes, which YAML reads the same (not a surrogate: YAML
 # refuses it); written as runs between escapes, so a string never left open costs no backtracking.
@@ -46,6 +50,7 @@ _ROW: Final = re.compile(
     rf"[ \n]*(?:({_PLAIN_KEY}|{_QUOTED_KEY})[ ]*:[ \n]*(?:({_VALUE}){_END}|(\{{))|(\}}){_END}|(\S[\s\S]*))"
 )
 _NEWLINE: Final = re.compile("\n")
+_Row = tuple[str, str, str, str, str]  # key, scalar value, '{', '}', anything else (``_ROW``)
 
 
 def read_flow(text: str, at: tuple[int, int], skip: frozenset[str], budget: list[int]) -> Level | None:
@@ -59,29 +64,111 @@ def read_flow(text: str, at: tuple[int, int], skip: frozenset[str], budget: list
     rows = _ROW.findall(text, 1)
     if any(map(operator.itemgetter(4), rows)) or max(map(len, map(operator.itemgetter(0), rows))) > _MAX_KEY:
         return None
-    closes = list(itertools.compress(range(len(rows)), map(operator.itemgetter(3), rows)))
-    budget[0] -= len(text) + len(closes) * LEVEL_COST
+    budget[0] -= len(text)
+    walk = _Walk(rows, _Offsets(text, *at), 0)
+    if text.count("{", 1) > _BY_DEPTH_FROM:  # many nested mappings: each read apart, unless never built
+        return _read_outermost(walk, skip, budget)
+    return walk.read(skip, budget)
+
+
+def _read_outermost(walk: _Walk, skip: frozenset[str], budget: list[int]) -> Level | None:
+    """The outermost mapping: its rows found by their depth, its keys read first, each nested mapping apart.
+
+    The node tree never builds a duplicate key's value (nor a bad or skipped key's): such a
+    nested mapping is only checked (``_in_subset``) and dropped.
+    """
+    rows = walk.rows
+    budget[0] -= LEVEL_COST
     if budget[0] < 0:
         return None
-    return _Walk(rows, _Offsets(text, *at)).read(closes, skip, budget)
+    split = _depth_zero(rows)
+    if split is None:
+        return None  # braces that do not pair up, or nest too deep, as the walk would find
+    opens, own, after = split
+    one = itertools.repeat(1)
+    runs = list(
+        itertools.compress(range(1, len(own)), map(operator.ne, own[1:], map(operator.add, own, one)))
+    )
+    ends = map(operator.add, map(own.__getitem__, map(operator.sub, runs, one)), one)
+    segments = list(zip([0, *map(own.__getitem__, runs)], [*ends, own[-1] + 1], strict=True))
+    level = FlowLevel(walk.offsets, segments, -1)
+    level.tokens = list(map(operator.itemgetter(0), map(rows.__getitem__, own)))
+    level.vals = list(map(operator.itemgetter(1), map(rows.__getitem__, own)))
+    if not level.read_keys():
+        return None
+    dead = level.find_dead(skip)
+    nested = list(itertools.compress(range(len(own)), map(opens.__getitem__, own)))
+    live = [row for row in nested if row not in dead] if dead else nested
+    for row in live:
+        child = _Walk(rows[own[row] + 1 : after[row]], walk.offsets, own[row] + 1).read(frozenset(), budget)
+        if child is None:
+            return None
+        level.children[row] = child
+    if len(live) < len(nested) and not _in_subset(rows):  # the nested mappings never read
+        return None
+    level.read_values(dead, budget)
+    return level
 
 
-def read_flow_values(level: Level, mapped: set[str], budget: list[int]) -> None:
+def _in_subset(rows: list[_Row]) -> bool:
+    """Whether the rows' keys can be typed and their sequences' items are in the subset.
+
+    That is all that reading a nested mapping never read (a duplicate key's) would check that has
+    not been checked for the whole text (rows, braces, nesting); the other rows are checked so
+    when read, so all are checked here, each distinct key and sequence once, in a few passes in C.
+
+    Raises:
+        lines.OutsideSubsetError: a sequence holds what ``lines.items_of`` does not take.
+    """
+    keys = set(map(operator.itemgetter(0), rows))
+    try:  # as ``Level.read_keys`` types them
+        collections.deque(map(lines.key_of, set(lines.SPECIAL_KEY.findall("\n".join(keys)))), maxlen=0)
+    except ValueError:
+        return False
+    sequences = [value for value in set(map(operator.itemgetter(1), rows)) if value[:1] == "["]
+    if sequences:
+        lines.check_flow_lists(sequences)
+    return True
+
+
+def _depth_zero(rows: list[_Row]) -> tuple[list[bool], list[int], list[int]] | None:
+    """Which rows open a mapping, the outermost's rows, and the row after each (the last: its '}').
+
+    None when the braces do not pair up or nest deeper than ``_MAX_NESTING``.
+    """
+    opens = list(map(bool, map(operator.itemgetter(2), rows)))
+    depths = list(
+        itertools.accumulate(map(operator.sub, opens, map(bool, map(operator.itemgetter(3), rows))))
+    )
+    if depths[-1] != -1 or depths.index(-1) != len(depths) - 1 or _MAX_NESTING + 1 in depths:
+        return None
+    after = list(itertools.compress(range(1, len(rows)), map(operator.not_, depths)))  # after one at depth 0
+    return opens, [0, *after[:-1]], after
+
+
+def read_flow_values(level: Level, mapped: set[str], dead: set[int], budget: list[int]) -> None:
     """Read the flow mappings a block mapping's rows hold as values (``key: {a: 1}``), all charged first.
+
+    ``mapped`` is their distinct texts. A ``dead`` row's mapping is not read (the node tree never
+    builds it): its text is only checked, once, when no row read has the same text.
 
     Raises:
         lines.OutsideSubsetError: one of them is outside the subset, or they cost more than is left.
     """
-    rows = list(itertools.compress(range(len(level.vals)), map(mapped.__contains__, level.vals)))
-    budget[0] -= len(rows) * LEVEL_COST
+    rows = itertools.compress(range(len(level.vals)), map(mapped.__contains__, level.vals))
+    live = [row for row in rows if row not in dead]
+    checks = mapped.difference(map(level.vals.__getitem__, live))
+    budget[0] -= (len(live) + len(checks)) * LEVEL_COST
     if budget[0] < 0:
         raise lines.OutsideSubsetError
-    for row in rows:
+    for row in live:
         line, column = level.value_place(row)
         found = read_flow(level.vals[row], (line - 1, column - 1), frozenset(), budget)
         if found is None:
             raise lines.OutsideSubsetError
         level.children[row] = found
+    if not all(read_flow(text, (0, 0), frozenset(), budget) is not None for text in checks):
+        raise lines.OutsideSubsetError
 
 
 class _Offsets:
@@ -122,7 +209,10 @@ class FlowLevel(Level):
         super().__init__("", offsets.line, offsets.column)
         self._offsets = offsets
         self._segments = segments  # the runs of rows of the text that are this mapping's rows
-        self._firsts = list(itertools.accumulate((end - start for start, end in segments), initial=0))
+        sizes = map(
+            operator.sub, map(operator.itemgetter(1), segments), map(operator.itemgetter(0), segments)
+        )
+        self._firsts = list(itertools.accumulate(sizes, initial=0))
         self._opened_at = opened_at  # the row whose value this mapping is; -1 for the outermost
 
     def _row(self, row: int) -> tuple[int, int]:
@@ -165,15 +255,21 @@ class _Frame:
 class _Walk:
     """Splits the rows into mappings by their braces, innermost first, and reads each."""
 
-    __slots__ = ("offsets", "rows")
+    __slots__ = ("base", "offsets", "rows")
 
-    def __init__(self, rows: list[tuple[str, str, str, str, str]], offsets: _Offsets) -> None:
+    def __init__(self, rows: list[_Row], offsets: _Offsets, base: int) -> None:
         self.rows, self.offsets = rows, offsets
+        self.base = base  # the row of the text ``rows`` starts at
 
-    def read(self, closes: list[int], skip: frozenset[str], budget: list[int]) -> Level | None:
+    def read(self, skip: frozenset[str], budget: list[int]) -> Level | None:
+        """The outermost mapping of the rows, each mapping charged first; None when one is not in the subset."""
         rows = self.rows
-        count = len(rows)
-        opens = itertools.compress(range(count), map(operator.itemgetter(2), rows))
+        closes = list(itertools.compress(range(len(rows)), map(operator.itemgetter(3), rows)))
+        budget[0] -= len(closes) * LEVEL_COST
+        if budget[0] < 0:
+            return None
+        opens = itertools.compress(range(len(rows)), map(operator.itemgetter(2), rows))
+        count = len(self.rows)
         stack = [_Frame(-1)]
         for index, opening in heapq.merge(zip(opens, itertools.repeat(1)), zip(closes, itertools.repeat(0))):
             if not stack:
@@ -199,13 +295,16 @@ class _Walk:
         return None  # a mapping left open
 
     def _level(self, frame: _Frame, skip: frozenset[str], budget: list[int]) -> Level | None:
-        level = FlowLevel(self.offsets, frame.segments, frame.opened_at)
-        rows = list(itertools.chain.from_iterable(self.rows[start:end] for start, end in frame.segments))
+        base, segments = self.base, frame.segments
+        level = FlowLevel(
+            self.offsets, [(start + base, end + base) for start, end in segments], frame.opened_at + base
+        )
+        rows = list(itertools.chain.from_iterable(self.rows[start:end] for start, end in segments))
         level.tokens = list(map(operator.itemgetter(0), rows))
         level.vals = list(map(operator.itemgetter(1), rows))
         del rows
         if not level.read_keys():
             return None
         level.children = frame.children
-        level.read_values(skip, budget)
+        level.read_values(level.find_dead(skip), budget)
         return level
