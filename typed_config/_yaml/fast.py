@@ -218,19 +218,18 @@ class Level:
 
     def read_values(self, dead: set[int], budget: list[int]) -> None:
         """Type the values and read the sequences and flow mappings of the rows not ``dead``."""
-        typed, self.bad_values = lines.typed_values(self.vals)
+        typed, self.bad_values, (listed, mapped) = lines.typed_rows(self.vals, dead)
         typed[""] = None
-        self.data = dict(zip(self.keys, map(typed.get, self.vals, self.vals), strict=True))
-        listed = set(
+        listed.update(
             itertools.compress(typed, map(operator.is_, typed.values(), itertools.repeat(lines.LIST)))
         )
-        mapped = set(
+        mapped.update(
             itertools.compress(typed, map(operator.is_, typed.values(), itertools.repeat(lines.MAP)))
         )
         self._find_problems(dead, listed, mapped, budget)
-        if self.count:
-            self.data = {}
+        if self.count:  # refused: no data is made (a million rows of it, for a file of problems)
             return
+        self.data = dict(zip(self.keys, map(typed.get, self.vals, self.vals), strict=True))
         for row, child in self.children.items():
             self.data[self.keys[row]] = child.data
         for row, values in self.list_values.items():

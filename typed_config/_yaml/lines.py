@@ -156,6 +156,21 @@ def typed_values(tokens: Iterable[str]) -> tuple[dict[str, Any], dict[str, str]]
     return typed, reasons
 
 
+def typed_rows(
+    tokens: list[str], dead: Collection[int]
+) -> tuple[dict[str, Any], dict[str, str], tuple[set[str], set[str]]]:
+    """``typed_values`` of the tokens of the rows not ``dead`` (duplicates, bad and skipped keys).
+
+    Also the flow sequences and the flow mappings only dead rows hold: their text is still checked,
+    their items never typed, as the node tree never builds a duplicate's value.
+    """
+    if not dead:
+        return (*typed_values(tokens), (set[str](), set[str]()))
+    typed, reasons = typed_values([token for row, token in enumerate(tokens) if row not in dead])
+    others = list(set(tokens).difference(typed))
+    return typed, reasons, (set(_starting(others, "[")), set(_starting(others, "{")))
+
+
 def _starting(tokens: list[str], prefix: str) -> Iterator[str]:
     return itertools.compress(tokens, map(str.startswith, tokens, itertools.repeat(prefix)))
 
