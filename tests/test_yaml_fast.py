@@ -186,6 +186,8 @@ def _check(text: str) -> bool:
 )  # a duplicate's list: only its text checked
 @example(["s: [1]", "s: [2, 3]", "s: []", "s: [4,]"], "\n", "")
 @example(["s: [1]", "s: [1e999]", "s: []"], "\n", "")
+@example(["s: [1]", "s: [a,b]", "s: [c,,d]"], "\n", "")  # words, then an empty item: only the dead copy
+@example(["s: [1]", "s: [.5,x_y]", "s: [-1,a:b]"], "\n", "")
 # A duplicate's (or a skipped key's) nested block or flow mapping is only checked, once per text:
 # problems in it are not reported, but anything outside the subset or malformed still is.
 @example(

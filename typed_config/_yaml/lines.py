@@ -204,6 +204,9 @@ def items_of(token: str) -> list[str]:
 
 
 _NO_BRACKETS: Final = str.maketrans("", "", "[]")
+_WORD_CHARACTERS: Final = str.maketrans(
+    "", "", "0123456789._,abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
 
 
 def check_flow_lists(tokens: Collection[str]) -> None:
@@ -214,12 +217,25 @@ def check_flow_lists(tokens: Collection[str]) -> None:
     """
     joined = ",".join(tokens)  # each is `[...]`: with no bracket inside, the brackets can go at once
     if joined.count("[") == len(tokens) == joined.count("]"):
-        parts = set(joined.translate(_NO_BRACKETS).split(","))
+        items = joined.translate(_NO_BRACKETS)
+        if _plain_words(items):
+            return
+        parts = set(items.split(","))
     else:
         parts = set(",".join([token[1:-1] for token in tokens]).split(","))
     bad = list(itertools.filterfalse(_FLOW_ITEM.fullmatch, parts))
     if bad and (any(part.strip(" \n") for part in bad) or not all(map(_items_or_none, tokens))):
         raise OutsideSubsetError  # an empty part is only right as the whole of an empty sequence
+
+
+def _plain_words(items: str) -> bool:
+    """Whether ``items`` is words of letters, digits, ``_`` and ``.`` between single commas: plain items all."""
+    return (
+        bool(items)
+        and not items.translate(_WORD_CHARACTERS)
+        and ",," not in items
+        and items[0] != "," != items[-1]
+    )
 
 
 def _items_or_none(token: str) -> bool:
