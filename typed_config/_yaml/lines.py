@@ -121,14 +121,9 @@ def key_of(token: str) -> object:
 
 
 def value_of(token: str) -> tuple[object, str | None]:
-    """The value a value token stands for, and what is wrong with it (``BAD`` then)."""
-    first = token[:1]
-    if first in ("'", '"'):
+    """The value a scalar token stands for (flow sequences and mappings are marked by ``typed_values``), and what is wrong with it (``BAD`` then)."""
+    if token[:1] in ("'", '"'):
         return unquote(token), None
-    if first == "[":
-        return LIST, None
-    if first == "{":
-        return MAP, None
     try:
         return resolve_plain(token), None
     except ValueError as exc:

@@ -119,7 +119,7 @@ def _load_fast(data: bytes, source: str, skip: frozenset[str]) -> Document | Non
     if level.count:
         listed = level.problems(source, (), MAX_PROBLEMS)
         raise ConfigError(listed, level.count - len(listed))
-    return Document(source, level.data, None, level=level, compose=lambda: _Loader(data).get_single_node())
+    return Document(source, level.data, None, level=level, compose=lambda: _composed(data))
 
 
 def _load(data: bytes, source: str, skip: frozenset[str], dotted: DottedAt | None) -> Document:
