@@ -191,3 +191,67 @@ def test_assigning_a_mapping_with_a_dotted_key_is_refused_at_the_assignment(
     assert str(caught.value).startswith("assignment at ")
     assert caught.value.problems[0].key == "inner.table"
     run.finish()
+
+
+class Adam(tc.HyperParams):
+    lr: float = 0.1
+    betas: dict[str, float] = tc.Field(default={"b1": 0.9})
+
+
+class Composed(tc.HyperParams):
+    weights: dict[str, float] = tc.Field(default={"a": 1.0})
+    optimizer: Adam = Adam()
+    epochs: int = 3
+    warmup: int = 1
+
+
+@pytest.fixture
+def fast_preset(tmp_path: Path) -> Path:
+    (tmp_path / "optimizer").mkdir()
+    (tmp_path / "optimizer" / "fast.yaml").write_text("lr: 0.5\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        pytest.param(["--weights.b=2", "--optimizer=fast"], id="a-preset-chosen-beside"),
+        pytest.param(["--weights.b=2", "--warmup=${epochs}"], id="a-reference-beside"),
+        pytest.param({"weights.b": 2, "optimizer": "fast", "warmup": "${epochs}"}, id="both-in-a-mapping"),
+    ],
+)
+def test_a_key_set_under_a_dict_field_keeps_its_default_beside_presets_and_references(
+    fast_preset: Path, overrides: Any
+) -> None:
+    # Choosing a preset or writing a reference in the same source made the source a layer of
+    # layers, which was taken for a whole value: the default's keys were dropped.
+    cfg = tc.load(Composed, overrides=overrides, presets=fast_preset)
+    assert cfg.weights == {"a": 1.0, "b": 2.0}
+    run = tc.init(
+        Composed,
+        argv=[f"--{k}={v}" for k, v in dict(_pairs(overrides)).items()],
+        presets=fast_preset,
+        dir=None,
+    )
+    assert run.config.weights == {"a": 1.0, "b": 2.0}
+
+
+def _pairs(overrides: Any) -> list[tuple[str, Any]]:
+    if isinstance(overrides, dict):
+        return list(overrides.items())
+    return [tuple(item[2:].split("=", 1)) for item in overrides]
+
+
+def test_a_key_under_a_dict_field_inside_a_chosen_group_merges_with_the_preset(fast_preset: Path) -> None:
+    (fast_preset / "optimizer" / "wide.yaml").write_text("lr: 0.2\nbetas:\n  b2: 0.99\n")
+    cfg = tc.load(Composed, overrides=["--optimizer=wide", "--optimizer.betas.b3=0.5"], presets=fast_preset)
+    assert cfg.optimizer.betas == {"b2": 0.99, "b3": 0.5}  # a preset is a file: its mapping is whole
+    cfg = tc.load(Composed, overrides=["--optimizer=fast", "--optimizer.betas.b3=0.5"], presets=fast_preset)
+    assert cfg.optimizer.betas == {"b1": 0.9, "b3": 0.5}
+
+
+def test_a_file_with_a_reference_still_gives_a_dict_fields_whole_value(tmp_path: Path) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text("weights:\n  b: 2\nwarmup: ${epochs}\n")
+    cfg = tc.load(Composed, path, overrides=["--weights.c=3"], presets=None)
+    assert (cfg.weights, cfg.warmup) == ({"b": 2.0, "c": 3.0}, 3)

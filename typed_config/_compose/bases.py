@@ -54,6 +54,9 @@ class StackLayer(Layer):
         for part in self.parts:
             part.release()
 
+    def givers(self) -> tuple[Layer, ...]:
+        return tuple(given for part in self.parts for given in part.givers())
+
 
 def remerged(schema: type[BaseModel], layer: Layer) -> Layer:
     """A file with its bases merged again by the schema's rules, as layers merge.

@@ -66,6 +66,9 @@ class ResetLayer(Layer):
     def release(self) -> None:
         self.chooser.release()
 
+    def givers(self) -> tuple[Layer, ...]:
+        return ()  # it only drops what lower sources set under a group
+
 
 class ChooserLayer(Layer):
     """A source that chose presets, without the names: its other keys, origins unchanged.
@@ -102,6 +105,9 @@ class ChooserLayer(Layer):
     def release(self) -> None:
         for layer in (self.inner, *self.items.values()):
             layer.release()
+
+    def givers(self) -> tuple[Layer, ...]:
+        return self.inner.givers()  # the source as given, the names it chose presets with too
 
 
 class Within(Layer):

@@ -96,6 +96,9 @@ class ReferenceLayer(Layer):
         for layer in self.resolver.layers:
             layer.release()
 
+    def givers(self) -> tuple[Layer, ...]:
+        return ()  # each value replaces a reference a source below gave at the same key
+
 
 def interpolate(schema: type[BaseModel], layers: Sequence[Layer]) -> ReferenceLayer | None:
     """The layer of resolved references over ``layers``, or None when no value holds ``${``.

@@ -68,6 +68,14 @@ class Layer:
         Layers that wrap layers release those.
         """
 
+    def givers(self) -> tuple[Layer, ...]:
+        """The layers that gave this one's values: itself, or the sources a layer made of others holds.
+
+        Whether a source gives keys one by one (a ``KeyedLayer``) or whole values (a file) decides
+        whether a mapping field's default stays under its keys (``_dict_defaults_under``).
+        """
+        return (self,)
+
 
 class KeyedLayer(Layer):
     """A layer whose values were given by dot-key, each with its own origin (argv, dicts)."""
@@ -103,7 +111,10 @@ def validate(schema: type[M], layers: Sequence[Layer], *, whole: bool = False) -
     """
     datas = [layer.data for layer in layers]
     below = [] if whole else _dict_defaults_under(schema, layers)
-    merged = _with_default_tags(merge(below + datas, schema) if layers else {}, schema)
+    merged = merge(datas, schema) if layers else {}
+    if below:  # under everything merged: a choice of preset below a key's source drops no default
+        merged = merge([*below, merged], schema)
+    merged = _with_default_tags(merged, schema)
     unknown = _undocumented(schema, layers)
     merged, computed = without_computed(schema, merged)
     try:
@@ -166,7 +177,12 @@ def attempt(call: Callable[[], T]) -> tuple[T, None] | tuple[None, list[ErrorDet
 
 
 def _dict_defaults_under(schema: type[BaseModel], layers: Sequence[Layer]) -> list[dict[str, Any]]:
-    """The defaults of mapping fields that keyed layers set keys under and no file sets: the lowest layer."""
+    """The defaults of mapping fields that keyed layers set keys under and no file sets: the lowest layer.
+
+    Layers made of others (a file with its bases, one that chose presets, the resolved references)
+    are judged by the sources they hold.
+    """
+    layers = [given for layer in layers for given in layer.givers()]
     below: dict[str, Any] = {}
     for path, value in dict_defaults(schema).items():
         keyed = (
