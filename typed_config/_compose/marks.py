@@ -20,6 +20,7 @@ MARK: Final = "${"
 SCALARS: Final = frozenset({int, float, bool, type(None)})
 """The types of values that never hold a reference."""
 _MARK_BYTES: Final = MARK.encode()
+_TEXT_OR_SCALARS: Final = SCALARS | {str}
 
 Place = tuple[Path, dict[str, Any], str]
 """A string (or list) that holds ``${``: its path, the mapping that holds it and its key there."""
@@ -56,14 +57,12 @@ def _walk(node: dict[str, Any], path: Path, found: list[Place]) -> None:
 
 def _list_marked(items: list[Any]) -> bool:
     """Whether a list holds ``${`` anywhere: numbers are passed over, anything else searched as text."""
-    for item in items:
-        kind: type[object] = type(item)  # pyright: ignore[reportUnknownVariableType] - plain data
-        if kind is str:
-            if MARK in item:
-                return True
-        elif kind not in SCALARS:
-            return _text_marked(items)
-    return False
+    kinds = set(map(type, items))  # in C: a list of numbers is passed over without a loop
+    if kinds <= SCALARS:
+        return False
+    if kinds <= _TEXT_OR_SCALARS:
+        return any(MARK in item for item in items if type(item) is str)
+    return _text_marked(items)
 
 
 def _text_marked(items: list[Any]) -> bool:

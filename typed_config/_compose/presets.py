@@ -27,7 +27,7 @@ from typed_config._compose.chosen import ChooserLayer, PresetLayer, ResetLayer, 
 from typed_config._compose.marks import MARK
 from typed_config._errors import ConfigError, Origin, Problem
 from typed_config._keys.dotted import PRESET_KEY, format_path
-from typed_config._keys.values import is_dict, is_list, lookup
+from typed_config._keys.values import MISSING, is_dict, is_list, lookup
 from typed_config._layers.layers import Layer
 from typed_config._layers.merge import merge
 from typed_config._schema.suggest import suggest
@@ -136,11 +136,19 @@ def _expanded_stack(stack: StackLayer, scope: _Scope, chain: tuple[Link, ...]) -
 
 
 def _choices(data: Any, scope: _Scope, groups: Sequence[Group] | None = None) -> list[Choice]:
-    return [
-        (path, kind, annotation, value)
-        for path, kind, annotation in (scope.groups if groups is None else groups)
-        if _chooses(value := lookup(data, path), (path, kind, annotation), scope)
-    ]
+    found: list[Choice] = []
+    for group in scope.groups if groups is None else groups:
+        value: Any = lookup(data, group[0])
+        if value is MISSING or (group[1] == "model" and _keys_only(value)):
+            continue  # nothing here, or keys only: most groups of most sources
+        if _chooses(value, group, scope):
+            found.append((*group, value))
+    return found
+
+
+def _keys_only(value: Any) -> bool:
+    """Whether ``value`` is a mapping that names no preset."""
+    return type(value) is dict and PRESET_KEY not in value
 
 
 def _chooses(value: Any, group: Group, scope: _Scope) -> bool:

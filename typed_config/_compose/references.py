@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Final
 
 from pydantic import BaseModel
@@ -35,6 +35,9 @@ _TOKEN: Final = re.compile(r"\\\$\{|\$\{([^${}]*)\}|\$\{")
 _KEY: Final = re.compile(r"(\.*)([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)")
 _LONE: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\}")
 _ENV: Final = re.compile(r"env:([A-Za-z_][A-Za-z0-9_]*)(?:,(.*))?", re.DOTALL)
+_LONE_KEYS: Final = re.compile(
+    r"\$\{([A-Za-z_][A-Za-z0-9_-]*(?:\.(?![0-9]+[.}])[A-Za-z0-9_-]+)*)\}"
+)  # no list index
 _INDEX: Final = re.compile(r"(?:^|\.)[0-9]+(?:\.|$)")  # a part of a key that is a list index
 _ONLY_KEYS: Final = re.compile(r"(?:\$\{" + _KEY.pattern + r"\})+")
 _FAILED: Final = object()
@@ -47,15 +50,38 @@ WRITTEN_AT: Final = "written at "
 class ReferenceLayer(Layer):
     """The values of keys set by references; each traced to the reference, with a note of its target.
 
-    Origins and notes are found when asked for (by explain and errors), not for every reference.
+    Origins and notes are found when asked for (by explain and errors), not for every reference;
+    so are the layer's nested data and its keys: a config from ``load`` that never changes and
+    reports nothing never asks.
     """
 
-    __slots__ = ("marked", "resolver")
+    __slots__ = ("_data", "_keys", "_values", "resolver")
 
-    def __init__(self, data: dict[str, Any], marked: Mapping[str, Path], resolver: _Resolver) -> None:
-        super().__init__(NAME, data)
-        self.marked = marked
+    def __init__(self, values: list[Any], resolver: _Resolver) -> None:
+        super().__init__(NAME, {})
+        self._values = values  # each reference's resolved value, in the order of ``resolver.written``
+        self._data: dict[str, Any] | None = None
+        self._keys: dict[str, Path] | None = None
         self.resolver = resolver
+
+    @property
+    def data(self) -> dict[str, Any]:  # made when asked
+        if self._data is None:
+            self._data = {}
+            for path, value in zip(self.resolver.written, self._values, strict=True):
+                _put(self._data, path, value)
+        return self._data
+
+    @data.setter
+    def data(self, value: dict[str, Any]) -> None:
+        self._data = value or None  # the base class's empty mapping: made from the places when asked
+
+    @property
+    def marked(self) -> dict[str, Path]:
+        """Each reference's dot-key and its path."""
+        if self._keys is None:
+            self._keys = {format_path(path): path for path in self.resolver.written}
+        return self._keys
 
     def _marked(self, path: Path) -> Path | None:
         for end in range(len(path), 0, -1):
@@ -106,8 +132,8 @@ def interpolate(schema: type[BaseModel], layers: Sequence[Layer]) -> ReferenceLa
     Raises:
         ConfigError: every reference that cannot be resolved, at its position.
     """
-    if not any(holds_mark(layer.data) for layer in reversed(layers)):  # the top one chose the presets below
-        return None
+    if len(layers) < 2 and not any(holds_mark(layer.data) for layer in layers):
+        return None  # one layer is searched at C speed; several are merged and walked once anyway
     resolver = _Resolver(schema, layers)
     return resolver.run()
 
@@ -128,17 +154,16 @@ class _Resolver:
 
     def run(self) -> ReferenceLayer | None:
         places = marked_places(self.merged)
+        if not places:
+            return None
         values = [self.first(path, holder[key]) for path, holder, key in places]  # from the text as written
         if self.problems:  # a value that failed told why
             raise ConfigError(_unique(self.problems))
-        data: dict[str, Any] = {}
-        marked: dict[str, Path] = {}
+        written = self.written
         for (path, holder, key), value in zip(places, values, strict=True):
-            self.written[path] = holder[key]
+            written[path] = holder[key]
             holder[key] = value  # the merge made every mapping in it
-            _put(data, path, value)
-            marked[format_path(path)] = path
-        return ReferenceLayer(data, marked, self)
+        return ReferenceLayer(values, self)
 
     def stacked(self, top: Layer) -> StackLayer:
         """Every layer and ``top`` as one, holding the merged data with references resolved."""
@@ -213,8 +238,15 @@ class _Resolver:
 
     def first(self, path: Path, raw: Any) -> Any:
         """``value(path)`` for the text at a marked place: a lone reference to a number found at once."""
-        lone = _LONE.fullmatch(raw) if type(raw) is str and path not in self.done else None
-        found = self.scalar_at(lone.group(1)) if lone is not None else MISSING
+        lone = (
+            _LONE_KEYS.fullmatch(raw)
+            if type(raw) is str and not self.secrets and path not in self.done
+            else None
+        )
+        found = MISSING
+        if lone is not None:  # the key as written: no list index to work out, no secret to check
+            found = lookup(self.merged, tuple(lone.group(1).split(".")))
+            found = found if type(found) in SCALARS else MISSING
         if found is MISSING:
             return self.value(path)
         self.done[path] = found
