@@ -46,6 +46,8 @@ MAX_DEPTH: Final = 100
 
 _PLAIN: Final = PLAIN_TAG
 _FAST_FROM: Final = 1 << 20  # bytes: a file this large is read the fast way whatever its shape
+_FAST_LINES: Final = 8  # fewer lines read faster as a node tree (``bench_readers.py``)
+_LINES_PER_BLOCK: Final = 12  # fewer lines per nested block read faster as a node tree, too
 _STR: Final = "tag:yaml.org,2002:str"
 _MAP: Final = "tag:yaml.org,2002:map"
 _SEQ: Final = "tag:yaml.org,2002:seq"
@@ -103,12 +105,16 @@ def load_document(
 def _worth_reading_fast(data: bytes) -> bool:
     """Whether to try the fast reader: it costs a little per nested mapping, the node tree per node.
 
-    Files of many small blocks read faster the full way, unless they are large: then the fast
-    reader bounds the time their problems take. A file outside its subset pays for the attempt
-    too: a few passes over the text, far less than the node tree costs.
+    Files of many small blocks read faster the full way, and so do files of a few lines (its
+    set-up costs more than they do), unless they are large: then the fast reader bounds the time
+    their problems take. A file outside its subset pays for the attempt too: a few passes over
+    the text, far less than the node tree costs. Measured by ``benchmarks/bench_readers.py``.
     """
+    if len(data) >= _FAST_FROM:
+        return True
+    lines = data.count(b"\n")
     mappings = data.count(b":\n") + data.count(b": {") + data.count(b":{")  # blocks, flow mappings
-    return len(data) >= _FAST_FROM or mappings * 8 < data.count(b"\n")
+    return lines >= _FAST_LINES and mappings * _LINES_PER_BLOCK < lines
 
 
 def _load_fast(data: bytes, source: str, skip: frozenset[str]) -> Document | None:
