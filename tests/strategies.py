@@ -24,6 +24,7 @@ import pydantic
 from hypothesis import strategies as st
 
 import typed_config as tc
+from typed_config._compose.literals import escape_literals
 
 FUZZ_FACTOR: int = 50
 """How many times more examples each property tries under ``make fuzz``."""
@@ -273,6 +274,14 @@ def schemas_and_configs(draw: st.DrawFn) -> tuple[type[tc.HyperParams], tc.Hyper
 
 
 # --- comparison ----------------------------------------------------------------------------------
+
+
+def as_source(config: tc.HyperParams) -> dict[str, Any]:
+    r"""``config.to_flat()`` to give back as ``config={...}``: each ``${`` a value holds written ``\${``.
+
+    Generated text may hold ``${``, and a source's ``${`` is a reference: written ``\${`` it is the text.
+    """
+    return escape_literals(config.to_flat())
 
 
 def same(a: object, b: object) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import examples, instances, same, schemas_and_configs
+from strategies import as_source, examples, instances, same, schemas_and_configs
 
 import typed_config as tc
 from typed_config._model import assign as _assign
@@ -76,9 +76,9 @@ def test_an_in_memory_runs_assignment_as_is_records_what_the_full_path_records(
 ) -> None:
     schema, config = pair
     other = data.draw(instances(schema))
-    fast = tc.init(schema, argv=[], config=config.to_flat(), dir=None, defaults=None)
+    fast = tc.init(schema, argv=[], config=as_source(config), dir=None, defaults=None)
     with full_path():
-        slow = tc.init(schema, argv=[], config=config.to_flat(), dir=None, defaults=None)
+        slow = tc.init(schema, argv=[], config=as_source(config), dir=None, defaults=None)
     for name in schema.model_fields:
         value = getattr(other, name)
         with full_path():
@@ -160,9 +160,9 @@ def test_a_runs_update_of_plain_scalars_checks_and_records_as_the_full_validatio
     locked = [
         f"--{k}={json.dumps(v)}" for k, v in first if isinstance(v, int) and "=" not in k
     ]  # "--a==1" is no option
-    fast = tc.init(schema, argv=locked, config=config.to_flat(), dir=None, defaults=None)
+    fast = tc.init(schema, argv=locked, config=as_source(config), dir=None, defaults=None)
     with full_path():
-        slow = tc.init(schema, argv=locked, config=config.to_flat(), dir=None, defaults=None)
+        slow = tc.init(schema, argv=locked, config=as_source(config), dir=None, defaults=None)
         expected = updated(slow.config, changes, allow_val_change=allow)
     assert updated(fast.config, changes, allow_val_change=allow)[0] == expected[0], expected
     assert same(fast.config.to_flat(), slow.config.to_flat())

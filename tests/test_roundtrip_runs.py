@@ -13,7 +13,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from schemas import HParams
-from strategies import examples, same, schemas_and_configs
+from strategies import as_source, examples, same, schemas_and_configs
 
 import typed_config as tc
 
@@ -26,7 +26,7 @@ def test_a_saved_run_reopens_to_the_same_config(
     tmp_path: Path, pair: tuple[type[tc.HyperParams], tc.HyperParams]
 ) -> None:
     schema, config = pair
-    run = tc.init(schema, argv=[], config=config.to_flat(), dir=tmp_path / "runs", defaults=None)
+    run = tc.init(schema, argv=[], config=as_source(config), dir=tmp_path / "runs", defaults=None)
     run.finish()
     reopened = tc.Api(root=tmp_path / "runs").run(f"default/{run.id}", schema=schema)
     # The run's config, not `config`: keys given by path under a dict field merge with its default.

@@ -101,3 +101,31 @@ def test_below_the_top_level_wandbs_keys_are_data() -> None:
     assert cfg.to_flat() == {"group.wandb_version": 5}
     with pytest.raises(TypeError, match="Group: field 'version' \\(alias 'wandb_version'\\)"):
         tcw.to_wandb(cfg.group)  # given to wandb on its own, the group is the top level
+
+
+class Plain(tc.HyperParams):
+    epochs: int = 3
+
+
+_FILLER = "".join(f"# line {i}\n" for i in range(10))  # long enough for either reader
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        pytest.param("_wandb:\n  a: 1\nepochs: 5\n_wandb:\n  b: 2\n", "4:1", id="blocks"),
+        pytest.param("epochs: 5\n_wandb: {a: 1}\n_wandb: 2\n", "3:1", id="flow-then-scalar"),
+        pytest.param("wandb_version: 1\nwandb_version: 2\nepochs: 5\n", "2:1", id="version"),
+        pytest.param(_FILLER + "wandb_version: 1\nepochs: 5\nwandb_version: 2\n", "13:1", id="long-file"),
+        pytest.param('{"_wandb": {"a": 1}, "epochs": 5, "_wandb": 2}\n', "1:35", id="json"),
+    ],
+)
+def test_a_key_of_wandbs_given_twice_is_a_duplicate_like_any_other(text: str, where: str) -> None:
+    # Its value is left out unread, but a second one is no more silently dropped than any key's.
+    with pytest.raises(tc.ConfigError) as caught:
+        tc.loads(Plain, text, source="c.yaml", presets=None)
+    (problem,) = caught.value.problems
+    assert str(problem.origin) == f"c.yaml:{where}"
+    assert problem.message.startswith("duplicate key (first defined at line")
+    once = tc.loads(Plain, _FILLER + "_wandb:\n  a: 1\nwandb_version: 1\nepochs: 5\n", presets=None)
+    assert once.epochs == 5  # given once, each is left out as before

@@ -158,16 +158,14 @@ class Level:
             )
         return True
 
-    def _find_duplicates(self, skip: frozenset[str]) -> None:
-        """Rows whose key an earlier row has (keys skipped and bad keys are never duplicates)."""
+    def _find_duplicates(self) -> None:
+        """Rows whose key an earlier row has (bad keys are never duplicates; a key skipped unread may be)."""
         keys, count = self.keys, len(self.keys)
         firsts: dict[Any, int] = {}
         self.firsts = firsts
         first_rows = list(map(firsts.setdefault, keys, range(count)))  # each row's key's first row
         rows = itertools.compress(range(count), map(operator.ne, first_rows, range(count)))
         bad = set(self.key_rows)
-        if skip:
-            bad.update(itertools.compress(range(count), map(skip.__contains__, keys)))
         self.dup_rows = [row for row in rows if row not in bad] if bad else list(rows)
 
     def _read_blocks(self, at: _Depth, dead: set[int]) -> bool:
@@ -210,7 +208,7 @@ class Level:
         """The rows whose values are not read: bad keys, duplicates (found here), keys skipped."""
         keys = self.keys
         if len(set(keys)) < len(keys):
-            self._find_duplicates(skip)
+            self._find_duplicates()
         dead = {*self.key_rows, *self.dup_rows}
         if skip and not skip.isdisjoint(keys):
             dead.update(itertools.compress(range(len(keys)), map(skip.__contains__, keys)))

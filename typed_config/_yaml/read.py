@@ -240,7 +240,7 @@ def _scalar(node: Node) -> Any:
 class _Builder:
     """Builds Python values from composed nodes, keeping the first problems and counting the rest."""
 
-    __slots__ = ("dotted", "index", "omitted", "problems", "seen", "skip", "source")
+    __slots__ = ("dotted", "index", "omitted", "problems", "seen", "skip", "skipped", "source")
 
     def __init__(
         self,
@@ -254,6 +254,7 @@ class _Builder:
         self.source = source
         self.index = index
         self.skip = skip
+        self.skipped: set[str] = set()
         self.dotted = dotted
         self.problems: list[Problem] = []
         self.omitted = 0
@@ -326,7 +327,10 @@ class _Builder:
             if key in result:
                 self._duplicate(node, key_node, key, path)
                 continue
-            if depth == 0 and key in self.skip:
+            if depth == 0 and key in self.skip:  # left out unread, but only once
+                if key in self.skipped:
+                    self._duplicate(node, key_node, key, path)
+                self.skipped.add(key)
                 continue
             if type(value_node) is ScalarNode:
                 tag = value_node.tag
