@@ -21,13 +21,29 @@ SCALARS: Final = frozenset({int, float, bool, type(None)})
 """The types of values that never hold a reference."""
 _MARK_BYTES: Final = MARK.encode()
 _TEXT_OR_SCALARS: Final = SCALARS | {str}
+_GROUPS: Final = 64  # a mapping with more keys is searched in one call: a call per value would cost more
 
 Place = tuple[Path, dict[str, Any], str]
 """A string (or list) that holds ``${``: its path, the mapping that holds it and its key there."""
 
 
 def holds_mark(data: Any) -> bool:
-    """Whether any string in ``data`` holds ``${`` (JSON text is searched at C speed; keys may say yes)."""
+    """Whether any string in ``data`` holds ``${`` (JSON text is searched at C speed; keys may say yes).
+
+    A mapping of a few keys (the groups of a config) is searched a value at a time, so a config
+    that holds a reference is known to from its first group that does.
+    """
+    if is_dict(data) and 1 < len(data) <= _GROUPS:
+        return any(MARK in key for key in data) or any(map(_holds_mark, data.values()))
+    return _holds_mark(data)
+
+
+def _holds_mark(data: Any) -> bool:
+    kind: type[object] = type(data)  # pyright: ignore[reportUnknownVariableType] - plain data
+    if kind is str:
+        return MARK in data
+    if kind in SCALARS:
+        return False
     try:
         return _MARK_BYTES in to_json(data, fallback=str)
     except (PydanticSerializationError, RecursionError, ValueError):
@@ -51,8 +67,12 @@ def _walk(node: dict[str, Any], path: Path, found: list[Place]) -> None:
             continue
         elif kind is dict or is_dict(value):
             _walk(value, (*path, key), found)
-        elif (kind is list or is_list(value)) and _list_marked(value):
-            found.append(((*path, key), node, key))
+        elif (
+            (kind is list or is_list(value))
+            and not SCALARS.issuperset(map(type, value))
+            and _list_marked(value)
+        ):
+            found.append(((*path, key), node, key))  # a list of numbers is passed over in C, without a call
 
 
 def _list_marked(items: list[Any]) -> bool:

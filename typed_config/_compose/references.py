@@ -132,8 +132,8 @@ def interpolate(schema: type[BaseModel], layers: Sequence[Layer]) -> ReferenceLa
     Raises:
         ConfigError: every reference that cannot be resolved, at its position.
     """
-    if len(layers) < 2 and not any(holds_mark(layer.data) for layer in layers):
-        return None  # one layer is searched at C speed; several are merged and walked once anyway
+    if not any(holds_mark(layer.data) for layer in reversed(layers)):  # the top one chose the presets below
+        return None
     resolver = _Resolver(schema, layers)
     return resolver.run()
 
