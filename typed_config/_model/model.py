@@ -50,8 +50,10 @@ class HyperParams(BaseModel):
 
     # defer_build: a validator is built on first use, not when a class is defined, so importing
     # typed_config (and defining a schema) does not pay for pydantic's schema build and plugin scan.
-    # use_attribute_docstrings: a docstring under a field is its description (--help, desc, schema).
-    model_config = ConfigDict(extra="forbid", defer_build=True, use_attribute_docstrings=True)
+    # use_attribute_docstrings (a docstring under a field is its description: --help, desc, schema)
+    # is switched on below, once this class is made: HyperParams has no fields, and pydantic would
+    # otherwise parse this class's whole source at import looking for their docstrings.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     __typed_config_adapters__: ClassVar[dict[str, TypeAdapter[Any]]]
     # A run's bookkeeping, shared by every model in the config's tree, and where this one sits.
@@ -351,6 +353,8 @@ class HyperParams(BaseModel):
         """The sha256 of this config's canonical flat JSON: equal values, equal fingerprints."""
         return fingerprint(self)
 
+
+HyperParams.model_config["use_attribute_docstrings"] = True  # for every schema: see model_config
 
 H = TypeVar("H", bound=HyperParams)
 """A schema: any ``HyperParams`` subclass's instances."""
