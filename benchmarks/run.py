@@ -273,9 +273,29 @@ def main() -> int:
     print(text)
     with open(args.output, "w", encoding="utf-8") as handle:
         handle.write(text)
-    with open(os.path.join(REPO, "docs", "benchmarks.md"), "w", encoding="utf-8") as handle:
-        handle.write(text.replace("# typed_config benchmarks", "# Benchmarks\n\nWritten by `make bench`.", 1))
+    write_docs(text.replace("# typed_config benchmarks", "# Benchmarks\n\nWritten by `make bench`.", 1))
     return 0
+
+
+HAND_WRITTEN = "<!-- Written by hand from here on: make bench keeps it. -->"
+"""The line in docs/benchmarks.md past which the page is notes on earlier runs, not this run's tables."""
+
+
+def write_docs(text: str) -> None:
+    """Write this run's tables to docs/benchmarks.md, keeping its hand-written part, all at once."""
+    path = os.path.join(REPO, "docs", "benchmarks.md")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            old = handle.read()
+    except FileNotFoundError:
+        old = ""
+    at = old.find(HAND_WRITTEN)
+    if at >= 0:
+        text += "\n" + old[at:]
+    partial = path + ".partial"
+    with open(partial, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(partial, path)
 
 
 if __name__ == "__main__":
