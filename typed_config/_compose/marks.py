@@ -30,8 +30,8 @@ Place = tuple[Path, dict[str, Any], str]
 def holds_mark(data: Any) -> bool:
     """Whether any string in ``data`` holds ``${`` (JSON text is searched at C speed; keys may say yes).
 
-    A mapping of a few keys (the groups of a config) is searched a value at a time, so a config
-    that holds a reference is known to from its first group that does.
+    A mapping of a few keys (the groups of a config) is searched a value at a time: the search
+    stops at the first group that holds a reference.
     """
     if is_dict(data) and 1 < len(data) <= _GROUPS:
         return any(MARK in key for key in data) or any(map(_holds_mark, data.values()))
