@@ -132,10 +132,9 @@ def interpolate(schema: type[BaseModel], layers: Sequence[Layer]) -> ReferenceLa
     Raises:
         ConfigError: every reference that cannot be resolved, at its position.
     """
-    if not any(holds_mark(layer.data) for layer in reversed(layers)):  # the top one chose the presets below
+    if not any(holds_mark(layer.data) for layer in reversed(layers)):  # the command line first
         return None
-    resolver = _Resolver(schema, layers)
-    return resolver.run()
+    return _Resolver(schema, layers).run()
 
 
 class _Resolver:
