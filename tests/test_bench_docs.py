@@ -15,6 +15,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.syspath_prepend(str(BENCHMARKS))
+    sys.modules.pop("run", None)  # benchmarks/run.py, not any other module of that name
     import run as module
 
     monkeypatch.setattr(module, "REPO", str(tmp_path))

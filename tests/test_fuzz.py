@@ -258,7 +258,7 @@ UNITS = st.lists(
 
 @settings(max_examples=examples(15), suppress_health_check=[HealthCheck.too_slow])
 @given(UNITS, st.integers(1, 3_000))
-def test_files_with_many_problems_cost_time_linear_in_their_size(unit: list[str], repeats: int) -> None:
+def test_files_with_many_problems_cost_work_linear_in_their_size(unit: list[str], repeats: int) -> None:
     text = "".join(line.format(i=i) for i in range(repeats) for line in unit)
     with Calls() as calls:
         try:

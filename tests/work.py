@@ -20,15 +20,17 @@ class Calls:
 
     def __init__(self) -> None:
         self.count = 0
+        self._before: Any = None
 
     def __enter__(self) -> Calls:
+        self._before = sys.getprofile()  # put back on the way out, should a tool have set one
         sys.setprofile(self._seen)
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        sys.setprofile(None)
+        sys.setprofile(self._before)
 
     def _seen(self, frame: FrameType, event: str, arg: Any) -> None:
         if event in _COUNTED:
